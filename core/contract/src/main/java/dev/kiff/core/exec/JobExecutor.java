@@ -1,0 +1,124 @@
+package dev.kiff.core.exec;
+
+import dev.kiff.core.failure.TransientFailure;
+import dev.kiff.core.job.Job;
+import dev.kiff.core.job.JobResult;
+import dev.kiff.core.job.JobStatus;
+import dev.kiff.core.job.Timings;
+import dev.kiff.core.port.JobRecord;
+import dev.kiff.core.port.JobRepository;
+import dev.kiff.core.port.ResultPublisher;
+import dev.kiff.core.port.SandboxRuntime;
+import dev.kiff.core.sandbox.SandboxOutcome;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a job is run: takes a job delivered from its topic through RUNNING to exactly one stored and published
+ * result. Delivery is at least once, so every step tolerates a job seen before: a job already terminal is not run
+ * again, only its result announced again.
+ */
+public final class JobExecutor {
+
+    private static final Logger log = LoggerFactory.getLogger(JobExecutor.class);
+
+    private final JobRepository jobs;
+    private final SandboxRuntime sandboxes;
+    private final ResultPublisher results;
+    private final Clock clock;
+    private final String workerId;
+
+    public JobExecutor(JobRepository jobs, SandboxRuntime sandboxes, ResultPublisher results, Clock clock,
+            String workerId) {
+        this.jobs = jobs;
+        this.sandboxes = sandboxes;
+        this.results = results;
+        this.clock = clock;
+        this.workerId = workerId;
+    }
+
+    /**
+     * Runs the job unless it already ended, stores and publishes the result.
+     *
+     * @throws TransientFailure when the platform could not run it or publish the result; the job is back in QUEUED
+     *                          and the delivery should be retried
+     */
+    public JobResult execute(Job job) {
+        JobRecord record = findOrInsert(job);
+        JobStatus status = record.state().status();
+        if (status.isTerminal()) {
+            log.info("Job(id={}) was delivered again after it ended {}; publishing its result again",
+                    job.id(), status);
+            results.publish(record.state());
+            return record.state();
+        }
+        if (status == JobStatus.RUNNING) {
+            log.warn("Job(id={}) was left RUNNING by worker {}; running it again", job.id(),
+                    record.state().workerId());
+            jobs.requeue(job.id());
+        }
+        OptionalInt attempt = jobs.markRunning(job.id(), workerId, clock.instant());
+        if (attempt.isEmpty()) {
+            log.debug("Job(id={}) could not be started here: another actor moved it first", job.id());
+            return publishIfTerminal(job);
+        }
+        log.info("Job(id={}) started on worker {} (attempt {})", job.id(), workerId, attempt.getAsInt());
+        SandboxOutcome outcome;
+        try {
+            outcome = sandboxes.run(job);
+        } catch (TransientFailure e) {
+            jobs.requeue(job.id());
+            throw e;
+        }
+        Verdict verdict = OutcomeClassifier.classify(outcome, job.limits());
+        JobResult result = new JobResult(JobResult.VERSION, job.id(), job.tenant(), job.vmType(), verdict.status(),
+                outcome.exitCode(), outcome.stdout().text(), outcome.stdout().truncated(), outcome.stderr().text(),
+                outcome.stderr().truncated(), verdict.message(), workerId, attempt.getAsInt(),
+                Timings.of(job.submittedAt(), outcome.startedAt(), outcome.finishedAt()));
+        if (!jobs.complete(result)) {
+            log.debug("Job(id={}) finished {} but another actor ended it first", job.id(), result.status());
+            return publishIfTerminal(job);
+        }
+        log.info("Job(id={}) ended {} in {} ms", job.id(), result.status(), result.timings().runTimeMs());
+        results.publish(result);
+        return result;
+    }
+
+    /**
+     * The platform gives up on a job it could not run (retries exhausted): it ends in ERROR with {@code reason}, and
+     * that result is published. A job that ended meanwhile keeps its result.
+     */
+    public JobResult giveUp(Job job, String reason) {
+        JobRecord record = findOrInsert(job);
+        if (record.state().status() == JobStatus.RUNNING) {
+            jobs.requeue(job.id());
+        }
+        Instant now = clock.instant();
+        if (jobs.fail(job.id(), reason, now)) {
+            log.error("Job(id={}) failed on the platform: {}", job.id(), reason);
+        }
+        return publishIfTerminal(job);
+    }
+
+    private JobRecord findOrInsert(Job job) {
+        return jobs.find(job.id()).orElseGet(() -> {
+            // Published straight to Kafka by an agent: it becomes visible through the API from here on.
+            if (jobs.insertQueued(job, null)) {
+                log.info("Job(id={}) arrived from Kafka without the API; stored as QUEUED", job.id());
+            }
+            return jobs.find(job.id()).orElseThrow(
+                    () -> new IllegalStateException("Job(id=" + job.id() + ") vanished right after insert"));
+        });
+    }
+
+    private JobResult publishIfTerminal(Job job) {
+        JobResult state = jobs.find(job.id()).map(JobRecord::state).orElseThrow();
+        if (state.status().isTerminal()) {
+            results.publish(state);
+        }
+        return state;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.kiff.core.job;
+
+import java.util.UUID;
+
+/**
+ * Where a job stands, and once it is terminal, how it ended: the value published on {@code kiff.results} (contract
+ * version {@code v}) and answered by {@code GET /v1/jobs/{id}}.
+ *
+ * @param exitCode the user process's exit code; {@code null} when it never ran or was killed by the platform
+ * @param message  a human-readable reason for every status but {@code SUCCEEDED}
+ * @param attempts how many times a worker started this job
+ */
+public record JobResult(
+        int v,
+        UUID id,
+        String tenant,
+        VmType vmType,
+        JobStatus status,
+        Integer exitCode,
+        String stdout,
+        boolean stdoutTruncated,
+        String stderr,
+        boolean stderrTruncated,
+        String message,
+        String workerId,
+        int attempts,
+        Timings timings) {
+
+    public static final int VERSION = 1;
+
+    /** A job just accepted: queued, nothing run yet. */
+    public static JobResult queued(Job job) {
+        return new JobResult(VERSION, job.id(), job.tenant(), job.vmType(), JobStatus.QUEUED, null, null, false, null,
+                false, null, null, 0, Timings.of(job.submittedAt(), null, null));
+    }
+
+    @Override
+    public String toString() {
+        return "JobResult(id=" + id + ", status=" + status + ", exitCode=" + exitCode + ")";
+    }
+}

@@ -1,0 +1,93 @@
+package dev.kiff.core.job;
+
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The life of a job. {@link #TRANSITIONS} is the one table of legal moves; every state change in the platform goes
+ * through the named methods below (and the database repeats the same check as a conditional update).
+ *
+ * <pre>
+ * QUEUED ──start──▶ RUNNING ──complete──▶ SUCCEEDED | FAILED | TIMED_OUT | OOM_KILLED | ERROR
+ *   │                  │ ╰──retry──▶ QUEUED (a worker died mid-run; the job is delivered again)
+ *   ├──reject──▶ REJECTED (never accepted: invalid, or the broker did not take it)
+ *   ├──fail────▶ ERROR    (the platform gave up before running it)
+ *   ╰──cancel──▶ CANCELLED ◀──cancel── RUNNING
+ * </pre>
+ */
+public enum JobStatus {
+    QUEUED,
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    TIMED_OUT,
+    OOM_KILLED,
+    CANCELLED,
+    ERROR,
+    REJECTED;
+
+    private static final Map<JobStatus, Set<JobStatus>> TRANSITIONS = new EnumMap<>(JobStatus.class);
+
+    static {
+        TRANSITIONS.put(QUEUED, EnumSet.of(RUNNING, CANCELLED, REJECTED, ERROR));
+        TRANSITIONS.put(RUNNING, EnumSet.of(SUCCEEDED, FAILED, TIMED_OUT, OOM_KILLED, CANCELLED, ERROR, QUEUED));
+        for (JobStatus terminal : EnumSet.of(SUCCEEDED, FAILED, TIMED_OUT, OOM_KILLED, CANCELLED, ERROR, REJECTED)) {
+            TRANSITIONS.put(terminal, EnumSet.noneOf(JobStatus.class));
+        }
+    }
+
+    /** Statuses a {@code RUNNING} job may end in after its sandbox ran. */
+    private static final Set<JobStatus> RUN_OUTCOMES = EnumSet.of(SUCCEEDED, FAILED, TIMED_OUT, OOM_KILLED, ERROR);
+
+    public boolean isTerminal() {
+        return TRANSITIONS.get(this).isEmpty();
+    }
+
+    public boolean canMoveTo(JobStatus to) {
+        return TRANSITIONS.get(this).contains(to);
+    }
+
+    /** A worker takes the job and starts its sandbox. */
+    public JobStatus start() {
+        return moveTo(RUNNING);
+    }
+
+    /** The sandbox finished; {@code outcome} is what it ended in. */
+    public JobStatus complete(JobStatus outcome) {
+        if (!RUN_OUTCOMES.contains(outcome)) {
+            throw new IllegalTransitionException(this, outcome);
+        }
+        return moveTo(outcome);
+    }
+
+    /** The worker running the job went away; the job waits to be run again. */
+    public JobStatus retry() {
+        if (this != RUNNING) {
+            throw new IllegalTransitionException(this, QUEUED);
+        }
+        return moveTo(QUEUED);
+    }
+
+    public JobStatus cancel() {
+        return moveTo(CANCELLED);
+    }
+
+    /** The job was never accepted: it is invalid, or the broker would not take it. */
+    public JobStatus reject() {
+        return moveTo(REJECTED);
+    }
+
+    /** The platform gave up on the job. */
+    public JobStatus fail() {
+        return moveTo(ERROR);
+    }
+
+    private JobStatus moveTo(JobStatus to) {
+        if (!canMoveTo(to)) {
+            throw new IllegalTransitionException(this, to);
+        }
+        return to;
+    }
+}

@@ -1,0 +1,15 @@
+package dev.kiff.core.port;
+
+import dev.kiff.core.failure.TransientFailure;
+import dev.kiff.core.job.Job;
+
+/** Hands an accepted job to the queue of its VM type. */
+public interface JobPublisher {
+
+    /**
+     * Returns once the broker has durably taken the job.
+     *
+     * @throws TransientFailure when the broker did not take it in time; the job is then not queued
+     */
+    void publish(Job job);
+}

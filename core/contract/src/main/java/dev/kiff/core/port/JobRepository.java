@@ -1,0 +1,40 @@
+package dev.kiff.core.port;
+
+import dev.kiff.core.job.Job;
+import dev.kiff.core.job.JobResult;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+
+/**
+ * The system of record for jobs. Every state change is conditional on the state it starts from, as the transition
+ * table of {@link dev.kiff.core.job.JobStatus} says; a {@code false} answer means another actor got there first, which
+ * is normal under concurrency, not an error.
+ */
+public interface JobRepository {
+
+    /** Stores a just-accepted job as QUEUED. False when a job with this id exists already. */
+    boolean insertQueued(Job job, String requestHash);
+
+    Optional<JobRecord> find(UUID id);
+
+    /**
+     * QUEUED → RUNNING on {@code workerId}, counting one more attempt.
+     *
+     * @return the number of this attempt (1 for the first), or empty when the job was not QUEUED
+     */
+    OptionalInt markRunning(UUID id, String workerId, Instant startedAt);
+
+    /** RUNNING → QUEUED: the job's last run will never finish (its worker died, or could not start it). */
+    boolean requeue(UUID id);
+
+    /** RUNNING → the result's terminal status, only if {@code result.workerId()} still holds the job. */
+    boolean complete(JobResult result);
+
+    /** QUEUED → REJECTED: never accepted (the broker did not take it). */
+    boolean reject(UUID id, String reason, Instant at);
+
+    /** QUEUED → ERROR: the platform gave up before a run could finish. */
+    boolean fail(UUID id, String reason, Instant at);
+}

@@ -1,0 +1,18 @@
+package dev.kiff.core.port;
+
+import dev.kiff.core.failure.TransientFailure;
+import dev.kiff.core.job.Job;
+import dev.kiff.core.sandbox.SandboxOutcome;
+
+/**
+ * Runs one job's code in an isolated sandbox under the job's limits and reports what happened. The sandbox is gone
+ * when this returns, whatever the outcome.
+ */
+public interface SandboxRuntime {
+
+    /**
+     * @throws TransientFailure when the platform could not run the job (engine unreachable, image missing); the
+     *                          user's code did not run to an outcome, so the job may be tried again
+     */
+    SandboxOutcome run(Job job);
+}

@@ -1,0 +1,12 @@
+package dev.kiff.core.submit;
+
+import dev.kiff.core.failure.PermanentFailure;
+import java.util.UUID;
+
+/** No job with this id exists (for this tenant). */
+public class JobNotFoundException extends PermanentFailure {
+
+    public JobNotFoundException(UUID id) {
+        super("no job with id " + id);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.kiff.core.submit;
+
+import dev.kiff.core.failure.TransientFailure;
+import dev.kiff.core.job.Job;
+import dev.kiff.core.job.JobRequest;
+import dev.kiff.core.job.JobResult;
+import dev.kiff.core.job.JobValidator;
+import dev.kiff.core.json.JobCodec;
+import dev.kiff.core.port.JobPublisher;
+import dev.kiff.core.port.JobRecord;
+import dev.kiff.core.port.JobRepository;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a job is accepted: validate, store as QUEUED, publish to its VM type's topic. A job is only answered as
+ * queued once the broker has it; when the broker does not take it, the stored job ends REJECTED with the reason and
+ * the caller gets the {@link TransientFailure}.
+ */
+public final class JobSubmitter {
+
+    private static final Logger log = LoggerFactory.getLogger(JobSubmitter.class);
+
+    private final JobValidator validator;
+    private final JobRepository jobs;
+    private final JobPublisher publisher;
+    private final JobCodec codec;
+    private final Clock clock;
+
+    public JobSubmitter(JobValidator validator, JobRepository jobs, JobPublisher publisher, JobCodec codec,
+            Clock clock) {
+        this.validator = validator;
+        this.jobs = jobs;
+        this.publisher = publisher;
+        this.codec = codec;
+        this.clock = clock;
+    }
+
+    /**
+     * @param idempotencyKey optional; the same key (per tenant) always names the same job, so a retried request
+     *                       never runs the code twice
+     */
+    public Submission submit(JobRequest request, String tenant, String idempotencyKey) {
+        UUID id = idempotencyKey == null
+                ? UUID.randomUUID()
+                : UUID.nameUUIDFromBytes((tenant + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
+        Job job = validator.validate(request, id, tenant, clock.instant());
+        String requestHash = idempotencyKey == null ? null : sha256(codec.write(request));
+        if (!jobs.insertQueued(job, requestHash)) {
+            JobRecord existing = jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
+            if (!requestHash.equals(existing.requestHash())) {
+                throw new IdempotencyConflictException(id);
+            }
+            log.debug("Job(id={}) submitted again with its Idempotency-Key; answering the stored job", id);
+            return new Submission(existing.state(), true);
+        }
+        try {
+            publisher.publish(job);
+        } catch (TransientFailure e) {
+            jobs.reject(id, "not queued: " + e.getMessage(), clock.instant());
+            throw e;
+        }
+        log.info("Job(id={}) queued for {}", id, job.vmType());
+        return new Submission(JobResult.queued(job), false);
+    }
+
+    public JobResult find(UUID id, String tenant) {
+        Optional<JobRecord> record = jobs.find(id).filter(r -> r.job().tenant().equals(tenant));
+        return record.map(JobRecord::state).orElseThrow(() -> new JobNotFoundException(id));
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

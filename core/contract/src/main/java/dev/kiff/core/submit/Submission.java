@@ -1,0 +1,11 @@
+package dev.kiff.core.submit;
+
+import dev.kiff.core.job.JobResult;
+
+/**
+ * The answer to a submission.
+ *
+ * @param replayed the request repeated an {@code Idempotency-Key}: this is the job the key first created
+ */
+public record Submission(JobResult job, boolean replayed) {
+}

@@ -1,0 +1,49 @@
+package dev.kiff.core.topic;
+
+import dev.kiff.core.job.VmType;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The Kafka topics of the job contract. Job topics are keyed by job id. */
+public final class Topics {
+
+    /** Terminal results, keyed by job id, value a {@link dev.kiff.core.job.JobResult} in JSON. */
+    public static final String RESULTS = "kiff.results";
+
+    /**
+     * Job records that could not be parsed or validated, as they arrived, with the reason in the
+     * {@link #REASON_HEADER} header.
+     */
+    public static final String DEAD_LETTERS = "kiff.jobs.dlq";
+
+    /** Header on a dead-letter record: why the job was refused. */
+    public static final String REASON_HEADER = "kiff-reason";
+
+    /** The consumer group of the workers, whose lag is the job queue. */
+    public static final String WORKER_GROUP = "kiff-workers";
+
+    private Topics() {
+    }
+
+    public static String jobs(VmType type) {
+        return "kiff.jobs." + type.wireName();
+    }
+
+    public static List<String> jobTopics() {
+        List<String> topics = new ArrayList<>();
+        for (VmType type : VmType.values()) {
+            topics.add(jobs(type));
+        }
+        return topics;
+    }
+
+    /** The VM type a job topic carries, or null for any other topic. */
+    public static VmType vmTypeOf(String topic) {
+        for (VmType type : VmType.values()) {
+            if (jobs(type).equals(topic)) {
+                return type;
+            }
+        }
+        return null;
+    }
+}
