@@ -1,0 +1,43 @@
+package dev.kiff.testkit;
+
+/**
+ * One broker and one database per test JVM, started on first use and stopped when the JVM exits: integration tests
+ * share them and keep apart through unique job ids, so a module's whole suite pays the start-up once.
+ */
+public final class SharedInfrastructure {
+
+    private static EmbeddedKafkaServer kafka;
+    private static EmbeddedPostgresServer postgres;
+
+    private SharedInfrastructure() {
+    }
+
+    public static synchronized EmbeddedKafkaServer kafka() {
+        if (kafka == null) {
+            kafka = EmbeddedKafkaServer.start(0, null);
+            Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "kiff-test-kafka-stop"));
+        }
+        return kafka;
+    }
+
+    /**
+     * The Spring properties that point an app at the shared broker and database, for a test's
+     * {@code @DynamicPropertySource}: {@code SharedInfrastructure.springProperties().forEach((k, v) -> registry.add(k,
+     * () -> v))}.
+     */
+    public static java.util.Map<String, String> springProperties() {
+        return java.util.Map.of(
+                "spring.kafka.bootstrap-servers", kafka().bootstrapServers(),
+                "spring.datasource.url", postgres().jdbcUrl(),
+                "spring.datasource.username", postgres().username(),
+                "spring.datasource.password", postgres().password());
+    }
+
+    public static synchronized EmbeddedPostgresServer postgres() {
+        if (postgres == null) {
+            postgres = EmbeddedPostgresServer.start(0, null);
+            Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "kiff-test-postgres-stop"));
+        }
+        return postgres;
+    }
+}
