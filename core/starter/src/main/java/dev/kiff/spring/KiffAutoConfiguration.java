@@ -1,0 +1,85 @@
+package dev.kiff.spring;
+
+import dev.kiff.core.job.JobValidator;
+import dev.kiff.core.job.VmTypeCatalogue;
+import dev.kiff.core.json.JobCodec;
+import dev.kiff.core.port.JobRepository;
+import dev.kiff.core.topic.Topics;
+import dev.kiff.persistence.JooqJobRepository;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.jooq.DSLContext;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+
+/** The contract's objects as beans, and the Kiff topics, for every Kiff app. */
+@AutoConfiguration
+@EnableConfigurationProperties(TopicProperties.class)
+public class KiffAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    JobCodec jobCodec() {
+        return new JobCodec();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    VmTypeCatalogue vmTypeCatalogue() {
+        return VmTypeCatalogue.defaults();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    JobValidator jobValidator(VmTypeCatalogue catalogue) {
+        return new JobValidator(catalogue);
+    }
+
+    /** Every Kiff topic, created by whichever app starts first; Kafka ignores a topic that exists. */
+    @Bean
+    KafkaAdmin.NewTopics kiffTopics(TopicProperties properties) {
+        String maxBytes = String.valueOf(properties.maxMessageBytes());
+        List<NewTopic> topics = new ArrayList<>();
+        for (String name : Topics.jobTopics()) {
+            topics.add(topic(name, properties.partitions(), properties, maxBytes));
+        }
+        topics.add(topic(Topics.RESULTS, properties.partitions(), properties, maxBytes));
+        topics.add(topic(Topics.DEAD_LETTERS, 1, properties, maxBytes));
+        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+    }
+
+    private static NewTopic topic(String name, int partitions, TopicProperties properties, String maxBytes) {
+        return TopicBuilder.name(name)
+                .partitions(partitions)
+                .replicas(properties.replicationFactor())
+                .config(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes)
+                .build();
+    }
+
+    /** The job repository, wherever the app has a database. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({DSLContext.class, JooqJobRepository.class})
+    static class Persistence {
+
+        @Bean
+        @ConditionalOnMissingBean
+        JobRepository jobRepository(DSLContext db, JobCodec codec, Clock clock) {
+            return new JooqJobRepository(db, codec, clock);
+        }
+    }
+}
