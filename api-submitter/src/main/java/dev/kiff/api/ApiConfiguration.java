@@ -1,0 +1,27 @@
+package dev.kiff.api;
+
+import dev.kiff.api.kafka.KafkaJobPublisher;
+import dev.kiff.core.job.JobValidator;
+import dev.kiff.core.json.JobCodec;
+import dev.kiff.core.port.JobPublisher;
+import dev.kiff.core.port.JobRepository;
+import dev.kiff.core.submit.JobSubmitter;
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaTemplate;
+
+@Configuration(proxyBeanMethods = false)
+public class ApiConfiguration {
+
+    @Bean
+    JobPublisher jobPublisher(KafkaTemplate<String, byte[]> kafka, JobCodec codec, ApiProperties properties) {
+        return new KafkaJobPublisher(kafka, codec, properties.publishTimeout());
+    }
+
+    @Bean
+    JobSubmitter jobSubmitter(JobValidator validator, JobRepository jobs, JobPublisher publisher, JobCodec codec,
+            Clock clock) {
+        return new JobSubmitter(validator, jobs, publisher, codec, clock);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.kiff.api.web;
+
+import dev.kiff.api.ApiProperties;
+import dev.kiff.core.failure.PermanentFailure;
+import dev.kiff.core.failure.TransientFailure;
+import dev.kiff.core.job.InvalidJobException;
+import dev.kiff.core.job.Violation;
+import dev.kiff.core.submit.IdempotencyConflictException;
+import dev.kiff.core.submit.JobNotFoundException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Maps failures to RFC 9457 problem+json by type: invalid input 400 (413 when over a size cap) with an
+ * {@code errors} list naming each field, unknown job 404, reused idempotency key 422, platform trouble 503 with
+ * {@code Retry-After}. Spring's own web errors (415, 405, unreadable bodies) come out as problems through the base
+ * class.
+ */
+@RestControllerAdvice
+public class ProblemAdvice extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
+
+    private final ApiProperties properties;
+
+    public ProblemAdvice(ApiProperties properties) {
+        this.properties = properties;
+    }
+
+    @ExceptionHandler(InvalidJobException.class)
+    ResponseEntity<ProblemDetail> invalidJob(InvalidJobException e) {
+        HttpStatus status = e.tooLarge() ? HttpStatus.CONTENT_TOO_LARGE : HttpStatus.BAD_REQUEST;
+        log.warn("request refused ({}): {}", status.value(), e.getMessage());
+        ProblemDetail problem = problem(status, e.tooLarge() ? "too-large" : "invalid-job",
+                e.tooLarge() ? "Job too large" : "Invalid job", e.getMessage());
+        List<Map<String, String>> errors = e.violations().stream()
+                .map(v -> Map.of("field", v.field(), "message", v.message()))
+                .toList();
+        problem.setProperty("errors", errors);
+        problem.setProperty("field", e.violations().stream().map(Violation::field).findFirst().orElse("$"));
+        return ResponseEntity.status(status).body(problem);
+    }
+
+    @ExceptionHandler(JobNotFoundException.class)
+    ResponseEntity<ProblemDetail> notFound(JobNotFoundException e) {
+        log.warn("request refused (404): {}", e.getMessage());
+        return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                .body(problem(HttpStatus.NOT_FOUND, "job-not-found", "Job not found", e.getMessage()));
+    }
+
+    @ExceptionHandler(IdempotencyConflictException.class)
+    ResponseEntity<ProblemDetail> idempotencyConflict(IdempotencyConflictException e) {
+        log.warn("request refused (422): {}", e.getMessage());
+        ProblemDetail problem = problem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-conflict",
+                "Idempotency-Key reused", e.getMessage());
+        problem.setProperty("field", "Idempotency-Key");
+        problem.setProperty("jobId", e.jobId());
+        return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT).body(problem);
+    }
+
+    @ExceptionHandler(PermanentFailure.class)
+    ResponseEntity<ProblemDetail> permanent(PermanentFailure e) {
+        log.warn("request refused (400): {}", e.getMessage());
+        return ResponseEntity.badRequest()
+                .body(problem(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", e.getMessage()));
+    }
+
+    @ExceptionHandler(TransientFailure.class)
+    ResponseEntity<ProblemDetail> transientFailure(TransientFailure e) {
+        log.error("request failed (503): {}", e.getMessage(), e);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, properties.retryAfter().toSeconds())))
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Service unavailable",
+                        e.getMessage() + "; the job was not queued, try again"));
+    }
+
+    private static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(URI.create("urn:kiff:problem:" + type));
+        problem.setTitle(title);
+        return problem;
+    }
+}
