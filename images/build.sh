@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Builds the sandbox images offline: a Debian bookworm base made from Debian packages with mmdebstrap and imported
+# into Docker, then one image per VM type from its Dockerfile on top of it. An image is rebuilt only when the files
+# it is built from changed (their hash is a label on the image), or with --force.
+#
+# With a registry at hand, build any VM type from the official slim image instead:
+#   docker build --build-arg BASE_IMAGE=debian:bookworm-slim -f images/code-exec/Dockerfile -t kiff/code-exec images
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+BASE_IMAGE="${KIFF_BASE_IMAGE:-kiff/base:bookworm}"
+VM_TYPES=(code-exec)
+FORCE=false
+LOGS="${TMPDIR:-/tmp}/kiff-images"
+mkdir -p "$LOGS"
+[ "${1:-}" = "--force" ] && FORCE=true
+
+log() { printf 'images: %s\n' "$*" >&2; }
+
+# The host's own Debian mirror, read from its apt sources: no mirror is named in this repository.
+host_mirror() {
+  local uri
+  uri=$(grep -hsE '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' | grep -v security | head -1 || true)
+  [ -n "$uri" ] || uri=$(grep -hsE '^deb ' /etc/apt/sources.list | awk '{print $2}' | grep -v security | head -1 || true)
+  [ -n "$uri" ] || { log "no Debian mirror in the host's apt sources"; exit 1; }
+  echo "$uri"
+}
+
+hash_of() {
+  (cd "$HERE" && cat "$@" | sha256sum | cut -c1-16)
+}
+
+built_hash() {
+  docker image inspect --format '{{ index .Config.Labels "dev.kiff.image.hash" }}' "$1" 2>/dev/null || true
+}
+
+build_base() {
+  local hash
+  hash=$(hash_of build.sh)
+  if ! $FORCE && [ "$(built_hash "$BASE_IMAGE")" = "$hash" ]; then return; fi
+  command -v mmdebstrap >/dev/null || { log "mmdebstrap is missing (apt-get install mmdebstrap)"; exit 1; }
+  log "building $BASE_IMAGE from Debian packages (mmdebstrap)"
+  # variant 'apt': the Essential packages and apt, nothing else. The merged-usr hook stands in for usr-is-merged,
+  # which would pull the whole of perl in. Docs, man pages and locales are never unpacked.
+  mmdebstrap --variant=apt --quiet \
+    --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
+    --aptopt='APT::Install-Recommends "false"' \
+    --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+    --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
+    --dpkgopt='path-exclude=/usr/share/info/*' \
+    --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/var/log/*' \
+    bookworm - "$(host_mirror)" \
+    2>"$LOGS/base.log" \
+    | docker import --change "LABEL dev.kiff.image.hash=$hash" --change 'CMD ["/bin/bash"]' - "$BASE_IMAGE" >/dev/null \
+    || { tail -30 "$LOGS/base.log" >&2; log "building $BASE_IMAGE failed"; exit 1; }
+}
+
+build_vm_type() {
+  local type=$1 image="kiff/$1:latest" hash
+  hash=$(hash_of build.sh "$type/Dockerfile" runner/kiff-runner)
+  if ! $FORCE && [ "$(built_hash "$image")" = "$hash" ]; then return; fi
+  log "building $image"
+  # The runner is executable in git; COPY keeps its mode (no BuildKit needed for --chmod).
+  if ! docker build --build-arg BASE_IMAGE="$BASE_IMAGE" --label "dev.kiff.image.hash=$hash" \
+      -f "$HERE/$type/Dockerfile" -t "$image" "$HERE" >"$LOGS/$type.log" 2>&1; then
+    tail -30 "$LOGS/$type.log" >&2
+    log "building $image failed; the whole log is in $LOGS/$type.log"
+    exit 1
+  fi
+}
+
+if [ "$BASE_IMAGE" = "kiff/base:bookworm" ]; then build_base; fi
+for type in "${VM_TYPES[@]}"; do build_vm_type "$type"; done
+for image in "$BASE_IMAGE" "${VM_TYPES[@]/#/kiff/}"; do
+  bytes=$(docker image inspect --format '{{.Size}}' "$image" 2>/dev/null || echo 0)
+  log "$(printf '%-24s %4d MB' "$image" "$((bytes / 1000000))")"
+done
