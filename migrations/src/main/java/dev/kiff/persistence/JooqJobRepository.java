@@ -105,9 +105,18 @@ public final class JooqJobRepository implements JobRepository {
                 .set(JOBS.STDERR, result.stderr())
                 .set(JOBS.STDERR_TRUNCATED, result.stderrTruncated())
                 .set(JOBS.MESSAGE, result.message())
-                .set(JOBS.STARTED_AT, timings.startedAt())
                 .set(JOBS.FINISHED_AT, timings.finishedAt()),
                 JOBS.STATUS.eq(JobStatus.RUNNING).and(JOBS.WORKER_ID.eq(result.workerId())));
+    }
+
+    @Override
+    public boolean resubmit(UUID id, Instant at) {
+        JobStatus to = JobStatus.REJECTED.resubmit();
+        return changed(id, JobStatus.REJECTED, to, db.update(JOBS)
+                .set(JOBS.STATUS, to)
+                .set(JOBS.SUBMITTED_AT, at)
+                .setNull(JOBS.MESSAGE)
+                .setNull(JOBS.FINISHED_AT), JOBS.STATUS.eq(JobStatus.REJECTED));
     }
 
     @Override

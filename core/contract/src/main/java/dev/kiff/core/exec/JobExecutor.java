@@ -60,7 +60,8 @@ public final class JobExecutor {
                     record.state().workerId());
             jobs.requeue(job.id());
         }
-        OptionalInt attempt = jobs.markRunning(job.id(), workerId, clock.instant());
+        Instant startedAt = clock.instant();
+        OptionalInt attempt = jobs.markRunning(job.id(), workerId, startedAt);
         if (attempt.isEmpty()) {
             log.debug("Job(id={}) could not be started here: another actor moved it first", job.id());
             return publishIfTerminal(job);
@@ -77,7 +78,7 @@ public final class JobExecutor {
         JobResult result = new JobResult(JobResult.VERSION, job.id(), job.tenant(), job.vmType(), verdict.status(),
                 outcome.exitCode(), outcome.stdout().text(), outcome.stdout().truncated(), outcome.stderr().text(),
                 outcome.stderr().truncated(), verdict.message(), workerId, attempt.getAsInt(),
-                Timings.of(job.submittedAt(), outcome.startedAt(), outcome.finishedAt()));
+                Timings.of(job.submittedAt(), startedAt, outcome.finishedAt()));
         if (!jobs.complete(result)) {
             log.debug("Job(id={}) finished {} but another actor ended it first", job.id(), result.status());
             return publishIfTerminal(job);

@@ -1,9 +1,10 @@
 package dev.kiff.core.job;
 
-import dev.kiff.core.failure.PermanentFailure;
-
-/** A job was asked to move between two states that the transition table does not connect. */
-public class IllegalTransitionException extends PermanentFailure {
+/**
+ * A job was asked to move between two states that the transition table does not connect. This is a bug in the
+ * caller, not a failure of the job or of its input, hence an {@link IllegalStateException}.
+ */
+public class IllegalTransitionException extends IllegalStateException {
 
     private final JobStatus from;
     private final JobStatus to;

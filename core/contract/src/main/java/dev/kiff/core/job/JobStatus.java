@@ -12,10 +12,13 @@ import java.util.Set;
  * <pre>
  * QUEUED ──start──▶ RUNNING ──complete──▶ SUCCEEDED | FAILED | TIMED_OUT | OOM_KILLED | ERROR
  *   │                  │ ╰──retry──▶ QUEUED (a worker died mid-run; the job is delivered again)
- *   ├──reject──▶ REJECTED (never accepted: invalid, or the broker did not take it)
+ *   ├──reject──▶ REJECTED (never accepted: invalid, or the broker did not take it) ──resubmit──▶ QUEUED
  *   ├──fail────▶ ERROR    (the platform gave up before running it)
  *   ╰──cancel──▶ CANCELLED ◀──cancel── RUNNING
  * </pre>
+ *
+ * <p>{@code resubmit} is the one way out of REJECTED: a client that got 503 because the broker was away repeats its
+ * request under the same {@code Idempotency-Key}, and the job it names is queued after all.
  */
 public enum JobStatus {
     QUEUED,
@@ -33,16 +36,21 @@ public enum JobStatus {
     static {
         TRANSITIONS.put(QUEUED, EnumSet.of(RUNNING, CANCELLED, REJECTED, ERROR));
         TRANSITIONS.put(RUNNING, EnumSet.of(SUCCEEDED, FAILED, TIMED_OUT, OOM_KILLED, CANCELLED, ERROR, QUEUED));
-        for (JobStatus terminal : EnumSet.of(SUCCEEDED, FAILED, TIMED_OUT, OOM_KILLED, CANCELLED, ERROR, REJECTED)) {
-            TRANSITIONS.put(terminal, EnumSet.noneOf(JobStatus.class));
+        for (JobStatus ended : EnumSet.of(SUCCEEDED, FAILED, TIMED_OUT, OOM_KILLED, CANCELLED, ERROR)) {
+            TRANSITIONS.put(ended, EnumSet.noneOf(JobStatus.class));
         }
+        TRANSITIONS.put(REJECTED, EnumSet.of(QUEUED));
     }
+
+    private static final Set<JobStatus> TERMINAL =
+            EnumSet.of(SUCCEEDED, FAILED, TIMED_OUT, OOM_KILLED, CANCELLED, ERROR, REJECTED);
 
     /** Statuses a {@code RUNNING} job may end in after its sandbox ran. */
     private static final Set<JobStatus> RUN_OUTCOMES = EnumSet.of(SUCCEEDED, FAILED, TIMED_OUT, OOM_KILLED, ERROR);
 
+    /** The job has its one result: nothing will run it any more (a REJECTED job runs only once resubmitted). */
     public boolean isTerminal() {
-        return TRANSITIONS.get(this).isEmpty();
+        return TERMINAL.contains(this);
     }
 
     public boolean canMoveTo(JobStatus to) {
@@ -77,6 +85,14 @@ public enum JobStatus {
     /** The job was never accepted: it is invalid, or the broker would not take it. */
     public JobStatus reject() {
         return moveTo(REJECTED);
+    }
+
+    /** A job the broker refused is submitted again under its idempotency key. */
+    public JobStatus resubmit() {
+        if (this != REJECTED) {
+            throw new IllegalTransitionException(this, QUEUED);
+        }
+        return moveTo(QUEUED);
     }
 
     /** The platform gave up on the job. */

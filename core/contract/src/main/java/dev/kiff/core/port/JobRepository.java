@@ -35,6 +35,9 @@ public interface JobRepository {
     /** QUEUED → REJECTED: never accepted (the broker did not take it). */
     boolean reject(UUID id, String reason, Instant at);
 
+    /** REJECTED → QUEUED: a job the broker refused is submitted again; it counts as submitted at {@code at}. */
+    boolean resubmit(UUID id, Instant at);
+
     /** QUEUED → ERROR: the platform gave up before a run could finish. */
     boolean fail(UUID id, String reason, Instant at);
 }

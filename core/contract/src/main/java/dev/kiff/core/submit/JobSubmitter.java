@@ -4,6 +4,7 @@ import dev.kiff.core.failure.TransientFailure;
 import dev.kiff.core.job.Job;
 import dev.kiff.core.job.JobRequest;
 import dev.kiff.core.job.JobResult;
+import dev.kiff.core.job.JobStatus;
 import dev.kiff.core.job.JobValidator;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.port.JobPublisher;
@@ -58,17 +59,26 @@ public final class JobSubmitter {
             if (!requestHash.equals(existing.requestHash())) {
                 throw new IdempotencyConflictException(id);
             }
-            log.debug("Job(id={}) submitted again with its Idempotency-Key; answering the stored job", id);
-            return new Submission(existing.state(), true);
+            if (existing.state().status() != JobStatus.REJECTED || !jobs.resubmit(id, job.submittedAt())) {
+                log.debug("Job(id={}) submitted again with its Idempotency-Key; answering the stored job", id);
+                return new Submission(existing.state(), true);
+            }
+            // The broker refused this job before; the client retries as told, so queue it now.
+            log.info("Job(id={}) resubmitted with its Idempotency-Key after a refusal", id);
+            return new Submission(publish(job), true);
         }
+        return new Submission(publish(job), false);
+    }
+
+    private JobResult publish(Job job) {
         try {
             publisher.publish(job);
         } catch (TransientFailure e) {
-            jobs.reject(id, "not queued: " + e.getMessage(), clock.instant());
+            jobs.reject(job.id(), "not queued: " + e.getMessage(), clock.instant());
             throw e;
         }
-        log.info("Job(id={}) queued for {}", id, job.vmType());
-        return new Submission(JobResult.queued(job), false);
+        log.info("Job(id={}) queued for {}", job.id(), job.vmType());
+        return JobResult.queued(job);
     }
 
     public JobResult find(UUID id, String tenant) {
