@@ -1,0 +1,243 @@
+package dev.kiff.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kiff.api.ApiClient.Reply;
+import dev.kiff.core.job.JobMessage;
+import dev.kiff.core.job.Language;
+import dev.kiff.core.job.RequestedLimits;
+import dev.kiff.core.job.VmType;
+import dev.kiff.core.job.VmTypeCatalogue;
+import dev.kiff.core.json.JobCodec;
+import dev.kiff.core.topic.Topics;
+import dev.kiff.testkit.SharedInfrastructure;
+import dev.kiff.testkit.TopicRecorder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/** {@code /v1/jobs} against the real broker and database: what is accepted is stored and queued, nothing else is. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class JobSubmissionIT {
+
+    private static final String TOPIC = Topics.jobs(VmType.CODE_EXEC);
+    private static final String PROBLEM_JSON = "application/problem+json";
+    private static final Duration QUIET = Duration.ofMillis(500);
+
+    // Opened once the first context is up: its KafkaAdmin creates the topics at start-up.
+    private static TopicRecorder published;
+    private static TopicSize topicSize;
+
+    @Value("${local.server.port}")
+    int port;
+    @Autowired
+    JobCodec codec;
+    @Autowired
+    VmTypeCatalogue catalogue;
+    @Autowired
+    DataSource dataSource;
+
+    private ApiClient api;
+    private JobRows rows;
+
+    @DynamicPropertySource
+    static void infra(DynamicPropertyRegistry registry) {
+        SharedInfrastructure.springProperties().forEach((key, value) -> registry.add(key, () -> value));
+    }
+
+    @BeforeEach
+    void connect() {
+        api = new ApiClient(port);
+        rows = new JobRows(dataSource);
+        if (published == null) {
+            published = new TopicRecorder(SharedInfrastructure.kafka().bootstrapServers(), TOPIC);
+            topicSize = new TopicSize(SharedInfrastructure.kafka().bootstrapServers(), TOPIC);
+        }
+    }
+
+    @AfterAll
+    static void closeReaders() {
+        if (published != null) {
+            published.close();
+            topicSize.close();
+        }
+    }
+
+    @Test
+    void acceptsAJobStoresItAsQueuedAndPublishesItOnceWithResolvedLimits() {
+        Reply reply = api.postJob(JobRequests.valid());
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(202);
+        JsonNode body = reply.json();
+        String id = body.path("id").asString();
+        assertThat(UUID.fromString(id)).isNotNull();
+        assertThat(body.path("status").asString()).isEqualTo("QUEUED");
+        assertThat(body.path("replayed").asBoolean()).isFalse();
+        assertThat(reply.header("Location")).isEqualTo("/v1/jobs/" + id);
+
+        Reply stored = api.get("/v1/jobs/" + id);
+        assertThat(stored.status()).as(stored.toString()).isEqualTo(200);
+        JsonNode state = stored.json();
+        assertThat(state.path("id").asString()).isEqualTo(id);
+        assertThat(state.path("status").asString()).isEqualTo("QUEUED");
+        assertThat(state.path("vmType").asString()).isEqualTo("code-exec");
+        assertThat(state.path("timings").path("queuedAt").isString()).as(stored.toString()).isTrue();
+        assertThat(rows.countWithId(id)).isEqualTo(1);
+
+        List<ConsumerRecord<String, byte[]>> records = exactlyOneRecordWithKey(id);
+        JobMessage message = codec.readMessage(records.get(0).value());
+        assertThat(message.v()).isEqualTo(JobMessage.VERSION);
+        assertThat(message.id()).isEqualTo(id);
+        assertThat(message.vmType()).isEqualTo(VmType.CODE_EXEC);
+        assertThat(message.language()).isEqualTo(Language.PYTHON);
+        assertThat(message.code()).isEqualTo("print(1)");
+        assertThat(message.submittedAt()).isNotNull();
+        assertThat(message.limits())
+                .isEqualTo(RequestedLimits.of(catalogue.policy(VmType.CODE_EXEC).defaults()))
+                .hasNoNullFieldsOrProperties();
+    }
+
+    static Stream<Arguments> badRequests() {
+        String bigText = "x".repeat(100 * 1024);
+        return Stream.of(
+                bad("malformed JSON", "{\"vmType\":\"code-exec\",", 400, "$"),
+                bad("an unknown field", JobRequests.python("print(1)").with("foo", 1).json(), 400, "foo"),
+                bad("an unknown vmType", JobRequests.python("print(1)").with("vmType", "quantum").json(), 400,
+                        "vmType"),
+                bad("an unknown language", JobRequests.python("print(1)").with("language", "cobol").json(), 400,
+                        "language"),
+                bad("no code", JobRequests.python("print(1)").without("code").json(), 400, "code"),
+                bad("a limit above the maximum",
+                        JobRequests.python("print(1)").with("limits", Map.of("memoryMb", 999_999)).json(), 400,
+                        "limits.memoryMb"),
+                bad("code over 128 KiB", JobRequests.python("#" + "x".repeat(128 * 1024)).json(), 413, "code"),
+                bad("files over the cap", JobRequests.python("print(1)")
+                        .with("files", Map.of("a.txt", bigText, "b.txt", bigText, "c.txt", bigText)).json(), 413,
+                        "files"),
+                bad("a file name escaping the workspace", JobRequests.python("print(1)")
+                        .with("files", Map.of("../etc/passwd", "root")).json(), 400, "files[\"../etc/passwd\"]"));
+    }
+
+    private static Arguments bad(String what, String body, int status, String field) {
+        return Arguments.of(what, body, status, field);
+    }
+
+    @ParameterizedTest(name = "{0} -> {2} naming {3}")
+    @MethodSource("badRequests")
+    void refusesBadInputNamingTheFieldAndStoresAndPublishesNothing(String what, String body, int status,
+            String field) {
+        long rowsBefore = rows.count();
+        long recordsBefore = topicSize.records();
+
+        Reply reply = api.postJob(body);
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(status);
+        assertThat(reply.contentType()).startsWith(PROBLEM_JSON);
+        JsonNode problem = reply.json();
+        assertThat(problem.path("status").asInt()).isEqualTo(status);
+        assertThat(problem.path("field").asString()).as(reply.toString()).isEqualTo(field);
+        assertThat(problem.path("errors").valueStream().map(e -> e.path("field").asString()))
+                .as(reply.toString()).contains(field);
+        assertNothingStoredOrPublished(rowsBefore, recordsBefore);
+    }
+
+    @Test
+    void refusesABodyThatIsNotJsonWith415AndStoresAndPublishesNothing() {
+        long rowsBefore = rows.count();
+        long recordsBefore = topicSize.records();
+
+        Reply reply = api.postJob(JobRequests.valid(), "text/plain", Map.of());
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(415);
+        assertThat(reply.contentType()).startsWith(PROBLEM_JSON);
+        assertThat(reply.json().path("status").asInt()).isEqualTo(415);
+        assertNothingStoredOrPublished(rowsBefore, recordsBefore);
+    }
+
+    @Test
+    void answersARepeatedIdempotencyKeyWithTheSameJobWithoutQueueingItAgain() {
+        String code = "print('idempotent " + UUID.randomUUID() + "')";
+        Map<String, String> key = Map.of("Idempotency-Key", "key-" + UUID.randomUUID());
+
+        Reply first = api.postJob(JobRequests.python(code).json(), "application/json", key);
+        Reply second = api.postJob(JobRequests.python(code).json(), "application/json", key);
+
+        assertThat(first.status()).as(first.toString()).isEqualTo(202);
+        assertThat(second.status()).as(second.toString()).isEqualTo(202);
+        String id = first.json().path("id").asString();
+        assertThat(second.json().path("id").asString()).isEqualTo(id);
+        assertThat(first.json().path("replayed").asBoolean()).isFalse();
+        assertThat(second.json().path("replayed").asBoolean()).isTrue();
+        assertThat(second.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(rows.countWithId(id)).isEqualTo(1);
+        exactlyOneRecordWithKey(id);
+    }
+
+    @Test
+    void refusesAnIdempotencyKeyReusedForADifferentJobWith422() {
+        Map<String, String> key = Map.of("Idempotency-Key", "key-" + UUID.randomUUID());
+        Reply first = api.postJob(JobRequests.python("print('first')").json(), "application/json", key);
+        assertThat(first.status()).as(first.toString()).isEqualTo(202);
+        String id = first.json().path("id").asString();
+        long rowsBefore = rows.count();
+        long recordsBefore = topicSize.records();
+
+        Reply reused = api.postJob(JobRequests.python("print('second')").json(), "application/json", key);
+
+        assertThat(reused.status()).as(reused.toString()).isEqualTo(422);
+        assertThat(reused.contentType()).startsWith(PROBLEM_JSON);
+        assertThat(reused.json().path("field").asString()).isEqualTo("Idempotency-Key");
+        assertThat(reused.json().path("jobId").asString()).isEqualTo(id);
+        assertNothingStoredOrPublished(rowsBefore, recordsBefore);
+        exactlyOneRecordWithKey(id);
+    }
+
+    @Test
+    void answers404ProblemForAnUnknownJob() {
+        Reply reply = api.get("/v1/jobs/" + UUID.randomUUID());
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(404);
+        assertThat(reply.contentType()).startsWith(PROBLEM_JSON);
+        assertThat(reply.json().path("status").asInt()).isEqualTo(404);
+    }
+
+    @Test
+    void answers400NamingTheIdForAJobIdThatIsNotAUuid() {
+        Reply reply = api.get("/v1/jobs/not-a-uuid");
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+        assertThat(reply.contentType()).startsWith(PROBLEM_JSON);
+        assertThat(reply.json().path("field").asString()).isEqualTo("id");
+    }
+
+    private void assertNothingStoredOrPublished(long rowsBefore, long recordsBefore) {
+        assertThat(rows.count()).as("rows in jobs").isEqualTo(rowsBefore);
+        await().during(QUIET).atMost(QUIET.multipliedBy(4))
+                .until(() -> topicSize.records() == recordsBefore);
+    }
+
+    /** Waits for the job's record on its topic, then checks that no second one follows. */
+    private List<ConsumerRecord<String, byte[]>> exactlyOneRecordWithKey(String id) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> !published.recordsWithKey(id).isEmpty());
+        await().during(QUIET).atMost(QUIET.multipliedBy(4))
+                .until(() -> published.recordsWithKey(id).size() == 1);
+        return published.recordsWithKey(id);
+    }
+}

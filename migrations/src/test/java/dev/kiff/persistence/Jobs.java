@@ -1,0 +1,78 @@
+package dev.kiff.persistence;
+
+import dev.kiff.core.job.Job;
+import dev.kiff.core.job.JobResult;
+import dev.kiff.core.job.JobStatus;
+import dev.kiff.core.job.Language;
+import dev.kiff.core.job.Limits;
+import dev.kiff.core.job.Timings;
+import dev.kiff.core.job.VmType;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/** Builds jobs and results for the repository tests; every job gets a fresh id so tests share one database. */
+final class Jobs {
+
+    /** PostgreSQL keeps microseconds: every instant here has no finer part, so round trips compare equal. */
+    static final Instant SUBMITTED_AT = Instant.parse("2030-01-02T03:04:05.123456Z");
+    static final Instant STARTED_AT = SUBMITTED_AT.plusMillis(250);
+    static final Instant FINISHED_AT = STARTED_AT.plusMillis(1500);
+
+    private UUID id = UUID.randomUUID();
+    private String code = "print(1)";
+    private String stdin = "";
+    private Map<String, String> env = Map.of();
+    private Map<String, String> files = Map.of();
+    private Limits limits = new Limits(10_000, 256, 1.0, 64, 65_536);
+
+    private Jobs() {
+    }
+
+    static Jobs python(String code) {
+        Jobs jobs = new Jobs();
+        jobs.code = code;
+        return jobs;
+    }
+
+    Jobs id(UUID id) {
+        this.id = id;
+        return this;
+    }
+
+    Jobs stdin(String stdin) {
+        this.stdin = stdin;
+        return this;
+    }
+
+    Jobs env(Map<String, String> env) {
+        this.env = env;
+        return this;
+    }
+
+    Jobs files(Map<String, String> files) {
+        this.files = files;
+        return this;
+    }
+
+    Jobs limits(Limits limits) {
+        this.limits = limits;
+        return this;
+    }
+
+    Job build() {
+        return new Job(id, Job.DEFAULT_TENANT, VmType.CODE_EXEC, Language.PYTHON, code, stdin, env, files, limits,
+                SUBMITTED_AT);
+    }
+
+    /** The result a worker reports for {@code job} after it ran on {@code workerId}. */
+    static JobResult finished(Job job, String workerId, JobStatus status, Integer exitCode, String stdout,
+            String stderr, String message) {
+        return new JobResult(JobResult.VERSION, job.id(), job.tenant(), job.vmType(), status, exitCode, stdout,
+                false, stderr, false, message, workerId, 1, Timings.of(job.submittedAt(), STARTED_AT, FINISHED_AT));
+    }
+
+    static JobResult succeeded(Job job, String workerId, String stdout) {
+        return finished(job, workerId, JobStatus.SUCCEEDED, 0, stdout, "", null);
+    }
+}
