@@ -5,15 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kiff.api.ApiClient.Reply;
 import dev.kiff.core.job.JobMessage;
+import dev.kiff.core.job.JobStatus;
 import dev.kiff.core.job.Language;
 import dev.kiff.core.job.RequestedLimits;
 import dev.kiff.core.job.VmType;
 import dev.kiff.core.job.VmTypeCatalogue;
 import dev.kiff.core.json.JobCodec;
+import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.testkit.SharedInfrastructure;
 import dev.kiff.testkit.TopicRecorder;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -53,6 +56,8 @@ class JobSubmissionIT {
     VmTypeCatalogue catalogue;
     @Autowired
     DataSource dataSource;
+    @Autowired
+    JobRepository jobs;
 
     private ApiClient api;
     private JobRows rows;
@@ -188,6 +193,26 @@ class JobSubmissionIT {
         assertThat(second.header("Idempotent-Replayed")).isEqualTo("true");
         assertThat(rows.countWithId(id)).isEqualTo(1);
         exactlyOneRecordWithKey(id);
+    }
+
+    @Test
+    void queuesAJobTheBrokerRefusedWhenItsIdempotencyKeyComesBack() {
+        String code = "print('refused once " + UUID.randomUUID() + "')";
+        Map<String, String> key = Map.of("Idempotency-Key", "key-" + UUID.randomUUID());
+        Reply first = api.postJob(JobRequests.python(code).json(), "application/json", key);
+        String id = first.json().path("id").asString();
+        // What a 503 leaves behind: the row REJECTED, as JobSubmitter records a refused publish.
+        assertThat(jobs.reject(UUID.fromString(id), "not queued: broker away", Instant.now())).isTrue();
+
+        Reply retry = api.postJob(JobRequests.python(code).json(), "application/json", key);
+
+        assertThat(retry.status()).as(retry.toString()).isEqualTo(202);
+        assertThat(retry.json().path("id").asString()).isEqualTo(id);
+        assertThat(retry.json().path("status").asString()).isEqualTo("QUEUED");
+        assertThat(retry.json().path("replayed").asBoolean()).isTrue();
+        assertThat(jobs.find(UUID.fromString(id)).orElseThrow().state().status()).isEqualTo(JobStatus.QUEUED);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(published.recordsWithKey(id)).hasSize(2));
     }
 
     @Test
