@@ -9,7 +9,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BASE_IMAGE="${KIFF_BASE_IMAGE:-kiff/base:bookworm}"
-VM_TYPES=(code-exec)
+VM_TYPES=(code-exec ml-agent api-composition data-processing)
 FORCE=false
 LOGS="${TMPDIR:-/tmp}/kiff-images"
 mkdir -p "$LOGS"
@@ -57,7 +57,7 @@ build_base() {
 
 build_vm_type() {
   local type=$1 image="kiff/$1:latest" hash
-  hash=$(hash_of build.sh "$type/Dockerfile" runner/kiff-runner)
+  hash=$(hash_of build.sh "$type/Dockerfile" runner/kiff-runner python/kiff.py)
   if ! $FORCE && [ "$(built_hash "$image")" = "$hash" ]; then return; fi
   log "building $image"
   # The runner is executable in git; COPY keeps its mode (no BuildKit needed for --chmod).

@@ -16,6 +16,7 @@ import dev.kiff.persistence.jooq.tables.records.JobsRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -105,6 +106,7 @@ public final class JooqJobRepository implements JobRepository {
                 .set(JOBS.STDERR, result.stderr())
                 .set(JOBS.STDERR_TRUNCATED, result.stderrTruncated())
                 .set(JOBS.MESSAGE, result.message())
+                .set(JOBS.ARTIFACTS, JSON.valueOf(codec.writeString(result.artifacts())))
                 .set(JOBS.FINISHED_AT, timings.finishedAt()),
                 JOBS.STATUS.eq(JobStatus.RUNNING).and(JOBS.WORKER_ID.eq(result.workerId())));
     }
@@ -157,7 +159,8 @@ public final class JooqJobRepository implements JobRepository {
         JobResult state = new JobResult(JobResult.VERSION, row.getId(), row.getTenant(), job.vmType(),
                 row.getStatus(), row.getExitCode(), row.getStdout(), row.getStdoutTruncated(), row.getStderr(),
                 row.getStderrTruncated(), row.getMessage(), row.getWorkerId(), row.getAttempts(),
-                Timings.of(row.getSubmittedAt(), row.getStartedAt(), row.getFinishedAt()));
+                Timings.of(row.getSubmittedAt(), row.getStartedAt(), row.getFinishedAt()),
+                row.getArtifacts() == null ? List.of() : codec.readArtifactList(row.getArtifacts().data()));
         return new JobRecord(job, row.getRequestHash(), state);
     }
 

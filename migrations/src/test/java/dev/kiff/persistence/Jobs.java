@@ -8,6 +8,7 @@ import dev.kiff.core.job.Limits;
 import dev.kiff.core.job.Timings;
 import dev.kiff.core.job.VmType;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -69,7 +70,8 @@ final class Jobs {
     static JobResult finished(Job job, String workerId, JobStatus status, Integer exitCode, String stdout,
             String stderr, String message) {
         return new JobResult(JobResult.VERSION, job.id(), job.tenant(), job.vmType(), status, exitCode, stdout,
-                false, stderr, false, message, workerId, 1, Timings.of(job.submittedAt(), STARTED_AT, FINISHED_AT));
+                false, stderr, false, message, workerId, 1, Timings.of(job.submittedAt(), STARTED_AT, FINISHED_AT),
+                List.of());
     }
 
     static JobResult succeeded(Job job, String workerId, String stdout) {

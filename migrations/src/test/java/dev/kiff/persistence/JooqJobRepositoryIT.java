@@ -23,6 +23,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
@@ -142,7 +143,7 @@ class JooqJobRepositoryIT {
 
         JobResult result = new JobResult(JobResult.VERSION, job.id(), job.tenant(), job.vmType(), JobStatus.FAILED,
                 3, "partial out", true, "boom\n", true, "exited with code 3", WORKER, 1,
-                Timings.of(job.submittedAt(), Jobs.STARTED_AT, Jobs.FINISHED_AT));
+                Timings.of(job.submittedAt(), Jobs.STARTED_AT, Jobs.FINISHED_AT), List.of());
         assertThat(repository.complete(result)).isTrue();
 
         assertThat(state(job)).isEqualTo(result);
@@ -237,7 +238,7 @@ class JooqJobRepositoryIT {
 
         JobResult result = new JobResult(JobResult.VERSION, job.id(), job.tenant(), job.vmType(),
                 JobStatus.SUCCEEDED, 0, stdout.text(), false, stderr.text(), false, null, WORKER, 1,
-                Timings.of(job.submittedAt(), Jobs.STARTED_AT, Jobs.FINISHED_AT));
+                Timings.of(job.submittedAt(), Jobs.STARTED_AT, Jobs.FINISHED_AT), List.of());
         assertThat(repository.complete(result)).isTrue();
 
         JobResult stored = state(job);

@@ -11,11 +11,16 @@ import java.util.UUID;
 final class JobMessages {
 
     private String id = UUID.randomUUID().toString();
+    private VmType vmType = VmType.CODE_EXEC;
     private Language language = Language.PYTHON;
     private String code = "print(1)";
     private String stdin;
+    private Map<String, String> env;
     private Map<String, String> files;
-    private RequestedLimits limits;
+    private Long timeoutMs;
+    private Integer memoryMb;
+    private Integer pids;
+    private Integer outputBytes;
 
     static JobMessages python(String code) {
         JobMessages builder = new JobMessages();
@@ -29,13 +34,29 @@ final class JobMessages {
         return builder;
     }
 
+    static JobMessages node(String code) {
+        JobMessages builder = python(code);
+        builder.language = Language.NODE;
+        return builder;
+    }
+
     JobMessages withoutId() {
         this.id = null;
         return this;
     }
 
+    JobMessages vmType(VmType vmType) {
+        this.vmType = vmType;
+        return this;
+    }
+
     JobMessages stdin(String stdin) {
         this.stdin = stdin;
+        return this;
+    }
+
+    JobMessages env(Map<String, String> env) {
+        this.env = env;
         return this;
     }
 
@@ -45,20 +66,22 @@ final class JobMessages {
     }
 
     JobMessages timeoutMs(long timeoutMs) {
-        limits = new RequestedLimits(timeoutMs, limits == null ? null : limits.memoryMb(), null, null,
-                limits == null ? null : limits.outputBytes());
+        this.timeoutMs = timeoutMs;
         return this;
     }
 
     JobMessages memoryMb(int memoryMb) {
-        limits = new RequestedLimits(limits == null ? null : limits.timeoutMs(), memoryMb, null, null,
-                limits == null ? null : limits.outputBytes());
+        this.memoryMb = memoryMb;
+        return this;
+    }
+
+    JobMessages pids(int pids) {
+        this.pids = pids;
         return this;
     }
 
     JobMessages outputBytes(int outputBytes) {
-        limits = new RequestedLimits(limits == null ? null : limits.timeoutMs(),
-                limits == null ? null : limits.memoryMb(), null, null, outputBytes);
+        this.outputBytes = outputBytes;
         return this;
     }
 
@@ -67,6 +90,7 @@ final class JobMessages {
     }
 
     JobMessage build() {
-        return new JobMessage(null, id, null, VmType.CODE_EXEC, language, code, stdin, null, files, limits, null);
+        return new JobMessage(null, id, null, vmType, language, code, stdin, env, files,
+                new RequestedLimits(timeoutMs, memoryMb, null, pids, outputBytes), null);
     }
 }

@@ -3,31 +3,18 @@ package dev.kiff.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.github.dockerjava.api.DockerClient;
 import dev.kiff.core.job.JobResult;
 import dev.kiff.core.job.JobStatus;
 import dev.kiff.core.job.VmType;
-import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.port.JobRecord;
-import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.topic.Topics;
-import dev.kiff.testkit.SharedInfrastructure;
-import dev.kiff.testkit.TopicRecorder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The worker end to end against a real broker, a real PostgreSQL and the real Docker engine: job records in, sandboxes
@@ -36,38 +23,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
         "kiff.worker.concurrency=2",
         "kiff.worker.retry-backoff=200ms"})
-class WorkerPipelineIT {
-
-    private static final Duration JOB_DEADLINE = Duration.ofSeconds(60);
-
-    // Opened on first use: the topics exist only once the app's KafkaAdmin has created them at context start.
-    private static TopicRecorder results;
-    private static TopicRecorder deadLetters;
-
-    @Autowired
-    KafkaTemplate<String, byte[]> kafka;
-    @Autowired
-    JobRepository jobs;
-    @Autowired
-    JobCodec codec;
-    @Autowired
-    @Qualifier("dockerControlClient")
-    DockerClient docker;
-
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        SharedInfrastructure.springProperties().forEach((key, value) -> registry.add(key, () -> value));
-    }
-
-    @AfterAll
-    static void closeRecorders() {
-        if (results != null) {
-            results.close();
-        }
-        if (deadLetters != null) {
-            deadLetters.close();
-        }
-    }
+class WorkerPipelineIT extends WorkerIntegrationTest {
 
     @Test
     void runsPythonAndStoresAndPublishesTheResult() {
@@ -188,46 +144,5 @@ class WorkerPipelineIT {
         JobRecord stored = jobs.find(UUID.fromString(job.id())).orElseThrow();
         assertThat(stored.state().attempts()).isEqualTo(1);
         assertThat(stored.state().timings().finishedAt()).isEqualTo(first.timings().finishedAt());
-    }
-
-    private void publish(JobMessages job) {
-        kafka.send(Topics.jobs(VmType.CODE_EXEC), job.id(), codec.write(job.build()));
-    }
-
-    private JobResult awaitTerminal(String id) {
-        UUID jobId = UUID.fromString(id);
-        return await().atMost(JOB_DEADLINE).pollInterval(Duration.ofMillis(100))
-                .until(() -> jobs.find(jobId).map(JobRecord::state).orElse(null),
-                        state -> state != null && state.status().isTerminal());
-    }
-
-    private List<JobResult> publishedResults(String id) {
-        return results().recordsWithKey(id).stream().map(r -> codec.readResult(r.value())).toList();
-    }
-
-    private List<?> containersOf(String id) {
-        return docker.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of("dev.kiff.job-id", id)).exec();
-    }
-
-    private static String reason(List<ConsumerRecord<String, byte[]>> records) {
-        if (records.isEmpty()) {
-            return null;
-        }
-        return new String(records.get(0).headers().lastHeader(Topics.REASON_HEADER).value(), StandardCharsets.UTF_8);
-    }
-
-    private static synchronized TopicRecorder results() {
-        if (results == null) {
-            results = new TopicRecorder(SharedInfrastructure.kafka().bootstrapServers(), Topics.RESULTS);
-        }
-        return results;
-    }
-
-    private static synchronized TopicRecorder deadLetters() {
-        if (deadLetters == null) {
-            deadLetters = new TopicRecorder(SharedInfrastructure.kafka().bootstrapServers(), Topics.DEAD_LETTERS);
-        }
-        return deadLetters;
     }
 }

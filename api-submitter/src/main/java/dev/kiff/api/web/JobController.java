@@ -1,12 +1,15 @@
 package dev.kiff.api.web;
 
 import dev.kiff.api.ApiProperties;
+import dev.kiff.core.gateway.Artifact;
+import dev.kiff.core.gateway.ArtifactStore;
 import dev.kiff.core.job.InvalidJobException;
 import dev.kiff.core.job.Job;
 import dev.kiff.core.job.JobRequest;
 import dev.kiff.core.job.JobResult;
 import dev.kiff.core.job.Violation;
 import dev.kiff.core.json.JobCodec;
+import dev.kiff.core.submit.JobNotFoundException;
 import dev.kiff.core.submit.JobSubmitter;
 import dev.kiff.core.submit.Submission;
 import java.io.IOException;
@@ -40,11 +43,13 @@ public class JobController {
     private final JobSubmitter submitter;
     private final JobCodec codec;
     private final ApiProperties properties;
+    private final ArtifactStore artifacts;
 
-    public JobController(JobSubmitter submitter, JobCodec codec, ApiProperties properties) {
+    public JobController(JobSubmitter submitter, JobCodec codec, ApiProperties properties, ArtifactStore artifacts) {
         this.submitter = submitter;
         this.codec = codec;
         this.properties = properties;
+        this.artifacts = artifacts;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -71,14 +76,39 @@ public class JobController {
 
     @GetMapping("/{id}")
     public ResponseEntity<byte[]> get(@PathVariable("id") String id) {
-        UUID jobId;
+        JobResult job = submitter.find(jobId(id), Job.DEFAULT_TENANT);
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(codec.write(job));
+    }
+
+    /** The names and sizes of the files the job left in {@code /out}. */
+    @GetMapping("/{id}/artifacts")
+    public ResponseEntity<byte[]> artifacts(@PathVariable("id") String id) {
+        JobResult job = submitter.find(jobId(id), Job.DEFAULT_TENANT);
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .body(codec.write(Map.of("artifacts", job.artifacts())));
+    }
+
+    /** One artifact's content, as the job wrote it. */
+    @GetMapping("/{id}/artifacts/{*name}")
+    public ResponseEntity<byte[]> artifact(@PathVariable("id") String id, @PathVariable("name") String name) {
+        UUID jobId = jobId(id);
+        submitter.find(jobId, Job.DEFAULT_TENANT);
+        String relative = name.startsWith("/") ? name.substring(1) : name;
+        Artifact artifact = artifacts.find(jobId, relative)
+                .orElseThrow(() -> new JobNotFoundException(jobId, "no artifact '" + relative + "'"));
+        String file = relative.substring(relative.lastIndexOf('/') + 1);
+        return ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_OCTET_STREAM)
+                .header("Content-Disposition", "attachment; filename=\"" + file.replace("\"", "") + "\"")
+                .body(artifact.content());
+    }
+
+    private static UUID jobId(String id) {
         try {
-            jobId = UUID.fromString(id);
+            return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
             throw InvalidJobException.of("id", "'" + id + "' is not a job id (a UUID)");
         }
-        JobResult job = submitter.find(jobId, Job.DEFAULT_TENANT);
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(codec.write(job));
     }
 
     /** Reads the body, refusing it once it passes the cap rather than buffering whatever a client sends. */

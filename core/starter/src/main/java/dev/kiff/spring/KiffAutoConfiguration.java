@@ -5,6 +5,10 @@ import dev.kiff.core.job.VmTypeCatalogue;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.topic.Topics;
+import dev.kiff.core.gateway.ArtifactStore;
+import dev.kiff.core.gateway.GatewayAuditLog;
+import dev.kiff.persistence.JooqArtifactStore;
+import dev.kiff.persistence.JooqGatewayAuditLog;
 import dev.kiff.persistence.JooqJobRepository;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -23,7 +27,7 @@ import org.springframework.kafka.core.KafkaAdmin;
 
 /** The contract's objects as beans, and the Kiff topics, for every Kiff app. */
 @AutoConfiguration
-@EnableConfigurationProperties(TopicProperties.class)
+@EnableConfigurationProperties({TopicProperties.class, CatalogueProperties.class})
 public class KiffAutoConfiguration {
 
     @Bean
@@ -40,8 +44,8 @@ public class KiffAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    VmTypeCatalogue vmTypeCatalogue() {
-        return VmTypeCatalogue.defaults();
+    VmTypeCatalogue vmTypeCatalogue(CatalogueProperties properties) {
+        return properties.file() == null ? VmTypeCatalogue.builtIn() : VmTypeCatalogue.load(properties.file());
     }
 
     @Bean
@@ -71,7 +75,7 @@ public class KiffAutoConfiguration {
                 .build();
     }
 
-    /** The job repository, wherever the app has a database. */
+    /** The job repository, artifact store and gateway audit log, wherever the app has a database. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({DSLContext.class, JooqJobRepository.class})
     static class Persistence {
@@ -80,6 +84,18 @@ public class KiffAutoConfiguration {
         @ConditionalOnMissingBean
         JobRepository jobRepository(DSLContext db, JobCodec codec, Clock clock) {
             return new JooqJobRepository(db, codec, clock);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        ArtifactStore artifactStore(DSLContext db, Clock clock) {
+            return new JooqArtifactStore(db, clock);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        GatewayAuditLog gatewayAuditLog(DSLContext db) {
+            return new JooqGatewayAuditLog(db);
         }
     }
 }

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.kiff.core.gateway.SandboxGateway;
 import dev.kiff.core.job.VmTypeCatalogue;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.port.SandboxRuntime;
@@ -35,10 +36,10 @@ public class DockerConfiguration {
 
     @Bean
     SandboxRuntime sandboxRuntime(DockerClient dockerControlClient, DockerClient dockerStreamClient,
-            DockerProperties properties, VmTypeCatalogue catalogue, JobCodec codec, Clock clock,
-            WorkerProperties worker) {
+            DockerProperties properties, VmTypeCatalogue catalogue, SandboxGateway gateway, JobCodec codec,
+            Clock clock, WorkerProperties worker) {
         return new DockerSandboxRuntime(dockerControlClient, dockerStreamClient, properties,
-                job -> catalogue.policy(job.vmType()).image(), codec, clock, worker.id());
+                catalogue, gateway, codec, clock, worker.id());
     }
 
     private static DockerClient client(DockerProperties properties, Duration responseTimeout, int connections) {

@@ -3,6 +3,7 @@ package dev.kiff.worker.docker;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -14,11 +15,17 @@ import org.springframework.validation.annotation.Validated;
  * @param host            the engine's address, e.g. {@code unix:///var/run/docker.sock}
  * @param callTimeout     the longest any single engine call (create, start, kill, inspect, remove) may take
  * @param outputDrain     after the sandbox exits, how long to wait for the rest of its output to arrive
- * @param runtime         the OCI runtime of the sandboxes: {@code runc}, or {@code runsc} for gVisor
+ * @param runtimeOverride when set, runs every VM type on this OCI runtime ({@code runc} or {@code runsc}) whatever
+ *                        the catalogue says; for trying a deployment under gVisor, and for the tests
  * @param workspaceSize   size of the writable tmpfs at /workspace (the code's working directory)
  * @param tmpSize         size of the writable tmpfs at /tmp
  * @param maxOpenFiles    the open-files ulimit inside a sandbox
  * @param maxFileSize     the largest file a sandbox may write (the fsize ulimit)
+ * @param floodLimit      output bytes on one stream after which the sandbox is killed: what passes the job's
+ *                        outputBytes is dropped, but draining gigabytes would still cost the worker CPU
+ * @param outSize         size of the writable tmpfs at /out, where a job leaves its artifacts
+ * @param inputDirectory  where the worker stages each job's input files, mounted read-only into its sandbox at
+ *                        /input (when the worker runs in a container, the same path on the host)
  */
 @Validated
 @ConfigurationProperties("kiff.docker")
@@ -26,9 +33,12 @@ public record DockerProperties(
         @NotBlank String host,
         @NotNull Duration callTimeout,
         @NotNull Duration outputDrain,
-        @NotBlank @Pattern(regexp = "runc|runsc") String runtime,
+        @Pattern(regexp = "runc|runsc|") String runtimeOverride,
         @NotNull DataSize workspaceSize,
         @NotNull DataSize tmpSize,
         long maxOpenFiles,
-        @NotNull DataSize maxFileSize) {
+        @NotNull DataSize maxFileSize,
+        @NotNull DataSize floodLimit,
+        @NotNull DataSize outSize,
+        @NotNull Path inputDirectory) {
 }

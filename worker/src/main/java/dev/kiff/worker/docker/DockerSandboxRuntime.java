@@ -6,15 +6,22 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Ulimit;
+import com.github.dockerjava.api.model.Volume;
+import dev.kiff.core.gateway.GatewaySession;
+import dev.kiff.core.gateway.SandboxGateway;
 import dev.kiff.core.failure.TransientFailure;
 import dev.kiff.core.job.Job;
 import dev.kiff.core.job.Limits;
+import dev.kiff.core.job.VmTypeCatalogue;
+import dev.kiff.core.job.VmTypePolicy;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.port.SandboxRuntime;
 import dev.kiff.core.sandbox.CapturedOutput;
@@ -26,10 +33,10 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,17 +60,19 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     private final DockerClient control;
     private final DockerClient streams;
     private final DockerProperties properties;
-    private final Function<Job, String> imageOf;
+    private final VmTypeCatalogue catalogue;
+    private final SandboxGateway gateway;
     private final JobCodec codec;
     private final Clock clock;
     private final String workerId;
 
     public DockerSandboxRuntime(DockerClient control, DockerClient streams, DockerProperties properties,
-            Function<Job, String> imageOf, JobCodec codec, Clock clock, String workerId) {
+            VmTypeCatalogue catalogue, SandboxGateway gateway, JobCodec codec, Clock clock, String workerId) {
         this.control = control;
         this.streams = streams;
         this.properties = properties;
-        this.imageOf = imageOf;
+        this.catalogue = catalogue;
+        this.gateway = gateway;
         this.codec = codec;
         this.clock = clock;
         this.workerId = workerId;
@@ -71,10 +80,26 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
 
     @Override
     public SandboxOutcome run(Job job) {
-        String containerId = create(job);
-        OutputCallback output = new OutputCallback(job.limits().outputBytes());
+        try (JobInputs inputs = JobInputs.stage(properties.inputDirectory(), job);
+                GatewaySession gatewaySession = gateway.open(job)) {
+            return run(job, inputs, gatewaySession);
+        }
+    }
+
+    private SandboxOutcome run(Job job, JobInputs inputs, GatewaySession gatewaySession) {
+        String containerId = create(job, inputs, gatewaySession);
+        OutputCallback output = new OutputCallback(job.limits().outputBytes(), properties.floodLimit().toBytes(),
+                () -> {
+                    log.info("Job(id={}) flooded its output past {}; killing its sandbox", job.id(),
+                            properties.floodLimit());
+                    // Not on the stream's own thread: the engine finishes a kill only once the attached output
+                    // is drained, and this thread is the one draining it.
+                    Thread killer = new Thread(() -> kill(containerId), "kiff-flood-kill-" + job.id());
+                    killer.setDaemon(true);
+                    killer.start();
+                });
         try {
-            attach(job, containerId, output);
+            attach(job, containerId, output, gatewaySession.bindings());
             Instant startedAt = clock.instant();
             call("start", job, () -> control.startContainerCmd(containerId).exec());
             boolean timedOut = !awaitExit(containerId, job.limits().timeoutMs());
@@ -92,7 +117,8 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             return new SandboxOutcome(
                     exitCode == null ? null : exitCode.intValue(),
                     output.stdout(), output.stderr(),
-                    timedOut, Boolean.TRUE.equals(state.getOOMKilled()), startedAt, finishedAt);
+                    timedOut, Boolean.TRUE.equals(state.getOOMKilled()), output.flooded(), startedAt, finishedAt,
+                    gatewaySession.artifacts());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TransientFailure("interrupted while running Job(id=" + job.id() + ")", e);
@@ -102,18 +128,24 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         }
     }
 
-    private String create(Job job) {
+    private String create(Job job, JobInputs inputs, GatewaySession gatewaySession) {
         Limits limits = job.limits();
+        VmTypePolicy policy = catalogue.policy(job.vmType());
+        String runtime = properties.runtimeOverride() == null || properties.runtimeOverride().isBlank()
+                ? policy.runtime() : properties.runtimeOverride();
         long memoryBytes = limits.memoryMb() * 1024L * 1024L;
         HostConfig host = HostConfig.newHostConfig()
                 .withNetworkMode("none")
-                .withRuntime(properties.runtime())
+                .withRuntime(runtime)
                 .withReadonlyRootfs(true)
                 .withTmpFs(Map.of(
                         "/workspace", "rw,nosuid,nodev,size=" + properties.workspaceSize().toBytes()
                                 + ",uid=10001,gid=10001,mode=0700",
                         "/tmp", "rw,nosuid,nodev,size=" + properties.tmpSize().toBytes()
+                                + ",uid=10001,gid=10001,mode=0700",
+                        "/out", "rw,nosuid,nodev,noexec,size=" + properties.outSize().toBytes()
                                 + ",uid=10001,gid=10001,mode=0700"))
+                .withBinds(binds(inputs, gatewaySession))
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges"))
                 .withMemory(memoryBytes)
@@ -126,7 +158,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                         new Ulimit("fsize", properties.maxFileSize().toBytes(), properties.maxFileSize().toBytes())))
                 // Output reaches the worker through the attach stream only: a log driver would write floods to disk.
                 .withLogConfig(new LogConfig(LogConfig.LoggingType.NONE));
-        String image = imageOf.apply(job);
+        String image = policy.image();
         try {
             return call("create", job, () -> control.createContainerCmd(image)
                     .withName("kiff-" + job.id() + "-" + Long.toHexString(clock.millis()))
@@ -151,8 +183,23 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         }
     }
 
-    private void attach(Job job, String containerId, OutputCallback output) throws InterruptedException {
-        byte[] envelope = codec.write(RunnerEnvelope.of(job));
+    /**
+     * The only host paths a sandbox sees: its own input files (read-only) and the directory holding its own gateway
+     * socket.
+     */
+    private static List<Bind> binds(JobInputs inputs, GatewaySession gatewaySession) {
+        List<Bind> binds = new ArrayList<>();
+        binds.add(new Bind(gatewaySession.directory().toString(), new Volume(GatewaySession.SANDBOX_DIRECTORY),
+                AccessMode.rw));
+        if (inputs.directory() != null) {
+            binds.add(new Bind(inputs.directory().toString(), new Volume("/input"), AccessMode.ro));
+        }
+        return binds;
+    }
+
+    private void attach(Job job, String containerId, OutputCallback output, List<String> bindings)
+            throws InterruptedException {
+        byte[] envelope = codec.write(RunnerEnvelope.of(job, bindings));
         byte[] line = new byte[envelope.length + 1];
         System.arraycopy(envelope, 0, line, 0, envelope.length);
         line[envelope.length] = '\n';
@@ -228,10 +275,15 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
 
         private final OutputCapture stdout;
         private final OutputCapture stderr;
+        private final long floodLimit;
+        private final Runnable onFlood;
+        private boolean flooded;
 
-        OutputCallback(int cap) {
+        OutputCallback(int cap, long floodLimit, Runnable onFlood) {
             this.stdout = new OutputCapture(cap);
             this.stderr = new OutputCapture(cap);
+            this.floodLimit = floodLimit;
+            this.onFlood = onFlood;
         }
 
         @Override
@@ -246,7 +298,15 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                 } else {
                     stdout.append(payload);
                 }
+                if (!flooded && Math.max(stdout.totalBytes(), stderr.totalBytes()) > floodLimit) {
+                    flooded = true;
+                    onFlood.run();
+                }
             }
+        }
+
+        synchronized boolean flooded() {
+            return flooded;
         }
 
         synchronized CapturedOutput stdout() {

@@ -2,6 +2,7 @@ package dev.kiff.worker.kafka;
 
 import dev.kiff.core.exec.JobExecutor;
 import dev.kiff.core.failure.PermanentFailure;
+import dev.kiff.core.gateway.ArtifactStore;
 import dev.kiff.core.job.JobValidator;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.port.JobRepository;
@@ -36,9 +37,9 @@ public class WorkerKafkaConfiguration {
     }
 
     @Bean
-    JobExecutor jobExecutor(JobRepository jobs, SandboxRuntime sandboxes, ResultPublisher results, Clock clock,
-            WorkerProperties worker) {
-        return new JobExecutor(jobs, sandboxes, results, clock, worker.id());
+    JobExecutor jobExecutor(JobRepository jobs, SandboxRuntime sandboxes, ResultPublisher results,
+            ArtifactStore artifacts, Clock clock, WorkerProperties worker) {
+        return new JobExecutor(jobs, sandboxes, results, artifacts, clock, worker.id());
     }
 
     @Bean

@@ -1,6 +1,8 @@
 package dev.kiff.core.exec;
 
 import dev.kiff.core.failure.TransientFailure;
+import dev.kiff.core.gateway.Artifact;
+import dev.kiff.core.gateway.ArtifactStore;
 import dev.kiff.core.job.Job;
 import dev.kiff.core.job.JobResult;
 import dev.kiff.core.job.JobStatus;
@@ -28,14 +30,16 @@ public final class JobExecutor {
     private final JobRepository jobs;
     private final SandboxRuntime sandboxes;
     private final ResultPublisher results;
+    private final ArtifactStore artifacts;
     private final Clock clock;
     private final String workerId;
 
-    public JobExecutor(JobRepository jobs, SandboxRuntime sandboxes, ResultPublisher results, Clock clock,
-            String workerId) {
+    public JobExecutor(JobRepository jobs, SandboxRuntime sandboxes, ResultPublisher results, ArtifactStore artifacts,
+            Clock clock, String workerId) {
         this.jobs = jobs;
         this.sandboxes = sandboxes;
         this.results = results;
+        this.artifacts = artifacts;
         this.clock = clock;
         this.workerId = workerId;
     }
@@ -78,7 +82,11 @@ public final class JobExecutor {
         JobResult result = new JobResult(JobResult.VERSION, job.id(), job.tenant(), job.vmType(), verdict.status(),
                 outcome.exitCode(), outcome.stdout().text(), outcome.stdout().truncated(), outcome.stderr().text(),
                 outcome.stderr().truncated(), verdict.message(), workerId, attempt.getAsInt(),
-                Timings.of(job.submittedAt(), startedAt, outcome.finishedAt()));
+                Timings.of(job.submittedAt(), startedAt, outcome.finishedAt()),
+                outcome.artifacts().stream().map(Artifact::info).toList());
+        if (!outcome.artifacts().isEmpty()) {
+            artifacts.save(job.id(), outcome.artifacts());
+        }
         if (!jobs.complete(result)) {
             log.debug("Job(id={}) finished {} but another actor ended it first", job.id(), result.status());
             return publishIfTerminal(job);

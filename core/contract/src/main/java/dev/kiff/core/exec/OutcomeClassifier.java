@@ -25,6 +25,11 @@ public final class OutcomeClassifier {
             return new Verdict(JobStatus.OOM_KILLED,
                     "memory limit of " + limits.memoryMb() + " MiB exceeded; the process was killed");
         }
+        if (outcome.flooded()) {
+            return new Verdict(JobStatus.FAILED, "output flood: the sandbox was killed after writing "
+                    + Math.max(outcome.stdout().totalBytes(), outcome.stderr().totalBytes())
+                    + " bytes to one stream; the first " + limits.outputBytes() + " are kept");
+        }
         Integer exit = outcome.exitCode();
         if (exit == null) {
             return new Verdict(JobStatus.ERROR, "the sandbox ended without an exit code");

@@ -1,5 +1,7 @@
 package dev.kiff.core.job;
 
+import dev.kiff.core.gateway.ArtifactInfo;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -8,7 +10,8 @@ import java.util.UUID;
  *
  * @param exitCode the user process's exit code; {@code null} when it never ran or was killed by the platform
  * @param message  a human-readable reason for every status but {@code SUCCEEDED}
- * @param attempts how many times a worker started this job
+ * @param attempts  how many times a worker started this job
+ * @param artifacts the files the job left in {@code /out}, downloadable at {@code /v1/jobs/{id}/artifacts/{name}}
  */
 public record JobResult(
         int v,
@@ -24,14 +27,19 @@ public record JobResult(
         String message,
         String workerId,
         int attempts,
-        Timings timings) {
+        Timings timings,
+        List<ArtifactInfo> artifacts) {
+
+    public JobResult {
+        artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
+    }
 
     public static final int VERSION = 1;
 
     /** A job just accepted: queued, nothing run yet. */
     public static JobResult queued(Job job) {
         return new JobResult(VERSION, job.id(), job.tenant(), job.vmType(), JobStatus.QUEUED, null, null, false, null,
-                false, null, null, 0, Timings.of(job.submittedAt(), null, null));
+                false, null, null, 0, Timings.of(job.submittedAt(), null, null), List.of());
     }
 
     @Override

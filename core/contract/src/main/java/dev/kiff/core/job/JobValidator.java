@@ -89,7 +89,12 @@ public final class JobValidator {
         checkFiles(files, violations);
         Limits resolved = null;
         if (vmType != null) {
-            resolved = catalogue.policy(vmType).resolve(limits, violations);
+            VmTypePolicy policy = catalogue.policy(vmType);
+            if (language != null && !policy.languages().contains(language)) {
+                violations.add(Violation.invalid("language", language + " is not available for vmType " + vmType
+                        + ", which offers " + policy.languages()));
+            }
+            resolved = policy.resolve(limits, violations);
         }
         if (!violations.isEmpty()) {
             throw new InvalidJobException(violations);

@@ -1,11 +1,25 @@
 package dev.kiff.core.job;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
-/** The policy of every VM type: one place that says what each type may use. */
+/**
+ * The policy of every VM type: one place that says what each type may use. It is read from one YAML file, the
+ * built-in {@code kiff-catalogue.yml} unless a deployment names its own.
+ */
 public final class VmTypeCatalogue {
+
+    private static final String BUILT_IN = "/dev/kiff/core/kiff-catalogue.yml";
 
     private final Map<VmType, VmTypePolicy> policies;
 
@@ -22,29 +36,49 @@ public final class VmTypeCatalogue {
         this.policies = Map.copyOf(byType);
     }
 
-    /**
-     * The built-in catalogue. Until the per-type images exist, every type runs on the {@code code-exec} image; the
-     * limits already differ per type.
-     */
-    public static VmTypeCatalogue defaults() {
-        String image = "kiff/code-exec:latest";
-        int kib = 1024;
-        return new VmTypeCatalogue(java.util.List.of(
-                new VmTypePolicy(VmType.CODE_EXEC, image,
-                        new Limits(10_000, 256, 1.0, 64, 64 * kib),
-                        new Limits(60_000, 1024, 2.0, 256, 1024 * kib)),
-                new VmTypePolicy(VmType.ML_AGENT, image,
-                        new Limits(30_000, 512, 1.0, 64, 64 * kib),
-                        new Limits(300_000, 2048, 2.0, 256, 1024 * kib)),
-                new VmTypePolicy(VmType.API_COMPOSITION, image,
-                        new Limits(30_000, 256, 1.0, 64, 64 * kib),
-                        new Limits(120_000, 1024, 2.0, 256, 1024 * kib)),
-                new VmTypePolicy(VmType.DATA_PROCESSING, image,
-                        new Limits(60_000, 1024, 2.0, 128, 256 * kib),
-                        new Limits(600_000, 4096, 2.0, 512, 4096 * kib))));
+    /** The catalogue shipped with Kiff. */
+    public static VmTypeCatalogue builtIn() {
+        try (InputStream in = VmTypeCatalogue.class.getResourceAsStream(BUILT_IN)) {
+            return parse(in, BUILT_IN);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A catalogue file of a deployment, in the format of the built-in one. */
+    public static VmTypeCatalogue load(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return parse(in, file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the VM-type catalogue " + file, e);
+        }
+    }
+
+    private static VmTypeCatalogue parse(InputStream in, String source) {
+        YAMLMapper yaml = YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+        try {
+            CatalogueFile file = yaml.readValue(in, CatalogueFile.class);
+            return new VmTypeCatalogue(file.vmTypes().entrySet().stream()
+                    .map(e -> e.getValue().toPolicy(VmType.fromWire(e.getKey())))
+                    .toList());
+        } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("invalid VM-type catalogue " + source + ": " + e.getMessage(), e);
+        }
     }
 
     public VmTypePolicy policy(VmType type) {
         return policies.get(type);
+    }
+
+    private record CatalogueFile(Map<String, Entry> vmTypes) {
+    }
+
+    private record Entry(String image, List<Language> languages, String runtime, NetworkPolicy network, List<String> bindings, Limits defaults,
+            Limits maximum) {
+
+        VmTypePolicy toPolicy(VmType type) {
+            return new VmTypePolicy(type, image, languages == null ? List.of() : languages, runtime, network, bindings == null ? List.of() : bindings, defaults,
+                    maximum);
+        }
     }
 }

@@ -4,10 +4,27 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * What one VM type allows: the image its sandboxes start from, the limits a job gets when it names none, and the
- * most it may ask for.
+ * What one VM type allows: the image its sandboxes start from, the OCI runtime that runs them, what they may reach,
+ * the limits a job gets when it names none, and the most it may ask for.
+ *
+ * @param languages the interpreters its image carries
+ * @param runtime  {@code runc}, or {@code runsc} for gVisor
+ * @param bindings names of the service bindings (upstreams such as {@code ml}) its jobs may call through the gateway
  */
-public record VmTypePolicy(VmType type, String image, Limits defaults, Limits maximum) {
+public record VmTypePolicy(VmType type, String image, List<Language> languages, String runtime, NetworkPolicy network, List<String> bindings,
+        Limits defaults, Limits maximum) {
+
+    public VmTypePolicy {
+        bindings = List.copyOf(bindings);
+        languages = List.copyOf(languages);
+        if (!runtime.equals("runc") && !runtime.equals("runsc")) {
+            throw new IllegalArgumentException("vmType " + type + ": runtime must be runc or runsc, not " + runtime);
+        }
+        if ((network == NetworkPolicy.GATEWAY) == bindings.isEmpty()) {
+            throw new IllegalArgumentException("vmType " + type + ": network 'gateway' needs bindings and 'none' "
+                    + "allows none");
+        }
+    }
 
     /**
      * Fills the requested limits from the defaults and checks them against {@link Limits#MINIMUM} and the maximum.

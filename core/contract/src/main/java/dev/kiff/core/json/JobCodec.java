@@ -1,6 +1,9 @@
 package dev.kiff.core.json;
 
+import dev.kiff.core.gateway.ArtifactInfo;
 import dev.kiff.core.job.InvalidJobException;
+import java.util.List;
+import tools.jackson.core.type.TypeReference;
 import dev.kiff.core.job.JobMessage;
 import dev.kiff.core.job.JobRequest;
 import dev.kiff.core.job.JobResult;
@@ -38,6 +41,10 @@ public final class JobCodec {
 
     public JobResult readResult(byte[] json) {
         return read(json, JobResult.class);
+    }
+
+    public List<ArtifactInfo> readArtifactList(String json) {
+        return mapper.readValue(json, new TypeReference<List<ArtifactInfo>>() { });
     }
 
     public byte[] write(Object value) {

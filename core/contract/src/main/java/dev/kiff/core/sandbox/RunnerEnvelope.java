@@ -2,22 +2,26 @@ package dev.kiff.core.sandbox;
 
 import dev.kiff.core.job.Job;
 import dev.kiff.core.job.Language;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What the Kiff runner inside a sandbox reads, as one JSON line on its stdin (runner protocol {@code v} 1): the code
- * to run, the files to lay out in the workspace, the stdin to give the code and its environment. Limits are not part
- * of it: the container enforces them from outside.
+ * to run, the stdin to give it and its environment, the names of the input files (mounted read-only at
+ * {@code /input}, linked into the workspace by the runner) and the service bindings reachable through the gateway.
+ * Limits are not part of it: the container enforces them from outside.
  */
 public record RunnerEnvelope(
         int v,
         Language language,
         String code,
-        Map<String, String> files,
         String stdin,
-        Map<String, String> env) {
+        Map<String, String> env,
+        List<String> inputs,
+        List<String> bindings) {
 
-    public static RunnerEnvelope of(Job job) {
-        return new RunnerEnvelope(1, job.language(), job.code(), job.files(), job.stdin(), job.env());
+    public static RunnerEnvelope of(Job job, List<String> bindings) {
+        return new RunnerEnvelope(1, job.language(), job.code(), job.stdin(), job.env(),
+                job.files().keySet().stream().sorted().toList(), bindings);
     }
 }

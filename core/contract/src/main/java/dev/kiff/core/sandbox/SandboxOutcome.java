@@ -1,6 +1,8 @@
 package dev.kiff.core.sandbox;
 
+import dev.kiff.core.gateway.Artifact;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What happened in a sandbox, as the runtime observed it, before any judgement.
@@ -8,7 +10,9 @@ import java.time.Instant;
  * @param exitCode  the main process's exit code, null if it never ran
  * @param timedOut  the wall-clock limit passed and the runtime killed the sandbox
  * @param oomKilled the kernel killed a process for exceeding the memory limit
+ * @param flooded   the output passed the runtime's flood limit and the runtime killed the sandbox
  * @param startedAt when the sandbox was started (the user code begins moments later)
+ * @param artifacts the files the code left in {@code /out}, as handed to the gateway
  */
 public record SandboxOutcome(
         Integer exitCode,
@@ -16,6 +20,12 @@ public record SandboxOutcome(
         CapturedOutput stderr,
         boolean timedOut,
         boolean oomKilled,
+        boolean flooded,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        List<Artifact> artifacts) {
+
+    public SandboxOutcome {
+        artifacts = List.copyOf(artifacts);
+    }
 }

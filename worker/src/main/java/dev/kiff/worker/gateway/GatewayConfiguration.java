@@ -1,0 +1,19 @@
+package dev.kiff.worker.gateway;
+
+import dev.kiff.core.gateway.GatewayAuditLog;
+import dev.kiff.core.job.VmTypeCatalogue;
+import dev.kiff.worker.WorkerProperties;
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The sandbox gateway of this worker. */
+@Configuration(proxyBeanMethods = false)
+public class GatewayConfiguration {
+
+    @Bean(destroyMethod = "close")
+    UnixSocketSandboxGateway sandboxGateway(GatewayProperties properties, VmTypeCatalogue catalogue,
+            GatewayAuditLog audit, Clock clock, WorkerProperties worker) {
+        return new UnixSocketSandboxGateway(properties, catalogue, audit, clock, worker.concurrency());
+    }
+}

@@ -1,0 +1,317 @@
+package dev.kiff.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kiff.core.job.JobResult;
+import dev.kiff.core.job.JobStatus;
+import dev.kiff.core.job.VmType;
+import dev.kiff.core.topic.Topics;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Attacks a hostile job might try, each of which must be contained: the job ends with the right status and a clear
+ * message, and a benign job running beside it (the bystander) still gets its right answer. The same suite runs
+ * under runc ({@link AdversarialRuncIT}) and gVisor ({@link AdversarialRunscIT}); SECURITY.md lists the outcomes.
+ */
+abstract class AdversarialSuite extends WorkerIntegrationTest {
+
+    /** The user's ML service, which ml-agent jobs may reach through the gateway as binding {@code ml}. */
+    static final StandInService ML = StandInService.start();
+
+    private JobMessages bystander;
+
+    @DynamicPropertySource
+    static void bindings(DynamicPropertyRegistry registry) {
+        registry.add("kiff.gateway.bindings.ml.url", ML::url);
+        registry.add("kiff.gateway.bindings.ml.credential", () -> "Bearer ml-secret-token");
+        registry.add("kiff.gateway.max-requests", () -> "20");
+    }
+
+    /** The runtime the sandboxes of this run use, as the kernel inside reports it. */
+    abstract boolean gvisor();
+
+    @BeforeEach
+    void startBystander() {
+        bystander = JobMessages.python("import time\ntime.sleep(1)\nprint(sum(range(1000)))").timeoutMs(30_000);
+        publish(bystander);
+    }
+
+    @AfterEach
+    void bystanderIsUnharmed() {
+        JobResult result = awaitTerminal(bystander.id());
+        assertThat(result.status()).as(result.toString()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(result.stdout()).isEqualTo("499500\n");
+    }
+
+    @Test
+    void runsOnTheConfiguredRuntime() {
+        JobResult result = run(JobMessages.bash("uname -r; dmesg 2>/dev/null | head -1; true"));
+        assertThat(result.status()).isEqualTo(JobStatus.SUCCEEDED);
+        if (gvisor()) {
+            assertThat(result.stdout()).contains("gVisor");
+        } else {
+            assertThat(result.stdout()).doesNotContain("gVisor");
+        }
+    }
+
+    @Test
+    void forkBombIsHeldByThePidsLimit() {
+        JobResult result = run(JobMessages.bash(":(){ :|:& };:\nsleep 30").pids(32).timeoutMs(3000));
+        assertThat(result.status()).isIn(JobStatus.TIMED_OUT, JobStatus.FAILED, JobStatus.OOM_KILLED);
+        assertThat(result.message()).isNotBlank();
+        assertThat(containersOf(result.id().toString())).isEmpty();
+    }
+
+    @Test
+    void memoryBalloonIsKilled() {
+        JobResult result = run(JobMessages.python("""
+                blocks = []
+                while True:
+                    blocks.append(bytearray(16 * 1024 * 1024))
+                """).memoryMb(64).timeoutMs(20_000));
+        if (gvisor()) {
+            // gVisor's own memory accounting may stop the allocation (MemoryError) before the host kills anything.
+            assertThat(result.status()).isIn(JobStatus.OOM_KILLED, JobStatus.FAILED);
+        } else {
+            assertThat(result.status()).isEqualTo(JobStatus.OOM_KILLED);
+            assertThat(result.message()).contains("64 MiB");
+        }
+    }
+
+    @Test
+    void cpuSpinIsKilledAtTheTimeout() {
+        JobResult result = run(JobMessages.python("while True:\n    pass").timeoutMs(1500));
+        assertThat(result.status()).isEqualTo(JobStatus.TIMED_OUT);
+        assertThat(result.message()).contains("1500 ms");
+        assertThat(containersOf(result.id().toString())).isEmpty();
+    }
+
+    @Test
+    void sleepPastTheTimeoutIsKilled() {
+        JobResult result = run(JobMessages.bash("sleep 60").timeoutMs(1500));
+        assertThat(result.status()).isEqualTo(JobStatus.TIMED_OUT);
+    }
+
+    @Test
+    void fillingTheWorkspaceStopsAtItsSize() {
+        JobResult result = run(JobMessages.python("""
+                import errno
+                written = 0
+                try:
+                    with open('fill', 'wb') as f:
+                        while True:
+                            f.write(b'x' * 1048576)
+                            f.flush()
+                            written += 1
+                except OSError as e:
+                    print(errno.errorcode[e.errno], written <= 64)
+                """).timeoutMs(30_000));
+        assertThat(result.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(result.stdout()).matches("(ENOSPC|EFBIG) True\\n");
+    }
+
+    @Test
+    void stdoutFloodIsCutOff() {
+        JobResult result = run(JobMessages.python("""
+                import sys
+                chunk = 'x' * 65536
+                while True:
+                    sys.stdout.write(chunk)
+                """).outputBytes(4096).timeoutMs(30_000));
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(result.message()).contains("output flood");
+        assertThat(result.stdout()).hasSize(4096);
+        assertThat(result.stdoutTruncated()).isTrue();
+    }
+
+    @Test
+    void stderrFloodIsCutOff() {
+        JobResult result = run(JobMessages.bash("cat /dev/zero >&2").outputBytes(4096).timeoutMs(30_000));
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(result.message()).contains("output flood");
+        assertThat(result.stderrTruncated()).isTrue();
+    }
+
+    @Test
+    void rootFilesystemAndInputsAreReadOnly() {
+        JobResult result = run(JobMessages.python("""
+                import errno
+                for path in ['/etc/evil', '/usr/bin/evil', '/evil', 'data/in.txt']:
+                    try:
+                        open(path, 'w').write('x')
+                        print(path, 'WRITTEN')
+                    except OSError as e:
+                        print(path, errno.errorcode[e.errno])
+                print(open('data/in.txt').read())
+                """).files(Map.of("data/in.txt", "original")));
+        assertThat(result.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(result.stdout()).doesNotContain("WRITTEN").contains("original");
+    }
+
+    @Test
+    void hasNoNetworkBeyondItsOwnLoopback() {
+        JobResult result = run(JobMessages.python("""
+                import os, socket
+                print(sorted(os.listdir('/sys/class/net')) if os.path.isdir('/sys/class/net') else ['lo'])
+                for port in (5432, 9092, 2375, 8080):
+                    try:
+                        socket.create_connection(('127.0.0.1', port), timeout=2)
+                        print(port, 'OPEN')
+                    except OSError as e:
+                        print(port, 'refused')
+                try:
+                    socket.getaddrinfo('kiff-test.invalid', 80)
+                    print('dns RESOLVED')
+                except OSError:
+                    print('dns failed')
+                """));
+        assertThat(result.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(result.stdout()).startsWith("['lo']").doesNotContain("OPEN").doesNotContain("RESOLVED");
+    }
+
+    @Test
+    void cannotReachABindingItsVmTypeDoesNotAllow() {
+        JobResult result = run(JobMessages.python("""
+                import os, urllib.request, urllib.error
+                print('KIFF_ML_URL' in os.environ)
+                try:
+                    urllib.request.urlopen('http://127.0.0.1:7070/ml/v1/models', timeout=5)
+                    print('REACHED')
+                except urllib.error.HTTPError as e:
+                    print(e.code)
+                except OSError as e:
+                    print('unreachable')
+                """));
+        assertThat(result.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(result.stdout()).startsWith("False\n").doesNotContain("REACHED");
+        assertThat(ML.receivedWithPathPrefix("/v1/models")).isEmpty();
+    }
+
+    @Test
+    void reachesItsAllowedBindingWithoutSeeingTheCredential() {
+        String marker = UUID.randomUUID().toString();
+        JobResult result = run(JobMessages.python("""
+                import os, json, urllib.request
+                request = urllib.request.Request(os.environ['KIFF_ML_URL'] + '/v1/models/m/predict?id=%s',
+                    data=json.dumps({'inputs': [1, 2]}).encode(), headers={'Content-Type': 'application/json',
+                    'Authorization': 'Bearer stolen'})
+                print(json.load(urllib.request.urlopen(request, timeout=10))['echo'])
+                print('ml-secret-token' in json.dumps(dict(os.environ)))
+                """.formatted(marker)).vmType(VmType.ML_AGENT));
+        assertThat(result.status()).as(result.toString()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(result.stdout()).isEqualTo("{'inputs': [1, 2]}\nFalse\n");
+        assertThat(ML.received()).anySatisfy(request -> {
+            assertThat(request.query()).isEqualTo("id=" + marker);
+            assertThat(request.headers().get("Authorization")).containsExactly("Bearer ml-secret-token");
+        });
+    }
+
+    @Test
+    void cannotExhaustTheGatewayBeyondItsQuota() {
+        String marker = UUID.randomUUID().toString();
+        JobResult result = run(JobMessages.python("""
+                import os, urllib.request, urllib.error
+                codes = []
+                for i in range(40):
+                    try:
+                        codes.append(urllib.request.urlopen(os.environ['KIFF_ML_URL'] + '/quota-%s',
+                                                            timeout=10).status)
+                    except urllib.error.HTTPError as e:
+                        codes.append(e.code)
+                print(codes.count(200), codes.count(429))
+                """.formatted(marker)).vmType(VmType.ML_AGENT));
+        assertThat(result.status()).as(result.toString()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(result.stdout()).isEqualTo("20 20\n");
+        assertThat(ML.receivedWithPathPrefix("/quota-" + marker)).hasSize(20);
+    }
+
+    @Test
+    void findsNoDockerSocket() {
+        JobResult result = run(JobMessages.bash("""
+                for s in /var/run/docker.sock /run/docker.sock /run/containerd/containerd.sock; do
+                  [ -e "$s" ] && echo "FOUND $s"
+                done
+                echo checked
+                """));
+        assertThat(result.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(result.stdout()).isEqualTo("checked\n");
+    }
+
+    @Test
+    void hasNoPrivilegesToGain() {
+        JobResult result = run(JobMessages.python("""
+                import os
+                status = dict(l.split(':\\t', 1) for l in open('/proc/self/status').read().splitlines() if ':\\t' in l)
+                print(os.getuid(), os.getgid(), status['CapEff'].strip(), status['CapBnd'].strip(),
+                      status['NoNewPrivs'].strip())
+                for attempt in (lambda: os.setuid(0), lambda: os.chroot('/tmp'), lambda: os.mknod('/tmp/x', 0o600 | 0o20000, os.makedev(1, 3))):
+                    try:
+                        attempt()
+                        print('GAINED')
+                    except OSError as e:
+                        print('denied')
+                """));
+        assertThat(result.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(result.stdout()).isEqualTo(
+                "10001 10001 0000000000000000 0000000000000000 1\ndenied\ndenied\ndenied\n");
+    }
+
+    @Test
+    void cannotReadHostFiles() {
+        JobResult result = run(JobMessages.bash("""
+                cat /etc/shadow 2>/dev/null && echo READ-SHADOW
+                ls /root 2>/dev/null && echo READ-ROOT
+                grep -E ' /(work|home|root|var/lib/docker)' /proc/mounts && echo HOST-MOUNT
+                cat /proc/1/cmdline | tr '\\0' ' '; echo
+                """));
+        assertThat(result.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(result.stdout()).doesNotContain("READ-SHADOW", "READ-ROOT", "HOST-MOUNT")
+                .contains("kiff-runner");
+    }
+
+    @Test
+    void processesLeftBehindDieWithTheJob() {
+        JobResult result = run(JobMessages.bash("""
+                (setsid sleep 300 &) ; nohup sleep 300 >/dev/null 2>&1 &
+                echo left-behind
+                """).timeoutMs(20_000));
+        assertThat(result.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(result.timings().runTimeMs()).isLessThan(15_000L);
+        assertThat(containersOf(result.id().toString())).isEmpty();
+    }
+
+    @Test
+    void hugeArgumentsAndEnvironmentFailInsideTheSandboxOnly() {
+        JobResult result = run(JobMessages.python("""
+                import os, subprocess
+                try:
+                    subprocess.run(['true'] + ['x' * 131000] * 64, env={'BIG': 'y' * 131000})
+                    print('ran')
+                except OSError as e:
+                    print('refused', e.errno)
+                """));
+        assertThat(result.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(result.stdout()).startsWith("refused");
+    }
+
+    @Test
+    void oversizedEnvironmentIsDeadLetteredBeforeItRuns() {
+        String key = UUID.randomUUID().toString();
+        StringBuilder env = new StringBuilder("{");
+        for (int i = 0; i < 100; i++) {
+            env.append(i == 0 ? "" : ",").append("\"V").append(i).append("\":\"x\"");
+        }
+        String record = "{\"vmType\":\"code-exec\",\"language\":\"python\",\"code\":\"print(1)\",\"env\":" + env + "}}";
+        kafka.send(Topics.jobs(VmType.CODE_EXEC), key, record.getBytes(StandardCharsets.UTF_8));
+        await().atMost(JOB_DEADLINE).untilAsserted(
+                () -> assertThat(reason(deadLetters().recordsWithKey(key))).contains("env").contains("at most 64"));
+    }
+}

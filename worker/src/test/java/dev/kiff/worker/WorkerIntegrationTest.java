@@ -1,0 +1,113 @@
+package dev.kiff.worker;
+
+import static org.awaitility.Awaitility.await;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.kiff.core.job.JobResult;
+import dev.kiff.core.json.JobCodec;
+import dev.kiff.core.port.JobRecord;
+import dev.kiff.core.port.JobRepository;
+import dev.kiff.core.topic.Topics;
+import dev.kiff.testkit.SharedInfrastructure;
+import dev.kiff.testkit.TopicRecorder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * What every worker integration test shares: the real broker, database and Docker engine, publishing jobs as an
+ * agent would, and waiting for their stored results. Each test class gets its own worker context, closed after the
+ * class, so that two contexts never share the job topics' partitions.
+ */
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+abstract class WorkerIntegrationTest {
+
+    static final Duration JOB_DEADLINE = Duration.ofSeconds(90);
+
+    // Opened on first use: the topics exist only once the app's KafkaAdmin has created them at context start.
+    private static TopicRecorder results;
+    private static TopicRecorder deadLetters;
+
+    @Autowired
+    KafkaTemplate<String, byte[]> kafka;
+    @Autowired
+    JobRepository jobs;
+    @Autowired
+    JobCodec codec;
+    @Autowired
+    @Qualifier("dockerControlClient")
+    DockerClient docker;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        SharedInfrastructure.springProperties().forEach((key, value) -> registry.add(key, () -> value));
+    }
+
+    @AfterAll
+    static void closeRecorders() {
+        if (results != null) {
+            results.close();
+            results = null;
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
+            deadLetters = null;
+        }
+    }
+
+    void publish(JobMessages job) {
+        kafka.send(Topics.jobs(job.build().vmType()), job.id(), codec.write(job.build()));
+    }
+
+    JobResult run(JobMessages job) {
+        publish(job);
+        return awaitTerminal(job.id());
+    }
+
+    JobResult awaitTerminal(String id) {
+        UUID jobId = UUID.fromString(id);
+        return await().atMost(JOB_DEADLINE).pollInterval(Duration.ofMillis(100))
+                .until(() -> jobs.find(jobId).map(JobRecord::state).orElse(null),
+                        state -> state != null && state.status().isTerminal());
+    }
+
+    List<JobResult> publishedResults(String id) {
+        return results().recordsWithKey(id).stream().map(r -> codec.readResult(r.value())).toList();
+    }
+
+    List<?> containersOf(String id) {
+        return docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of("dev.kiff.job-id", id)).exec();
+    }
+
+    static String reason(List<ConsumerRecord<String, byte[]>> records) {
+        if (records.isEmpty()) {
+            return null;
+        }
+        return new String(records.get(0).headers().lastHeader(Topics.REASON_HEADER).value(), StandardCharsets.UTF_8);
+    }
+
+    static synchronized TopicRecorder results() {
+        if (results == null) {
+            results = new TopicRecorder(SharedInfrastructure.kafka().bootstrapServers(), Topics.RESULTS);
+        }
+        return results;
+    }
+
+    static synchronized TopicRecorder deadLetters() {
+        if (deadLetters == null) {
+            deadLetters = new TopicRecorder(SharedInfrastructure.kafka().bootstrapServers(), Topics.DEAD_LETTERS);
+        }
+        return deadLetters;
+    }
+}
