@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kiff.api.ApiClient.Reply;
+import dev.kiff.core.gateway.Artifact;
+import dev.kiff.core.gateway.ArtifactInfo;
+import dev.kiff.core.gateway.ArtifactStore;
 import dev.kiff.core.job.JobMessage;
+import dev.kiff.core.job.JobResult;
 import dev.kiff.core.job.JobStatus;
 import dev.kiff.core.job.Language;
 import dev.kiff.core.job.RequestedLimits;
@@ -15,6 +19,7 @@ import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.testkit.SharedInfrastructure;
 import dev.kiff.testkit.TopicRecorder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -58,6 +63,8 @@ class JobSubmissionIT {
     DataSource dataSource;
     @Autowired
     JobRepository jobs;
+    @Autowired
+    ArtifactStore artifactStore;
 
     private ApiClient api;
     private JobRows rows;
@@ -213,6 +220,30 @@ class JobSubmissionIT {
         assertThat(jobs.find(UUID.fromString(id)).orElseThrow().state().status()).isEqualTo(JobStatus.QUEUED);
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(published.recordsWithKey(id)).hasSize(2));
+    }
+
+    @Test
+    void servesTheArtifactsOfAFinishedJob() {
+        Reply accepted = api.postJob(JobRequests.valid());
+        UUID id = UUID.fromString(accepted.json().path("id").asString());
+        JobResult queued = jobs.find(id).orElseThrow().state();
+        jobs.markRunning(id, "worker-a", Instant.now());
+        jobs.complete(new JobResult(JobResult.VERSION, id, queued.tenant(), queued.vmType(), JobStatus.SUCCEEDED, 0,
+                "", false, "", false, null, "worker-a", 1, queued.timings(),
+                List.of(new ArtifactInfo("reports/a.csv", 3))));
+        artifactStore.save(id, List.of(new Artifact("reports/a.csv", "x,y".getBytes(StandardCharsets.UTF_8))));
+
+        Reply list = api.get("/v1/jobs/" + id + "/artifacts");
+        Reply file = api.get("/v1/jobs/" + id + "/artifacts/reports/a.csv");
+        Reply missing = api.get("/v1/jobs/" + id + "/artifacts/nope.csv");
+
+        assertThat(list.status()).as(list.toString()).isEqualTo(200);
+        assertThat(list.body()).isEqualTo("{\"artifacts\":[{\"name\":\"reports/a.csv\",\"sizeBytes\":3}]}");
+        assertThat(file.status()).isEqualTo(200);
+        assertThat(file.body()).isEqualTo("x,y");
+        assertThat(file.header("Content-Disposition")).isEqualTo("attachment; filename=\"a.csv\"");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.contentType()).startsWith(PROBLEM_JSON);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.kiff.worker.docker;
 
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -21,6 +22,9 @@ import org.springframework.validation.annotation.Validated;
  * @param tmpSize         size of the writable tmpfs at /tmp
  * @param maxOpenFiles    the open-files ulimit inside a sandbox
  * @param maxFileSize     the largest file a sandbox may write (the fsize ulimit)
+ * @param gvisorPidsOverhead under runsc the pids cgroup also counts the threads of gVisor's own kernel, so a job's
+ *                        pids limit is raised by this much there (the job's processes are still bounded by memory
+ *                        and time)
  * @param floodLimit      output bytes on one stream after which the sandbox is killed: what passes the job's
  *                        outputBytes is dropped, but draining gigabytes would still cost the worker CPU
  * @param outSize         size of the writable tmpfs at /out, where a job leaves its artifacts
@@ -38,6 +42,7 @@ public record DockerProperties(
         @NotNull DataSize tmpSize,
         long maxOpenFiles,
         @NotNull DataSize maxFileSize,
+        @Min(0) int gvisorPidsOverhead,
         @NotNull DataSize floodLimit,
         @NotNull DataSize outSize,
         @NotNull Path inputDirectory) {

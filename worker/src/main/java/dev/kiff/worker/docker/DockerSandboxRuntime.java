@@ -152,7 +152,8 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                 .withMemorySwap(memoryBytes)
                 .withMemorySwappiness(0L)
                 .withNanoCPUs(Math.round(limits.cpus() * 1_000_000_000L))
-                .withPidsLimit((long) limits.pids())
+                .withPidsLimit((long) limits.pids()
+                        + (runtime.equals("runsc") ? properties.gvisorPidsOverhead() : 0))
                 .withUlimits(List.of(
                         new Ulimit("nofile", properties.maxOpenFiles(), properties.maxOpenFiles()),
                         new Ulimit("fsize", properties.maxFileSize().toBytes(), properties.maxFileSize().toBytes())))

@@ -44,6 +44,9 @@ public record JobResult(
 
     @Override
     public String toString() {
-        return "JobResult(id=" + id + ", status=" + status + ", exitCode=" + exitCode + ")";
+        String tail = stderr == null || stderr.isEmpty() ? ""
+                : ", stderr=" + (stderr.length() > 300 ? stderr.substring(0, 300) + "…" : stderr);
+        return "JobResult(id=" + id + ", status=" + status + ", exitCode=" + exitCode
+                + (message == null ? "" : ", message=" + message) + tail + ")";
     }
 }

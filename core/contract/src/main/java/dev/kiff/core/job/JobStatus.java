@@ -64,7 +64,7 @@ public enum JobStatus {
 
     /** The sandbox finished; {@code outcome} is what it ended in. */
     public JobStatus complete(JobStatus outcome) {
-        if (!RUN_OUTCOMES.contains(outcome)) {
+        if (this != RUNNING || !RUN_OUTCOMES.contains(outcome)) {
             throw new IllegalTransitionException(this, outcome);
         }
         return moveTo(outcome);
