@@ -55,23 +55,31 @@ build_base() {
     || { tail -30 "$LOGS/base.log" >&2; log "building $BASE_IMAGE failed"; exit 1; }
 }
 
-build_vm_type() {
-  local type=$1 image="kiff/$1:latest" hash
-  hash=$(hash_of build.sh "$type/Dockerfile" runner/kiff-runner python/kiff.py)
+# Builds images/<dir>/Dockerfile as <image> unless an image built from the same inputs exists.
+build_image() {
+  local dir=$1 image=$2 hash=$3 arg=$4
   if ! $FORCE && [ "$(built_hash "$image")" = "$hash" ]; then return; fi
   log "building $image"
-  # The runner is executable in git; COPY keeps its mode (no BuildKit needed for --chmod).
-  if ! docker build --build-arg BASE_IMAGE="$BASE_IMAGE" --label "dev.kiff.image.hash=$hash" \
-      -f "$HERE/$type/Dockerfile" -t "$image" "$HERE" >"$LOGS/$type.log" 2>&1; then
-    tail -30 "$LOGS/$type.log" >&2
-    log "building $image failed; the whole log is in $LOGS/$type.log"
+  # Executable bits come from git; COPY keeps them (no BuildKit needed for --chmod).
+  if ! docker build --build-arg "$arg" --label "dev.kiff.image.hash=$hash" \
+      -f "$HERE/$dir/Dockerfile" -t "$image" "$HERE" >"$LOGS/$dir.log" 2>&1; then
+    tail -30 "$LOGS/$dir.log" >&2
+    log "building $image failed; the whole log is in $LOGS/$dir.log"
     exit 1
   fi
 }
 
 if [ "$BASE_IMAGE" = "kiff/base:bookworm" ]; then build_base; fi
-for type in "${VM_TYPES[@]}"; do build_vm_type "$type"; done
-for image in "$BASE_IMAGE" "${VM_TYPES[@]/#/kiff/}"; do
+# The shared layer first (Python, the sandbox user, the runner), then each VM type on top of it: a change to one
+# type rebuilds only that type, a change to the runner rebuilds them all.
+PYTHON_BASE=kiff/python-base:latest
+base_hash=$(hash_of build.sh python-base/Dockerfile common/kiff-install runner/kiff-runner)
+build_image python-base "$PYTHON_BASE" "$base_hash" "BASE_IMAGE=$BASE_IMAGE"
+for type in "${VM_TYPES[@]}"; do
+  build_image "$type" "kiff/$type:latest" "$base_hash-$(hash_of "$type/Dockerfile" python/kiff.py)" \
+    "PYTHON_BASE=$PYTHON_BASE"
+done
+for image in "$BASE_IMAGE" "$PYTHON_BASE" "${VM_TYPES[@]/#/kiff/}"; do
   bytes=$(docker image inspect --format '{{.Size}}' "$image" 2>/dev/null || echo 0)
   log "$(printf '%-24s %4d MB' "$image" "$((bytes / 1000000))")"
 done

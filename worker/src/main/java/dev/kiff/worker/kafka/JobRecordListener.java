@@ -11,6 +11,7 @@ import dev.kiff.core.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,14 +50,7 @@ public class JobRecordListener {
     @KafkaListener(id = "kiff-jobs", groupId = Topics.WORKER_GROUP, topics = "#{@workerJobTopics}",
             concurrency = "${kiff.worker.concurrency}")
     public void onJob(ConsumerRecord<String, byte[]> record) {
-        Job job;
-        try {
-            job = parse(record);
-        } catch (InvalidJobException e) {
-            deadLetter(record, e.getMessage());
-            return;
-        }
-        executor.execute(job);
+        parseOrDeadLetter(record).ifPresent(executor::execute);
     }
 
     /**
@@ -64,19 +58,19 @@ public class JobRecordListener {
      * that cannot even be parsed goes to the dead-letter topic instead.
      */
     public void giveUp(ConsumerRecord<String, byte[]> record, String reason) {
-        Job job;
-        try {
-            job = parse(record);
-        } catch (InvalidJobException e) {
-            deadLetter(record, e.getMessage());
-            return;
-        }
-        executor.giveUp(job, reason);
+        parseOrDeadLetter(record).ifPresent(job -> executor.giveUp(job, reason));
     }
 
-    private Job parse(ConsumerRecord<String, byte[]> record) {
-        JobMessage message = codec.readMessage(record.value());
-        return validator.validate(message, fallbackId(record), Instant.ofEpochMilli(record.timestamp()));
+    /** The record's job, or empty when it is not one: then it is on the dead-letter topic with the reason. */
+    private Optional<Job> parseOrDeadLetter(ConsumerRecord<String, byte[]> record) {
+        try {
+            JobMessage message = codec.readMessage(record.value());
+            return Optional.of(validator.validate(message, fallbackId(record),
+                    Instant.ofEpochMilli(record.timestamp())));
+        } catch (InvalidJobException e) {
+            deadLetter(record, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /**
