@@ -69,7 +69,7 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
             config.put("message.max.bytes", String.valueOf(4 * 1024 * 1024));
             new Formatter()
                     .setNodeId(1)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setClusterId(clusterId(logDir))
                     .setDirectories(List.of(logDir.toString()))
                     .setMetadataLogDirectory(logDir.toString())
                     .setControllerListenerName("CONTROLLER")
@@ -103,6 +103,22 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    /** The id of the cluster whose data {@code logDir} holds, so a restarted dev broker keeps its topics. */
+    private static String clusterId(Path logDir) throws IOException {
+        Path meta = logDir.resolve("meta.properties");
+        if (Files.exists(meta)) {
+            Properties properties = new Properties();
+            try (var in = Files.newInputStream(meta)) {
+                properties.load(in);
+            }
+            String id = properties.getProperty("cluster.id");
+            if (id != null) {
+                return id;
+            }
+        }
+        return Uuid.randomUuid().toString();
     }
 
     private static int freePort() throws IOException {
