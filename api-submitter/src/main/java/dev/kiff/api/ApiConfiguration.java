@@ -1,6 +1,8 @@
 package dev.kiff.api;
 
 import dev.kiff.api.kafka.KafkaJobPublisher;
+import dev.kiff.api.results.ResultWaiters;
+import dev.kiff.api.results.ResultsListener;
 import dev.kiff.core.job.JobValidator;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.port.JobPublisher;
@@ -17,6 +19,16 @@ public class ApiConfiguration {
     @Bean
     JobPublisher jobPublisher(KafkaTemplate<String, byte[]> kafka, JobCodec codec, ApiProperties properties) {
         return new KafkaJobPublisher(kafka, codec, properties.publishTimeout());
+    }
+
+    @Bean
+    ResultWaiters resultWaiters() {
+        return new ResultWaiters();
+    }
+
+    @Bean
+    ResultsListener resultsListener(ResultWaiters waiters) {
+        return new ResultsListener(waiters);
     }
 
     @Bean

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,6 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -65,6 +67,8 @@ class JobSubmissionIT {
     JobRepository jobs;
     @Autowired
     ArtifactStore artifactStore;
+    @Autowired
+    KafkaTemplate<String, byte[]> kafka;
 
     private ApiClient api;
     private JobRows rows;
@@ -220,6 +224,46 @@ class JobSubmissionIT {
         assertThat(jobs.find(UUID.fromString(id)).orElseThrow().state().status()).isEqualTo(JobStatus.QUEUED);
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(published.recordsWithKey(id)).hasSize(2));
+    }
+
+    @Test
+    void longPollAnswersWithTheCurrentStateAndARetryHintWhenTheWaitRunsOut() {
+        String id = api.postJob(JobRequests.valid()).json().path("id").asString();
+
+        Reply reply = api.get("/v1/jobs/" + id + "?wait=1s");
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        assertThat(reply.json().path("status").asString()).isEqualTo("QUEUED");
+        assertThat(reply.header("Retry-After")).isEqualTo("1");
+    }
+
+    @Test
+    void longPollAnswersAsSoonAsTheResultIsPublished() {
+        UUID id = UUID.fromString(api.postJob(JobRequests.valid()).json().path("id").asString());
+        CompletableFuture<Reply> waiting = CompletableFuture.supplyAsync(() -> api.get("/v1/jobs/" + id + "?wait=60s"));
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !waiting.isDone());
+
+        // What a worker does when the job ends: store the result, then publish it.
+        JobResult queued = jobs.find(id).orElseThrow().state();
+        jobs.markRunning(id, "worker-a", Instant.now());
+        JobResult ended = new JobResult(JobResult.VERSION, id, queued.tenant(), queued.vmType(), JobStatus.SUCCEEDED,
+                0, "1\n", false, "", false, null, "worker-a", 1, queued.timings(), List.of());
+        jobs.complete(ended);
+        kafka.send(Topics.RESULTS, id.toString(), codec.write(ended));
+
+        // Well before the 60 s wait: the answer came from the result, not from the wait running out.
+        Reply reply = await().atMost(Duration.ofSeconds(20)).until(waiting::join, r -> r != null);
+        assertThat(reply.json().path("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(reply.header("Retry-After")).isNull();
+    }
+
+    @Test
+    void refusesAWaitThatIsNotADuration() {
+        String id = api.postJob(JobRequests.valid()).json().path("id").asString();
+        Reply reply = api.get("/v1/jobs/" + id + "?wait=forever");
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.json().path("field").asString()).isEqualTo("wait");
+        assertThat(api.get("/v1/jobs/" + id + "?wait=10m").status()).isEqualTo(400);
     }
 
     @Test

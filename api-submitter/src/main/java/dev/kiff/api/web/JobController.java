@@ -1,6 +1,7 @@
 package dev.kiff.api.web;
 
 import dev.kiff.api.ApiProperties;
+import dev.kiff.api.results.ResultWaiters;
 import dev.kiff.core.gateway.Artifact;
 import dev.kiff.core.gateway.ArtifactStore;
 import dev.kiff.core.job.InvalidJobException;
@@ -15,10 +16,14 @@ import dev.kiff.core.submit.Submission;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -28,6 +33,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -38,14 +44,18 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/v1/jobs")
 public class JobController {
 
+    private static final Pattern WAIT = Pattern.compile("(\\d{1,9})(ms|s|m)?");
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
 
     private final JobSubmitter submitter;
     private final JobCodec codec;
     private final ApiProperties properties;
     private final ArtifactStore artifacts;
+    private final ResultWaiters waiters;
 
-    public JobController(JobSubmitter submitter, JobCodec codec, ApiProperties properties, ArtifactStore artifacts) {
+    public JobController(JobSubmitter submitter, JobCodec codec, ApiProperties properties, ArtifactStore artifacts,
+            ResultWaiters waiters) {
+        this.waiters = waiters;
         this.submitter = submitter;
         this.codec = codec;
         this.properties = properties;
@@ -74,10 +84,65 @@ public class JobController {
                 .body(codec.write(answer));
     }
 
+    /**
+     * The job's state and, once it ended, its result. With {@code ?wait=30s} (or {@code 500ms}, {@code 2m}, plain
+     * seconds) the answer comes as soon as the job ends, or with its current state when the wait runs out; an
+     * answer for a job that has not ended carries a {@code Retry-After} hint.
+     */
     @GetMapping("/{id}")
-    public ResponseEntity<byte[]> get(@PathVariable("id") String id) {
-        JobResult job = submitter.find(jobId(id), Job.DEFAULT_TENANT);
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(codec.write(job));
+    public CompletableFuture<ResponseEntity<byte[]>> get(@PathVariable("id") String id,
+            @RequestParam(name = "wait", required = false) String wait) {
+        UUID jobId = jobId(id);
+        Duration waitFor = parseWait(wait);
+        JobResult job = submitter.find(jobId, Job.DEFAULT_TENANT);
+        if (job.status().isTerminal() || waitFor.isZero()) {
+            return CompletableFuture.completedFuture(answer(job));
+        }
+        CompletableFuture<Void> ended = waiters.await(jobId);
+        // The job may have ended between the first read and the registration: read once more.
+        JobResult again = submitter.find(jobId, Job.DEFAULT_TENANT);
+        if (again.status().isTerminal()) {
+            waiters.forget(jobId, ended);
+            return CompletableFuture.completedFuture(answer(again));
+        }
+        return ended.completeOnTimeout(null, waitFor.toMillis(), TimeUnit.MILLISECONDS).thenApply(ignored -> {
+            waiters.forget(jobId, ended);
+            return answer(submitter.find(jobId, Job.DEFAULT_TENANT));
+        });
+    }
+
+    private ResponseEntity<byte[]> answer(JobResult job) {
+        ResponseEntity.BodyBuilder ok = ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON);
+        if (!job.status().isTerminal()) {
+            ok.header("Retry-After", String.valueOf(Math.max(1, properties.pollAfter().toSeconds())));
+        }
+        return ok.body(codec.write(job));
+    }
+
+    private Duration parseWait(String wait) {
+        if (wait == null || wait.isBlank()) {
+            return Duration.ZERO;
+        }
+        Duration duration;
+        try {
+            Matcher m = WAIT.matcher(wait.trim());
+            if (!m.matches()) {
+                throw new IllegalArgumentException();
+            }
+            long amount = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            duration = switch (unit) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofSeconds(amount);
+            };
+        } catch (IllegalArgumentException e) {
+            throw InvalidJobException.of("wait", "'" + wait + "' is not a duration like 30s, 500ms or 2m");
+        }
+        if (duration.compareTo(properties.maxWait()) > 0) {
+            throw InvalidJobException.of("wait", "at most " + properties.maxWait().toSeconds() + "s");
+        }
+        return duration;
     }
 
     /** The names and sizes of the files the job left in {@code /out}. */

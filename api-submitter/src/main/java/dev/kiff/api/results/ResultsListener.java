@@ -1,0 +1,35 @@
+package dev.kiff.api.results;
+
+import dev.kiff.core.topic.Topics;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+
+/**
+ * Hears {@code kiff.results} from now on, in a consumer group of this instance alone (every instance must hear
+ * every result), and wakes the requests waiting for each job.
+ */
+public class ResultsListener {
+
+    private static final Logger log = LoggerFactory.getLogger(ResultsListener.class);
+
+    private final ResultWaiters waiters;
+
+    public ResultsListener(ResultWaiters waiters) {
+        this.waiters = waiters;
+    }
+
+    @KafkaListener(id = "kiff-api-results", topics = Topics.RESULTS,
+            groupId = "kiff-api-${random.uuid}",
+            properties = {"auto.offset.reset=latest", "enable.auto.commit=false"})
+    public void onResult(ConsumerRecord<String, byte[]> record) {
+        try {
+            waiters.resultArrived(UUID.fromString(record.key()));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            log.debug("result record {}-{}@{} has no job id as key", record.topic(), record.partition(),
+                    record.offset());
+        }
+    }
+}
