@@ -1,14 +1,11 @@
 package dev.kiff.api.kafka;
 
-import dev.kiff.core.failure.TransientFailure;
 import dev.kiff.core.job.Job;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.port.JobPublisher;
 import dev.kiff.core.topic.Topics;
+import dev.kiff.spring.BrokerAcknowledgement;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /** The {@link JobPublisher} on the job topic of each VM type, keyed by job id. */
@@ -26,14 +23,8 @@ public final class KafkaJobPublisher implements JobPublisher {
 
     @Override
     public void publish(Job job) {
-        try {
-            kafka.send(Topics.jobs(job.vmType()), job.id().toString(), codec.write(job.toMessage()))
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientFailure("interrupted while queueing the job", e);
-        } catch (ExecutionException | TimeoutException | org.springframework.kafka.KafkaException e) {
-            throw new TransientFailure("the broker did not take the job within " + timeout, e);
-        }
+        BrokerAcknowledgement.send(
+                () -> kafka.send(Topics.jobs(job.vmType()), job.id().toString(), codec.write(job.toMessage())),
+                timeout, "the job");
     }
 }

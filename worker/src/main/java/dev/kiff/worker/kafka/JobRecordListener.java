@@ -1,21 +1,18 @@
 package dev.kiff.worker.kafka;
 
 import dev.kiff.core.exec.JobExecutor;
-import dev.kiff.core.failure.TransientFailure;
 import dev.kiff.core.job.InvalidJobException;
 import dev.kiff.core.job.Job;
 import dev.kiff.core.job.JobMessage;
 import dev.kiff.core.job.JobValidator;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.topic.Topics;
+import dev.kiff.spring.BrokerAcknowledgement;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -99,13 +96,6 @@ public class JobRecordListener {
         dead.headers().add("kiff-original-partition",
                 String.valueOf(record.partition()).getBytes(StandardCharsets.UTF_8));
         dead.headers().add("kiff-original-offset", String.valueOf(record.offset()).getBytes(StandardCharsets.UTF_8));
-        try {
-            kafka.send(dead).get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientFailure("interrupted while dead-lettering a job record", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new TransientFailure("the broker did not take a dead-letter record within " + publishTimeout, e);
-        }
+        BrokerAcknowledgement.send(() -> kafka.send(dead), publishTimeout, "a dead-letter record");
     }
 }

@@ -1,14 +1,11 @@
 package dev.kiff.worker.kafka;
 
-import dev.kiff.core.failure.TransientFailure;
 import dev.kiff.core.job.JobResult;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.port.ResultPublisher;
 import dev.kiff.core.topic.Topics;
+import dev.kiff.spring.BrokerAcknowledgement;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /** The {@link ResultPublisher} on the {@code kiff.results} topic, keyed by job id. */
@@ -26,15 +23,8 @@ public final class KafkaResultPublisher implements ResultPublisher {
 
     @Override
     public void publish(JobResult result) {
-        try {
-            kafka.send(Topics.RESULTS, result.id().toString(), codec.write(result))
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientFailure("interrupted while publishing the result of Job(id=" + result.id() + ")", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new TransientFailure("the broker did not take the result of Job(id=" + result.id() + ") within "
-                    + timeout, e);
-        }
+        BrokerAcknowledgement.send(
+                () -> kafka.send(Topics.RESULTS, result.id().toString(), codec.write(result)),
+                timeout, "the result of Job(id=" + result.id() + ")");
     }
 }

@@ -23,20 +23,22 @@ class VmTypeCatalogueTest {
 
     @Test
     void refusesAGatewayTypeWithoutBindings(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("catalogue.yml");
-        String builtIn = new String(VmTypeCatalogue.class.getResourceAsStream("/dev/kiff/core/kiff-catalogue.yml")
-                .readAllBytes());
-        Files.writeString(file, builtIn.replace("bindings: [ml, vectors, backend]", "bindings: []"));
+        Path file = builtInWith(dir, "bindings: [ml, vectors, backend]", "bindings: []");
         assertThatThrownBy(() -> VmTypeCatalogue.load(file))
                 .hasMessageContaining("network 'gateway' needs bindings");
     }
 
     @Test
     void refusesAnUnknownRuntime(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("catalogue.yml");
+        Path file = builtInWith(dir, "runtime: runc", "runtime: kata");
+        assertThatThrownBy(() -> VmTypeCatalogue.load(file)).hasMessageContaining("runtime must be runc or runsc");
+    }
+
+    /** A copy of the built-in catalogue with the first {@code from} replaced by {@code to}. */
+    private static Path builtInWith(Path dir, String from, String to) throws Exception {
         String builtIn = new String(VmTypeCatalogue.class.getResourceAsStream("/dev/kiff/core/kiff-catalogue.yml")
                 .readAllBytes());
-        Files.writeString(file, builtIn.replaceFirst("runtime: runc", "runtime: kata"));
-        assertThatThrownBy(() -> VmTypeCatalogue.load(file)).hasMessageContaining("runtime must be runc or runsc");
+        return Files.writeString(dir.resolve("catalogue.yml"), builtIn.replaceFirst(java.util.regex.Pattern.quote(from),
+                java.util.regex.Matcher.quoteReplacement(to)));
     }
 }
