@@ -3,8 +3,10 @@
 # into Docker, then one image per VM type from its Dockerfile on top of it. An image is rebuilt only when the files
 # it is built from changed (their hash is a label on the image), or with --force.
 #
-# With a registry at hand, build any VM type from the official slim image instead:
-#   docker build --build-arg BASE_IMAGE=debian:bookworm-slim -f images/code-exec/Dockerfile -t kiff/code-exec images
+# With a registry at hand, build on the official slim image instead (KIFF_BASE_IMAGE=debian:bookworm-slim does the
+# same through this script):
+#   docker build --build-arg BASE_IMAGE=debian:bookworm-slim -f images/python-base/Dockerfile -t kiff/python-base images
+#   docker build -f images/code-exec/Dockerfile -t kiff/code-exec images
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,6 +32,17 @@ hash_of() {
   (cd "$HERE" && cat "$@" | sha256sum | cut -c1-16)
 }
 
+image_id() {
+  docker image inspect --format '{{.Id}}' "$1" 2>/dev/null || true
+}
+
+# A rebuild leaves the image it replaced untagged; drop it (and, through Docker, its untagged parents) so that
+# rebuilds do not pile up. An image still used by a container stays.
+drop_replaced() {
+  local old=$1 image=$2
+  if [ -n "$old" ] && [ "$old" != "$(image_id "$image")" ]; then docker image rm "$old" >/dev/null 2>&1 || true; fi
+}
+
 built_hash() {
   docker image inspect --format '{{ index .Config.Labels "dev.kiff.image.hash" }}' "$1" 2>/dev/null || true
 }
@@ -40,6 +53,8 @@ build_base() {
   if ! $FORCE && [ "$(built_hash "$BASE_IMAGE")" = "$hash" ]; then return; fi
   command -v mmdebstrap >/dev/null || { log "mmdebstrap is missing (apt-get install mmdebstrap)"; exit 1; }
   log "building $BASE_IMAGE from Debian packages (mmdebstrap)"
+  local old
+  old=$(image_id "$BASE_IMAGE")
   # variant 'apt': the Essential packages and apt, nothing else. The merged-usr hook stands in for usr-is-merged,
   # which would pull the whole of perl in. Docs, man pages and locales are never unpacked.
   mmdebstrap --variant=apt --quiet \
@@ -53,6 +68,7 @@ build_base() {
     2>"$LOGS/base.log" \
     | docker import --change "LABEL dev.kiff.image.hash=$hash" --change 'CMD ["/bin/bash"]' - "$BASE_IMAGE" >/dev/null \
     || { tail -30 "$LOGS/base.log" >&2; log "building $BASE_IMAGE failed"; exit 1; }
+  drop_replaced "$old" "$BASE_IMAGE"
 }
 
 # Builds images/<dir>/Dockerfile as <image> unless an image built from the same inputs exists.
@@ -60,6 +76,8 @@ build_image() {
   local dir=$1 image=$2 hash=$3 arg=$4
   if ! $FORCE && [ "$(built_hash "$image")" = "$hash" ]; then return; fi
   log "building $image"
+  local old
+  old=$(image_id "$image")
   # Executable bits come from git; COPY keeps them (no BuildKit needed for --chmod).
   if ! docker build --build-arg "$arg" --label "dev.kiff.image.hash=$hash" \
       -f "$HERE/$dir/Dockerfile" -t "$image" "$HERE" >"$LOGS/$dir.log" 2>&1; then
@@ -67,6 +85,7 @@ build_image() {
     log "building $image failed; the whole log is in $LOGS/$dir.log"
     exit 1
   fi
+  drop_replaced "$old" "$image"
 }
 
 if [ "$BASE_IMAGE" = "kiff/base:bookworm" ]; then build_base; fi
@@ -76,8 +95,10 @@ PYTHON_BASE=kiff/python-base:latest
 base_hash=$(hash_of build.sh python-base/Dockerfile common/kiff-install runner/kiff-runner)
 build_image python-base "$PYTHON_BASE" "$base_hash" "BASE_IMAGE=$BASE_IMAGE"
 for type in "${VM_TYPES[@]}"; do
-  build_image "$type" "kiff/$type:latest" "$base_hash-$(hash_of "$type/Dockerfile" python/kiff.py)" \
-    "PYTHON_BASE=$PYTHON_BASE"
+  inputs=("$type/Dockerfile")
+  # The kiff client counts only for the types whose Dockerfile copies it in.
+  if grep -q 'python/kiff.py' "$HERE/$type/Dockerfile"; then inputs+=(python/kiff.py); fi
+  build_image "$type" "kiff/$type:latest" "$base_hash-$(hash_of "${inputs[@]}")" "PYTHON_BASE=$PYTHON_BASE"
 done
 for image in "$BASE_IMAGE" "$PYTHON_BASE" "${VM_TYPES[@]/#/kiff/}"; do
   bytes=$(docker image inspect --format '{{.Size}}' "$image" 2>/dev/null || echo 0)

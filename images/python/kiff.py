@@ -12,6 +12,9 @@ convenience over urllib::
     kiff.backend.get("/v1/users/42")                    # GET  {backend}/v1/users/42
     kiff.post("ml", "/anything", json={"x": 1})         # any binding, any path
 
+The gateway is always on the sandbox's loopback, so requests go to it directly: ``HTTP_PROXY`` and the like in
+the job's environment are ignored here.
+
 Errors: ``kiff.BindingNotAvailable`` when the VM type does not offer the binding, ``kiff.HTTPError`` (with
 ``status`` and ``body``) for answers of 400 and above -- 403 when the gateway refuses the binding, 429 when the
 job's gateway quota is used up.
@@ -21,6 +24,9 @@ import os
 import urllib.error
 import urllib.parse
 import urllib.request
+
+# No ProxyHandler reading the environment: a proxy variable set by the job must not divert gateway calls.
+_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 __all__ = ["BindingNotAvailable", "HTTPError", "Response", "url", "get", "post", "request", "ml", "vectors",
            "backend"]
@@ -72,7 +78,7 @@ def request(method, binding, path, params=None, json=None, data=None, headers=No
         data = data.encode("utf-8")
     req = urllib.request.Request(target, data=data, headers=headers, method=method)
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as answer:
+        with _opener.open(req, timeout=timeout) as answer:
             return Response(answer.status, dict(answer.headers), answer.read())
     except urllib.error.HTTPError as e:
         raise HTTPError(e.code, e.read() or b"", target) from None
