@@ -12,94 +12,169 @@ import static dev.kiff.core.job.JobStatus.TIMED_OUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class JobStatusTest {
 
-    /** The expected table, written out independently of the one in JobStatus. */
-    private static final Map<JobStatus, Set<JobStatus>> LEGAL = Map.of(
-            QUEUED, EnumSet.of(RUNNING, CANCELLED, REJECTED, ERROR),
-            RUNNING, EnumSet.of(SUCCEEDED, FAILED, TIMED_OUT, OOM_KILLED, CANCELLED, ERROR, QUEUED),
-            REJECTED, EnumSet.of(QUEUED),
-            SUCCEEDED, EnumSet.noneOf(JobStatus.class),
-            FAILED, EnumSet.noneOf(JobStatus.class),
-            TIMED_OUT, EnumSet.noneOf(JobStatus.class),
-            OOM_KILLED, EnumSet.noneOf(JobStatus.class),
-            CANCELLED, EnumSet.noneOf(JobStatus.class),
-            ERROR, EnumSet.noneOf(JobStatus.class));
+    /**
+     * The expected transition table, written out independently of the one in {@link JobStatus}: row = from,
+     * column = to, {@code x} = a legal move.
+     */
+    private static final String MATRIX = """
+            from \\ to  QUEUED RUNNING SUCCEEDED FAILED TIMED_OUT OOM_KILLED CANCELLED ERROR REJECTED
+            QUEUED      .      x       .         .      .         .          x         x     x
+            RUNNING     x      .       x         x      x         x          x         x     .
+            SUCCEEDED   .      .       .         .      .         .          .         .     .
+            FAILED      .      .       .         .      .         .          .         .     .
+            TIMED_OUT   .      .       .         .      .         .          .         .     .
+            OOM_KILLED  .      .       .         .      .         .          .         .     .
+            CANCELLED   .      .       .         .      .         .          .         .     .
+            ERROR       .      .       .         .      .         .          .         .     .
+            REJECTED    x      .       .         .      .         .          .         .     .
+            """;
+
+    private static final Map<JobStatus, Set<JobStatus>> LEGAL = parse(MATRIX);
+
+    private static Map<JobStatus, Set<JobStatus>> parse(String matrix) {
+        List<String[]> rows = matrix.lines().map(line -> line.trim().split("\\s+")).toList();
+        String[] header = rows.get(0);
+        List<JobStatus> columns = Stream.of(header).skip(3).map(JobStatus::valueOf).toList();
+        Map<JobStatus, Set<JobStatus>> legal = new EnumMap<>(JobStatus.class);
+        for (String[] row : rows.subList(1, rows.size())) {
+            Set<JobStatus> to = EnumSet.noneOf(JobStatus.class);
+            for (int i = 0; i < columns.size(); i++) {
+                if (row[i + 1].equals("x")) {
+                    to.add(columns.get(i));
+                }
+            }
+            legal.put(JobStatus.valueOf(row[0]), to);
+        }
+        return legal;
+    }
 
     static Stream<Arguments> everyPair() {
         return Stream.of(JobStatus.values())
                 .flatMap(from -> Stream.of(JobStatus.values()).map(to -> Arguments.of(from, to)));
     }
 
+    @Test
+    void expectedTableCoversEveryStatusInBothDirections() {
+        assertThat(LEGAL).containsOnlyKeys(JobStatus.values());
+        assertThat(MATRIX.lines().findFirst().orElseThrow().split("\\s+")).hasSize(3 + JobStatus.values().length);
+        assertThat(everyPair()).hasSize(81);
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @MethodSource("everyPair")
-    void allowsExactlyTheMovesOfTheTable(JobStatus from, JobStatus to) {
+    void canMoveToMatchesTheExpectedTable(JobStatus from, JobStatus to) {
         assertThat(from.canMoveTo(to)).isEqualTo(LEGAL.get(from).contains(to));
     }
 
-    /** Each named transition, as the function it applies, with the state it leads to. */
-    static Stream<Arguments> namedTransitions() {
-        return Stream.of(
-                Arguments.of("start", (UnaryOperator<JobStatus>) JobStatus::start, RUNNING),
-                Arguments.of("retry", (UnaryOperator<JobStatus>) JobStatus::retry, QUEUED),
-                Arguments.of("cancel", (UnaryOperator<JobStatus>) JobStatus::cancel, CANCELLED),
-                Arguments.of("reject", (UnaryOperator<JobStatus>) JobStatus::reject, REJECTED),
-                Arguments.of("resubmit", (UnaryOperator<JobStatus>) JobStatus::resubmit, QUEUED),
-                Arguments.of("fail", (UnaryOperator<JobStatus>) JobStatus::fail, ERROR),
-                Arguments.of("complete(SUCCEEDED)", (UnaryOperator<JobStatus>) s -> s.complete(SUCCEEDED), SUCCEEDED),
-                Arguments.of("complete(FAILED)", (UnaryOperator<JobStatus>) s -> s.complete(FAILED), FAILED),
-                Arguments.of("complete(TIMED_OUT)", (UnaryOperator<JobStatus>) s -> s.complete(TIMED_OUT), TIMED_OUT),
-                Arguments.of("complete(OOM_KILLED)", (UnaryOperator<JobStatus>) s -> s.complete(OOM_KILLED),
-                        OOM_KILLED),
-                Arguments.of("complete(ERROR)", (UnaryOperator<JobStatus>) s -> s.complete(ERROR), ERROR));
+    /** A named transition: how to apply it, where it leads, and the only states it may start from. */
+    private record Named(String name, UnaryOperator<JobStatus> apply, JobStatus to, Set<JobStatus> origins) {
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static final Set<JobStatus> RUN_OUTCOMES = EnumSet.of(SUCCEEDED, FAILED, TIMED_OUT, OOM_KILLED, ERROR);
+
+    static Stream<Named> namedTransitions() {
+        Stream<Named> simple = Stream.of(
+                new Named("start", JobStatus::start, RUNNING, EnumSet.of(QUEUED)),
+                new Named("retry", JobStatus::retry, QUEUED, EnumSet.of(RUNNING)),
+                new Named("cancel", JobStatus::cancel, CANCELLED, EnumSet.of(QUEUED, RUNNING)),
+                new Named("reject", JobStatus::reject, REJECTED, EnumSet.of(QUEUED)),
+                new Named("resubmit", JobStatus::resubmit, QUEUED, EnumSet.of(REJECTED)),
+                new Named("fail", JobStatus::fail, ERROR, EnumSet.of(QUEUED, RUNNING)));
+        Stream<Named> complete = Stream.of(JobStatus.values()).map(outcome -> new Named("complete(" + outcome + ")",
+                s -> s.complete(outcome), outcome,
+                RUN_OUTCOMES.contains(outcome) ? EnumSet.of(RUNNING) : EnumSet.noneOf(JobStatus.class)));
+        return Stream.concat(simple, complete);
     }
 
     static Stream<Arguments> everyStateWithEveryNamedTransition() {
-        return Stream.of(JobStatus.values()).flatMap(from -> namedTransitions()
-                .map(t -> Arguments.of(from, t.get()[0], t.get()[1], t.get()[2])));
+        return Stream.of(JobStatus.values()).flatMap(from -> namedTransitions().map(t -> Arguments.of(from, t)));
     }
 
     @ParameterizedTest(name = "{0}.{1}")
     @MethodSource("everyStateWithEveryNamedTransition")
-    void namedTransitionsMoveOnlyFromTheStatesThatAllowThem(JobStatus from, String name,
-            UnaryOperator<JobStatus> transition, JobStatus to) {
-        // retry and resubmit are the two moves to QUEUED; each has one origin.
-        boolean legal = LEGAL.get(from).contains(to)
-                && !(name.equals("retry") && from != RUNNING)
-                && !(name.equals("resubmit") && from != REJECTED)
-                && !(name.startsWith("complete") && from != RUNNING);
-        if (legal) {
-            assertThat(transition.apply(from)).isEqualTo(to);
+    void namedTransitionReturnsItsTargetFromItsOriginsAndThrowsNamingFromAndToElsewhere(JobStatus from, Named t) {
+        if (t.origins().contains(from)) {
+            assertThat(t.apply().apply(from)).isEqualTo(t.to());
         } else {
-            assertThatThrownBy(() -> transition.apply(from))
+            assertThatThrownBy(() -> t.apply().apply(from))
                     .isInstanceOfSatisfying(IllegalTransitionException.class, e -> {
                         assertThat(e.from()).isEqualTo(from);
-                        assertThat(e.to()).isEqualTo(to);
-                        assertThat(e).hasMessage("illegal job state transition from " + from + " to " + to);
+                        assertThat(e.to()).isEqualTo(t.to());
+                        assertThat(e).hasMessage("illegal job state transition from " + from + " to " + t.to());
                     });
         }
     }
 
     @Test
-    void completeRefusesStatesThatAreNotRunOutcomes() {
-        assertThatThrownBy(() -> RUNNING.complete(CANCELLED)).isInstanceOf(IllegalTransitionException.class);
-        assertThatThrownBy(() -> RUNNING.complete(QUEUED)).isInstanceOf(IllegalTransitionException.class);
-        assertThatThrownBy(() -> RUNNING.complete(REJECTED)).isInstanceOf(IllegalTransitionException.class);
+    void everyLegalNamedTransitionIsAMoveOfTheTable() {
+        namedTransitions().forEach(t -> t.origins().forEach(from ->
+                assertThat(LEGAL.get(from)).as("%s.%s", from, t).contains(t.to())));
     }
 
     @Test
-    void terminalStatesAreTheOnesWithAResult() {
+    void everyMoveOfTheTableHasANamedTransition() {
+        LEGAL.forEach((from, targets) -> targets.forEach(to -> assertThat(namedTransitions())
+                .as("%s -> %s", from, to)
+                .anyMatch(t -> t.to() == to && t.origins().contains(from))));
+    }
+
+    @Test
+    void terminalStatusesAreTheOnesWithAResult() {
         assertThat(EnumSet.allOf(JobStatus.class).stream().filter(JobStatus::isTerminal))
                 .containsExactlyInAnyOrder(SUCCEEDED, FAILED, TIMED_OUT, OOM_KILLED, CANCELLED, ERROR, REJECTED);
+        assertThat(QUEUED.isTerminal()).isFalse();
+        assertThat(RUNNING.isTerminal()).isFalse();
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"SUCCEEDED", "FAILED", "TIMED_OUT", "OOM_KILLED", "CANCELLED", "ERROR"})
+    void endedStatusesHaveNoExits(JobStatus ended) {
+        assertThat(JobStatus.values()).noneMatch(ended::canMoveTo);
+        assertThatThrownBy(ended::start).isInstanceOf(IllegalTransitionException.class);
+        assertThatThrownBy(ended::cancel).isInstanceOf(IllegalTransitionException.class);
+        assertThatThrownBy(ended::fail).isInstanceOf(IllegalTransitionException.class);
+    }
+
+    @Test
+    void rejectedIsTerminalButItsOneExitIsResubmitToQueued() {
+        assertThat(REJECTED.isTerminal()).isTrue();
+        assertThat(Stream.of(JobStatus.values()).filter(REJECTED::canMoveTo)).containsExactly(QUEUED);
+        assertThat(REJECTED.resubmit()).isEqualTo(QUEUED);
+        assertThatThrownBy(REJECTED::retry).isInstanceOf(IllegalTransitionException.class);
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"CANCELLED", "QUEUED", "RUNNING", "REJECTED"})
+    void completeRefusesTargetsThatAreNotRunOutcomes(JobStatus notAnOutcome) {
+        assertThatThrownBy(() -> RUNNING.complete(notAnOutcome))
+                .isInstanceOfSatisfying(IllegalTransitionException.class, e -> {
+                    assertThat(e.from()).isEqualTo(RUNNING);
+                    assertThat(e.to()).isEqualTo(notAnOutcome);
+                });
+    }
+
+    @Test
+    void anIllegalTransitionIsAnIllegalStateNotAJobFailure() {
+        assertThat(new IllegalTransitionException(QUEUED, SUCCEEDED)).isInstanceOf(IllegalStateException.class);
     }
 }

@@ -3,17 +3,30 @@ package dev.kiff.core.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.kiff.core.gateway.ArtifactInfo;
 import dev.kiff.core.job.InvalidJobException;
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.JobFixtures;
 import dev.kiff.core.job.JobMessage;
+import dev.kiff.core.job.JobRequest;
+import dev.kiff.core.job.JobResult;
+import dev.kiff.core.job.JobStatus;
+import dev.kiff.core.job.Jobs;
+import dev.kiff.core.job.Language;
+import dev.kiff.core.job.RequestedLimits;
+import dev.kiff.core.job.Timings;
 import dev.kiff.core.job.Violation;
+import dev.kiff.core.job.VmType;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class JobCodecTest {
+
+    private static final UUID ID = UUID.fromString("6f1c1a7e-2a8e-4a59-9d7e-1b1f1c1a7e2a");
 
     private final JobCodec codec = new JobCodec();
 
@@ -21,47 +34,178 @@ class JobCodecTest {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
+    private static Violation onlyViolation(Runnable read) {
+        InvalidJobException e = catchThrowableOfType(InvalidJobException.class, read::run);
+        assertThat(e).as("an InvalidJobException").isNotNull();
+        assertThat(e.violations()).hasSize(1);
+        return e.violations().get(0);
+    }
+
+    private Violation requestViolation(String body) {
+        return onlyViolation(() -> codec.readRequest(json(body)));
+    }
+
+    // --- round trips ---
+
     @Test
     void roundTripsAJobMessageWithWireNamesAndIsoInstants() {
-        Job job = JobFixtures.job("print(1)");
-        String text = codec.writeString(job.toMessage());
-        assertThat(text).contains("\"vmType\":\"code-exec\"").contains("\"language\":\"python\"")
-                .contains("\"submittedAt\":\"2026-11-28T12:00:00Z\"");
-        assertThat(codec.readMessage(json(text))).isEqualTo(job.toMessage());
-    }
+        JobMessage message = Jobs.job("print(input())").v(1).id(ID).tenant("acme").vmType(VmType.ML_AGENT)
+                .language(Language.PYTHON).stdin("42").env("MODE", "fast").file("data/in.csv", "a,b")
+                .limits(new RequestedLimits(2_000L, 512, 0.5, 32, 4096))
+                .submittedAt(Instant.parse("2026-11-28T12:00:00.250Z")).message();
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "unknown top-level field|{\"vmType\":\"code-exec\",\"language\":\"python\",\"code\":\"1\",\"foo\":1}|foo",
-        "unknown nested field|{\"limits\":{\"bogus\":1}}|limits.bogus",
-        "unknown vmType|{\"vmType\":\"gpu\"}|vmType",
-        "wrong limit type|{\"limits\":{\"timeoutMs\":\"abc\"}}|limits.timeoutMs",
-        "malformed JSON|{\"vmType\":|$",
-        "trailing content|{} {}|$",
-    })
-    void namesTheFieldOfEveryParseError(String what, String body, String field) {
-        InvalidJobException e = catchThrowableOfType(InvalidJobException.class, () -> codec.readRequest(json(body)));
-        assertThat(e.violations()).extracting(Violation::field).containsExactly(field);
+        String text = codec.writeString(message);
+
+        assertThat(text).contains("\"vmType\":\"ml-agent\"").contains("\"language\":\"python\"")
+                .contains("\"submittedAt\":\"2026-11-28T12:00:00.250Z\"").contains("\"id\":\"" + ID + "\"")
+                .contains("\"limits\":{\"timeoutMs\":2000,\"memoryMb\":512,\"cpus\":0.5,\"pids\":32,"
+                        + "\"outputBytes\":4096}");
+        assertThat(codec.readMessage(json(text))).isEqualTo(message);
     }
 
     @Test
-    void listsTheAllowedValuesOfAnUnknownVmType() {
-        InvalidJobException e = catchThrowableOfType(InvalidJobException.class,
-                () -> codec.readRequest(json("{\"vmType\":\"gpu\"}")));
-        assertThat(e.getMessage()).contains("code-exec, ml-agent, api-composition, data-processing");
+    void roundTripsAValidatedJobThroughItsMessage() {
+        JobMessage message = Jobs.job().id(ID).build().toMessage();
+        assertThat(codec.readMessage(codec.write(message))).isEqualTo(message);
     }
 
     @Test
-    void refusesAnEmptyBody() {
-        InvalidJobException e = catchThrowableOfType(InvalidJobException.class,
-                () -> codec.readMessage(new byte[0]));
-        assertThat(e.violations()).extracting(Violation::field).containsExactly("$");
+    void roundTripsAJobRequest() {
+        JobRequest request = Jobs.job("echo hi").vmType(VmType.API_COMPOSITION).language(Language.BASH)
+                .env("A", "1").request();
+        String text = codec.writeString(request);
+        assertThat(text).contains("\"vmType\":\"api-composition\"").contains("\"language\":\"bash\"");
+        assertThat(codec.readRequest(json(text))).isEqualTo(request);
+    }
+
+    @Test
+    void roundTripsAJobResultWithWireNamesAndIsoInstants() {
+        Timings timings = Timings.of(Instant.parse("2026-11-28T12:00:00Z"), Instant.parse("2026-11-28T12:00:01Z"),
+                Instant.parse("2026-11-28T12:00:01.250Z"));
+        JobResult result = new JobResult(JobResult.VERSION, ID, "acme", VmType.DATA_PROCESSING, JobStatus.FAILED, 3,
+                "partial\n", true, "Traceback…\n", false, "exited with code 3", "worker-7", 2, timings,
+                List.of(new ArtifactInfo("report.csv", 1234)));
+
+        String text = codec.writeString(result);
+
+        assertThat(text).contains("\"vmType\":\"data-processing\"").contains("\"status\":\"FAILED\"")
+                .contains("\"queuedAt\":\"2026-11-28T12:00:00Z\"")
+                .contains("\"finishedAt\":\"2026-11-28T12:00:01.250Z\"")
+                .contains("\"queueWaitMs\":1000").contains("\"runTimeMs\":250")
+                .contains("\"artifacts\":[{\"name\":\"report.csv\",\"sizeBytes\":1234}]");
+        assertThat(codec.readResult(json(text))).isEqualTo(result);
+    }
+
+    @Test
+    void roundTripsAQueuedResultWithItsNullFields() {
+        JobResult queued = JobResult.queued(Jobs.job().id(ID).build());
+        assertThat(codec.readResult(codec.write(queued))).isEqualTo(queued);
     }
 
     @Test
     void writesEqualMapsToEqualBytesWhateverTheirOrder() {
-        JobMessage a = codec.readMessage(json("{\"env\":{\"A\":\"1\",\"B\":\"2\"}}"));
-        JobMessage b = codec.readMessage(json("{\"env\":{\"B\":\"2\",\"A\":\"1\"}}"));
-        assertThat(codec.write(a)).isEqualTo(codec.write(b));
+        JobMessage ab = Jobs.job().env("A", "1").env("B", "2").file("x", "1").file("y", "2").message();
+        JobMessage ba = Jobs.job().env("B", "2").env("A", "1").file("y", "2").file("x", "1").message();
+        assertThat(codec.write(ab)).isEqualTo(codec.write(ba));
+    }
+
+    // --- unknown fields ---
+
+    @Test
+    void namesAnUnknownTopLevelField() {
+        Violation v = requestViolation("{\"vmType\":\"code-exec\",\"language\":\"python\",\"code\":\"1\",\"foo\":1}");
+        assertThat(v).isEqualTo(Violation.invalid("foo", "unknown field"));
+    }
+
+    @Test
+    void namesAnUnknownNestedFieldByItsPath() {
+        assertThat(requestViolation("{\"limits\":{\"timeoutMs\":1000,\"bogus\":1}}"))
+                .isEqualTo(Violation.invalid("limits.bogus", "unknown field"));
+    }
+
+    @Test
+    void namesAnUnknownFieldInsideAListByItsIndex() {
+        Violation v = onlyViolation(() -> codec.readResult(
+                json("{\"artifacts\":[{\"name\":\"a\",\"sizeBytes\":1,\"bogus\":1}]}")));
+        assertThat(v.field()).isEqualTo("artifacts[0].bogus");
+    }
+
+    // --- enums ---
+
+    @Test
+    void namesAnUnknownVmTypeAndListsTheAllowedValues() {
+        Violation v = requestViolation("{\"vmType\":\"gpu\"}");
+        assertThat(v.field()).isEqualTo("vmType");
+        assertThat(v.message())
+                .isEqualTo("unknown vmType 'gpu', expected one of "
+                        + "code-exec, ml-agent, api-composition, data-processing");
+    }
+
+    @Test
+    void readsVmTypesByWireNameOnlyNotByJavaName() {
+        assertThat(requestViolation("{\"vmType\":\"CODE_EXEC\"}").field()).isEqualTo("vmType");
+        assertThat(codec.readRequest(json("{\"vmType\":\"code-exec\"}")).vmType()).isEqualTo(VmType.CODE_EXEC);
+    }
+
+    @Test
+    void namesAnUnknownLanguageAndListsTheAllowedValues() {
+        Violation v = requestViolation("{\"language\":\"ruby\"}");
+        assertThat(v.field()).isEqualTo("language");
+        assertThat(v.message()).isEqualTo("unknown language 'ruby', expected one of python, node, bash");
+    }
+
+    // --- wrong types ---
+
+    @Test
+    void namesALimitOfTheWrongType() {
+        assertThat(requestViolation("{\"limits\":{\"timeoutMs\":\"abc\"}}").field()).isEqualTo("limits.timeoutMs");
+    }
+
+    @Test
+    void namesAFileWhoseContentIsNotAString() {
+        assertThat(requestViolation("{\"files\":{\"../x\":{}}}").field()).isEqualTo("files[\"../x\"]");
+    }
+
+    @Test
+    void namesAMissingPrimitiveOfAResult() {
+        Violation v = onlyViolation(() -> codec.readResult(json("{\"id\":\"" + ID + "\",\"status\":\"QUEUED\"}")));
+        assertThat(v.field()).isEqualTo("v");
+    }
+
+    // --- malformed bodies: the whole document, "$" ---
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"vmType\":", "{\"code\":\"1\"", "not json", "{'code':'1'}", "{\"code\":\"1\"} // c"})
+    void reportsMalformedJsonAsTheWholeDocument(String body) {
+        Violation v = requestViolation(body);
+        assertThat(v.field()).isEqualTo("$");
+        assertThat(v.message()).startsWith("malformed JSON: ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{} x", "{}{}", "{\"code\":\"1\"} ]", "{} null", "{\"code\":\"1\"} {\"code\":\"2\"}"})
+    void rejectsTrailingContentAfterTheObject(String body) {
+        assertThat(requestViolation(body).field()).isEqualTo("$");
+    }
+
+    @Test
+    void acceptsTrailingWhitespaceAfterTheObject() {
+        assertThat(codec.readRequest(json("{\"code\":\"1\"}\n  ")).code()).isEqualTo("1");
+    }
+
+    @Test
+    void rejectsAnEmptyBodyForEveryKindOfDocument() {
+        List<Function<byte[], Object>> readers = List.of(codec::readRequest, codec::readMessage, codec::readResult);
+        for (Function<byte[], Object> read : readers) {
+            assertThat(onlyViolation(() -> read.apply(new byte[0])))
+                    .isEqualTo(Violation.invalid("$", "body is empty, expected a JSON object"));
+            assertThat(onlyViolation(() -> read.apply(null)).field()).isEqualTo("$");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"   ", "null", "[]", "42", "\"job\""})
+    void rejectsABodyThatIsNotAnObject(String body) {
+        assertThat(onlyViolation(() -> codec.readMessage(json(body))).field()).isEqualTo("$");
     }
 }

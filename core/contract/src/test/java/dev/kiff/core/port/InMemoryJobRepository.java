@@ -1,0 +1,117 @@
+package dev.kiff.core.port;
+
+import dev.kiff.core.job.Job;
+import dev.kiff.core.job.JobResult;
+import dev.kiff.core.job.JobStatus;
+import dev.kiff.core.job.Timings;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/**
+ * A {@link JobRepository} in memory with the conditional semantics its Javadoc describes (and the database one
+ * implements): every change happens only from the state it names, else it answers {@code false} / empty; legality of
+ * the move itself is {@link JobStatus}'s, so an illegal one throws as it would there. Not thread-safe.
+ */
+public class InMemoryJobRepository implements JobRepository {
+
+    private final Map<UUID, JobRecord> records = new LinkedHashMap<>();
+
+    /** The stored state of a job, failing the test when there is none. */
+    public JobResult state(UUID id) {
+        return find(id).map(JobRecord::state).orElseThrow(() -> new AssertionError("no job " + id));
+    }
+
+    /** QUEUED or RUNNING → CANCELLED, as a client's cancel would do (not part of the port yet). */
+    public boolean cancel(UUID id, String reason, Instant at) {
+        JobRecord record = records.get(id);
+        if (record == null || !record.state().status().canMoveTo(JobStatus.CANCELLED)) {
+            return false;
+        }
+        return change(id, record.state().status(), JobStatus::cancel, s -> copy(s, JobStatus.CANCELLED, reason,
+                s.workerId(), s.attempts(), s.timings().queuedAt(), s.timings().startedAt(), at));
+    }
+
+    @Override
+    public boolean insertQueued(Job job, String requestHash) {
+        if (records.containsKey(job.id())) {
+            return false;
+        }
+        records.put(job.id(), new JobRecord(job, requestHash, JobResult.queued(job)));
+        return true;
+    }
+
+    @Override
+    public Optional<JobRecord> find(UUID id) {
+        return Optional.ofNullable(records.get(id));
+    }
+
+    @Override
+    public OptionalInt markRunning(UUID id, String workerId, Instant startedAt) {
+        boolean started = change(id, JobStatus.QUEUED, JobStatus::start, s -> copy(s, JobStatus.RUNNING, null,
+                workerId, s.attempts() + 1, s.timings().queuedAt(), startedAt, null));
+        return started ? OptionalInt.of(state(id).attempts()) : OptionalInt.empty();
+    }
+
+    @Override
+    public boolean requeue(UUID id) {
+        return change(id, JobStatus.RUNNING, JobStatus::retry, s -> copy(s, JobStatus.QUEUED, null, null,
+                s.attempts(), s.timings().queuedAt(), null, null));
+    }
+
+    @Override
+    public boolean complete(JobResult result) {
+        JobStatus to = JobStatus.RUNNING.complete(result.status());
+        JobRecord record = records.get(result.id());
+        if (record == null || !Objects.equals(record.state().workerId(), result.workerId())) {
+            return false;
+        }
+        return change(result.id(), JobStatus.RUNNING, s -> s.complete(to), s -> new JobResult(s.v(), s.id(),
+                s.tenant(), s.vmType(), to, result.exitCode(), result.stdout(), result.stdoutTruncated(),
+                result.stderr(), result.stderrTruncated(), result.message(), s.workerId(), s.attempts(),
+                Timings.of(s.timings().queuedAt(), s.timings().startedAt(), result.timings().finishedAt()),
+                result.artifacts()));
+    }
+
+    @Override
+    public boolean reject(UUID id, String reason, Instant at) {
+        return change(id, JobStatus.QUEUED, JobStatus::reject, s -> copy(s, JobStatus.REJECTED, reason,
+                s.workerId(), s.attempts(), s.timings().queuedAt(), s.timings().startedAt(), at));
+    }
+
+    @Override
+    public boolean resubmit(UUID id, Instant at) {
+        return change(id, JobStatus.REJECTED, JobStatus::resubmit, s -> copy(s, JobStatus.QUEUED, null,
+                s.workerId(), s.attempts(), at, s.timings().startedAt(), null));
+    }
+
+    @Override
+    public boolean fail(UUID id, String reason, Instant at) {
+        return change(id, JobStatus.QUEUED, JobStatus::fail, s -> copy(s, JobStatus.ERROR, reason, s.workerId(),
+                s.attempts(), s.timings().queuedAt(), s.timings().startedAt(), at));
+    }
+
+    /** Applies {@code edit} only when the job is {@code from}; {@code transition} checks the move is legal. */
+    private boolean change(UUID id, JobStatus from, UnaryOperator<JobStatus> transition,
+            UnaryOperator<JobResult> edit) {
+        JobRecord record = records.get(id);
+        if (record == null || record.state().status() != from) {
+            return false;
+        }
+        transition.apply(from);
+        records.put(id, new JobRecord(record.job(), record.requestHash(), edit.apply(record.state())));
+        return true;
+    }
+
+    private static JobResult copy(JobResult s, JobStatus status, String message, String workerId, int attempts,
+            Instant queuedAt, Instant startedAt, Instant finishedAt) {
+        return new JobResult(s.v(), s.id(), s.tenant(), s.vmType(), status, s.exitCode(), s.stdout(),
+                s.stdoutTruncated(), s.stderr(), s.stderrTruncated(), message, workerId, attempts,
+                Timings.of(queuedAt, startedAt, finishedAt), s.artifacts());
+    }
+}
