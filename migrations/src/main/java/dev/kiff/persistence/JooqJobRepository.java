@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
@@ -76,6 +77,7 @@ public final class JooqJobRepository implements JobRepository {
                 .set(JOBS.STATUS, to)
                 .set(JOBS.WORKER_ID, workerId)
                 .set(JOBS.STARTED_AT, startedAt)
+                .set(JOBS.HEARTBEAT_AT, startedAt)
                 .set(JOBS.ATTEMPTS, JOBS.ATTEMPTS.plus(1))
                 .set(JOBS.UPDATED_AT, clock.instant())
                 .where(JOBS.ID.eq(id).and(JOBS.STATUS.eq(JobStatus.QUEUED)))
@@ -92,6 +94,28 @@ public final class JooqJobRepository implements JobRepository {
                 .set(JOBS.STATUS, to)
                 .setNull(JOBS.WORKER_ID)
                 .setNull(JOBS.STARTED_AT), JOBS.STATUS.eq(JobStatus.RUNNING));
+    }
+
+    @Override
+    public boolean requeueAbandoned(UUID id, Instant heartbeatBefore) {
+        JobStatus to = JobStatus.RUNNING.retry();
+        return changed(id, JobStatus.RUNNING, to, db.update(JOBS)
+                .set(JOBS.STATUS, to)
+                .setNull(JOBS.WORKER_ID)
+                .setNull(JOBS.STARTED_AT)
+                .setNull(JOBS.HEARTBEAT_AT), JOBS.STATUS.eq(JobStatus.RUNNING)
+                .and(JOBS.HEARTBEAT_AT.isNull().or(JOBS.HEARTBEAT_AT.lt(heartbeatBefore))));
+    }
+
+    @Override
+    public int heartbeat(String workerId, Collection<UUID> ids, Instant at) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return db.update(JOBS)
+                .set(JOBS.HEARTBEAT_AT, at)
+                .where(JOBS.ID.in(ids).and(JOBS.STATUS.eq(JobStatus.RUNNING)).and(JOBS.WORKER_ID.eq(workerId)))
+                .execute();
     }
 
     @Override

@@ -13,22 +13,40 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The worker's settings ({@code kiff.worker.*}).
  *
- * @param id                    this worker's name in job records and container labels; defaults to host name and pid
+ * @param id                    this worker's name in job records, container labels and the control topics;
+ *                              defaults to host name and pid. Give it a stable name so that a restarted worker
+ *                              removes the sandboxes its previous run left behind
  * @param vmTypes               the VM types whose job topics this worker consumes
- * @param concurrency           how many jobs this worker runs at once (one Kafka consumer each)
+ * @param capacity              the most sandboxes (idle and busy, all VM types together) this worker holds: how many
+ *                              jobs it runs at once at most
+ * @param initialTarget         warm sandboxes per VM type until the scheduler sets a target (at least the type's
+ *                              catalogue minimum)
+ * @param startConcurrency      how many sandboxes are started in parallel in the background
+ * @param poolTick              how often the pools converge to their targets and replace dead sandboxes
  * @param maxDeliveryAttempts   how often a job the platform failed to run is tried before it ends in ERROR
- * @param retryBackoff          the pause before trying such a job again
+ * @param retryBackoff          the pause before the first retry of such a job; it doubles with every further one
+ * @param lease                 how long a running job's heartbeat holds it: a job delivered again runs again only
+ *                              once its lease ran out (its worker died). Heartbeats go out every third of it
+ * @param drainTimeout          on shutdown, how long running jobs may take to finish before the worker leaves
+ *                              them to Kafka's redelivery
  * @param resultPublishTimeout  how long to wait for the broker to take a result
+ * @param statePublishInterval  how often the worker publishes its pools' state on the control topic
  */
 @Validated
 @ConfigurationProperties("kiff.worker")
 public record WorkerProperties(
         String id,
         @NotEmpty List<VmType> vmTypes,
-        @Min(1) int concurrency,
+        @Min(1) int capacity,
+        @Min(0) int initialTarget,
+        @Min(1) int startConcurrency,
+        @NotNull Duration poolTick,
         @Min(1) int maxDeliveryAttempts,
         @NotNull Duration retryBackoff,
-        @NotNull Duration resultPublishTimeout) {
+        @NotNull Duration lease,
+        @NotNull Duration drainTimeout,
+        @NotNull Duration resultPublishTimeout,
+        @NotNull Duration statePublishInterval) {
 
     public WorkerProperties {
         if (id == null || id.isBlank()) {

@@ -21,7 +21,7 @@ import org.springframework.boot.test.context.SpringBootTest;
  * run, results stored and published.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
-        "kiff.worker.concurrency=2",
+        "kiff.worker.initial-target=2",
         "kiff.worker.retry-backoff=200ms"})
 class WorkerPipelineIT extends WorkerIntegrationTest {
 

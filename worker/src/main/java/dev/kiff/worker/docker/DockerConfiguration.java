@@ -7,39 +7,62 @@ import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.kiff.core.gateway.SandboxGateway;
 import dev.kiff.core.job.VmTypeCatalogue;
 import dev.kiff.core.json.JobCodec;
-import dev.kiff.core.port.SandboxRuntime;
+import dev.kiff.core.pool.SandboxFactory;
+import dev.kiff.core.pool.WarmPool;
 import dev.kiff.worker.WorkerProperties;
+import dev.kiff.worker.gateway.GatewayProperties;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The Docker engine clients and the sandbox runtime built on them. */
+/** The Docker engine clients, the sandboxes started on them, and the warm pools that hold those sandboxes. */
 @Configuration(proxyBeanMethods = false)
 public class DockerConfiguration {
 
     /** For short engine calls: every response must come within the call timeout. */
     @Bean(destroyMethod = "close")
     DockerClient dockerControlClient(DockerProperties properties, WorkerProperties worker) {
-        return client(properties, properties.callTimeout(), worker.concurrency() * 2 + 4);
+        return client(properties, properties.callTimeout(), worker.capacity() * 2 + 8);
     }
 
     /**
-     * For the attach and wait streams, which stay open as long as a job runs; their length is bounded by the job's
-     * timeout in {@link DockerSandboxRuntime}, not by the transport.
+     * For the attach streams, one per sandbox for as long as it lives; a job's length is bounded by its timeout in
+     * {@link DockerSandbox}, not by the transport.
      */
     @Bean(destroyMethod = "close")
     DockerClient dockerStreamClient(DockerProperties properties, WorkerProperties worker) {
-        return client(properties, null, worker.concurrency() * 2 + 4);
+        return client(properties, null, worker.capacity() * 2 + 8);
     }
 
     @Bean
-    SandboxRuntime sandboxRuntime(DockerClient dockerControlClient, DockerClient dockerStreamClient,
-            DockerProperties properties, VmTypeCatalogue catalogue, SandboxGateway gateway, JobCodec codec,
-            Clock clock, WorkerProperties worker) {
-        return new DockerSandboxRuntime(dockerControlClient, dockerStreamClient, properties,
-                catalogue, gateway, codec, clock, worker.id());
+    SandboxFactory sandboxFactory(DockerClient dockerControlClient, DockerClient dockerStreamClient,
+            DockerProperties properties, VmTypeCatalogue catalogue, SandboxGateway gateway,
+            GatewayProperties gatewayProperties, JobCodec codec, Clock clock, WorkerProperties worker) {
+        return new DockerSandboxFactory(dockerControlClient, dockerStreamClient, properties, catalogue, gateway,
+                gatewayProperties.socketDirectory(), codec, clock, worker.id());
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService sandboxStarter(WorkerProperties worker) {
+        AtomicInteger count = new AtomicInteger();
+        return Executors.newFixedThreadPool(worker.startConcurrency(), runnable -> {
+            Thread thread = new Thread(runnable, "kiff-sandbox-start-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Also the worker's {@link dev.kiff.core.port.SandboxRuntime}: every job runs in one of its sandboxes. */
+    @Bean
+    WarmPool warmPool(SandboxFactory sandboxFactory, VmTypeCatalogue catalogue, WorkerProperties worker,
+            ExecutorService sandboxStarter, Clock clock) {
+        return new WarmPool(sandboxFactory, catalogue, worker.vmTypes(), worker.initialTarget(), worker.capacity(),
+                sandboxStarter, clock);
     }
 
     private static DockerClient client(DockerProperties properties, Duration responseTimeout, int connections) {

@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A job's input files on the worker's disk, in a directory of their own that the sandbox mounts read-only at
- * {@code /input}: the code can read them but never change them, and nothing else of the host is visible.
+ * A job's input files on the worker's disk, in the directory of its sandbox that the sandbox mounts read-only at
+ * {@code /input}: the code can read them but never change them, and nothing else of the host is visible. Closing
+ * empties the directory again, so the next job of a reused sandbox sees none of them.
  */
 final class JobInputs implements AutoCloseable {
 
@@ -23,15 +24,12 @@ final class JobInputs implements AutoCloseable {
         this.directory = directory;
     }
 
-    /** Writes the job's files under {@code root}; a job without files gets no directory. */
-    static JobInputs stage(Path root, Job job) {
+    /** Writes the job's files into {@code directory}, the sandbox's (empty) input directory. */
+    static JobInputs stage(Path directory, Job job) {
         if (job.files().isEmpty()) {
             return new JobInputs(null);
         }
         try {
-            Files.createDirectories(root);
-            Path directory = Files.createTempDirectory(root, job.id() + "-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
             for (Map.Entry<String, String> file : job.files().entrySet()) {
                 // The validator allows only plain relative names; resolving and checking again costs nothing.
                 Path target = directory.resolve(file.getKey()).normalize();
@@ -42,7 +40,7 @@ final class JobInputs implements AutoCloseable {
                 Files.writeString(target, file.getValue(), StandardCharsets.UTF_8);
             }
             try (Stream<Path> paths = Files.walk(directory)) {
-                for (Path path : (Iterable<Path>) paths::iterator) {
+                for (Path path : (Iterable<Path>) paths.filter(p -> !p.equals(directory))::iterator) {
                     Files.setPosixFilePermissions(path,
                             PosixFilePermissions.fromString(Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
                 }
@@ -53,18 +51,14 @@ final class JobInputs implements AutoCloseable {
         }
     }
 
-    /** The host directory to mount, or null when the job has no files. */
-    Path directory() {
-        return directory;
-    }
-
     @Override
     public void close() {
         if (directory == null) {
             return;
         }
         try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+            for (Path path : (Iterable<Path>) paths.filter(p -> !p.equals(directory))
+                    .sorted(Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(path);
             }
         } catch (IOException e) {

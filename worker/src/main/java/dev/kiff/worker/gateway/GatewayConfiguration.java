@@ -14,6 +14,6 @@ public class GatewayConfiguration {
     @Bean(destroyMethod = "close")
     UnixSocketSandboxGateway sandboxGateway(GatewayProperties properties, VmTypeCatalogue catalogue,
             GatewayAuditLog audit, Clock clock, WorkerProperties worker) {
-        return new UnixSocketSandboxGateway(properties, catalogue, audit, clock, worker.concurrency());
+        return new UnixSocketSandboxGateway(properties, catalogue, audit, clock, worker.capacity());
     }
 }

@@ -88,13 +88,13 @@ final class UnixSocketGatewaySession implements GatewaySession {
         this.connectionSlots = new Semaphore(properties.maxConnectionsPerJob());
     }
 
-    static UnixSocketGatewaySession open(Job job, List<String> allowed, GatewayProperties properties,
-            HttpClient upstreams, ExecutorService connections, ScheduledExecutorService deadlines,
-            GatewayAuditLog audit, Clock clock) {
+    static UnixSocketGatewaySession open(Job job, Path directory, List<String> allowed,
+            GatewayProperties properties, HttpClient upstreams, ExecutorService connections,
+            ScheduledExecutorService deadlines, GatewayAuditLog audit, Clock clock) {
         try {
-            Path directory = Files.createTempDirectory(properties.socketDirectory(), job.id() + "-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
             Path socket = directory.resolve(SOCKET_NAME);
+            // A socket a killed job left behind would make the bind fail.
+            Files.deleteIfExists(socket);
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket), 64);
             // The sandbox user (uid 10001) must be able to connect; nobody else is in the sandbox.
@@ -146,9 +146,8 @@ final class UnixSocketGatewaySession implements GatewaySession {
         }
         try {
             Files.deleteIfExists(directory.resolve(SOCKET_NAME));
-            Files.deleteIfExists(directory);
         } catch (IOException e) {
-            log.error("Job(id={}) gateway directory {} could not be removed: {}", job.id(), directory, e.toString());
+            log.error("Job(id={}) gateway socket in {} could not be removed: {}", job.id(), directory, e.toString());
         }
     }
 

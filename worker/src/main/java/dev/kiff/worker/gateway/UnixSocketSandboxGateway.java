@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -60,10 +61,10 @@ public final class UnixSocketSandboxGateway implements SandboxGateway, AutoClose
     }
 
     @Override
-    public GatewaySession open(Job job) {
+    public GatewaySession open(Job job, Path directory) {
         List<String> allowed = catalogue.policy(job.vmType()).bindings();
-        return UnixSocketGatewaySession.open(job, allowed, properties, upstreams, connections, deadlines, audit,
-                clock);
+        return UnixSocketGatewaySession.open(job, directory, allowed, properties, upstreams, connections, deadlines,
+                audit, clock);
     }
 
     @Override

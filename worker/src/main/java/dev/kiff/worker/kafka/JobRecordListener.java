@@ -1,6 +1,10 @@
 package dev.kiff.worker.kafka;
 
 import dev.kiff.core.exec.JobExecutor;
+import dev.kiff.core.failure.PermanentFailure;
+import dev.kiff.core.failure.TransientFailure;
+import dev.kiff.core.job.JobResult;
+import dev.kiff.core.port.SandboxRuntime;
 import dev.kiff.core.job.InvalidJobException;
 import dev.kiff.core.job.Job;
 import dev.kiff.core.job.JobMessage;
@@ -17,13 +21,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
  * Where a job record enters the worker: parse and validate it (a record that fails goes to the dead-letter topic
- * with the reason, and the worker moves on), then hand the job to the {@link JobExecutor}. The offset is committed
- * after this returns, so after the result is stored and published.
+ * with the reason, and the worker moves on), then hand the job to the {@link JobExecutor}, and say what the
+ * {@link KafkaJobFeed} should do with the record next: it is done (its offset may be committed), or it should be
+ * handled again after a pause — a platform failure to retry, or a job another live worker still runs.
  */
 public class JobRecordListener {
 
@@ -34,28 +38,88 @@ public class JobRecordListener {
     private final JobExecutor executor;
     private final KafkaTemplate<String, byte[]> kafka;
     private final Duration publishTimeout;
+    private final int maxAttempts;
+    private final Duration retryBackoff;
+    private final Duration lease;
 
+    /**
+     * @param maxAttempts  how often a job the platform failed to run is tried before it ends in ERROR
+     * @param retryBackoff the pause before the first retry; it doubles with each further one
+     * @param lease        how long a running job's lease lasts: a job running elsewhere is looked at again after it
+     */
     public JobRecordListener(JobCodec codec, JobValidator validator, JobExecutor executor,
-            KafkaTemplate<String, byte[]> kafka, Duration publishTimeout) {
+            KafkaTemplate<String, byte[]> kafka, Duration publishTimeout, int maxAttempts, Duration retryBackoff,
+            Duration lease) {
         this.codec = codec;
         this.validator = validator;
         this.executor = executor;
         this.kafka = kafka;
         this.publishTimeout = publishTimeout;
+        this.maxAttempts = maxAttempts;
+        this.retryBackoff = retryBackoff;
+        this.lease = lease;
     }
 
-    @KafkaListener(id = "kiff-jobs", groupId = Topics.WORKER_GROUP, topics = "#{@workerJobTopics}",
-            concurrency = "${kiff.worker.concurrency}")
-    public void onJob(ConsumerRecord<String, byte[]> record) {
-        parseOrDeadLetter(record).ifPresent(executor::execute);
+    /** What to do with a record after one try. */
+    public sealed interface Next {
+        /** Finished: its job has a stored, published result, or it went to the dead-letter topic. */
+        record Done() implements Next {
+        }
+
+        /** Handle it again after {@code delay}, as try number {@code attempt}. */
+        record Again(Duration delay, int attempt) implements Next {
+        }
     }
 
     /**
-     * The platform could not run the job within its delivery attempts: it ends in ERROR with {@code reason}. A record
-     * that cannot even be parsed goes to the dead-letter topic instead.
+     * One try at the record's job, in {@code runtime} (a claimed warm sandbox, or the pool).
+     *
+     * @param attempt 1 for the first try of this delivery
      */
-    public void giveUp(ConsumerRecord<String, byte[]> record, String reason) {
-        parseOrDeadLetter(record).ifPresent(job -> executor.giveUp(job, reason));
+    public Next handle(ConsumerRecord<String, byte[]> record, SandboxRuntime runtime, int attempt) {
+        Optional<Job> parsed = parseOrDeadLetter(record);
+        if (parsed.isEmpty()) {
+            return new Next.Done();
+        }
+        Job job = parsed.get();
+        try {
+            JobResult result = executor.execute(job, runtime);
+            if (!result.status().isTerminal()) {
+                return new Next.Again(lease, attempt);
+            }
+            return new Next.Done();
+        } catch (PermanentFailure e) {
+            return giveUp(job, e.getMessage(), attempt);
+        } catch (RuntimeException e) {
+            String reason = rootMessage(e);
+            if (attempt >= maxAttempts) {
+                return giveUp(job, reason, attempt);
+            }
+            Duration delay = retryBackoff.multipliedBy(1L << Math.min(attempt - 1, 10));
+            log.warn("Job(id={}) failed try {} of {} on the platform, trying again in {} ms: {}", job.id(), attempt,
+                    maxAttempts, delay.toMillis(), reason);
+            return new Next.Again(delay, attempt + 1);
+        }
+    }
+
+    private Next giveUp(Job job, String reason, int attempt) {
+        try {
+            executor.giveUp(job, reason);
+            return new Next.Done();
+        } catch (RuntimeException e) {
+            // Not even the failure could be stored (the database is away): keep the record, try again later.
+            log.error("Job(id={}) could not be ended in ERROR ({}); keeping its record: {}", job.id(), reason,
+                    rootMessage(e));
+            return new Next.Again(retryBackoff.multipliedBy(10), attempt);
+        }
+    }
+
+    static String rootMessage(Throwable exception) {
+        Throwable cause = exception;
+        while (cause.getCause() != null && cause.getCause() != cause && !(cause instanceof TransientFailure)) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
     }
 
     /** The record's job, or empty when it is not one: then it is on the dead-letter topic with the reason. */

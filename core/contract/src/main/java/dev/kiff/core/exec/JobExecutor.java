@@ -13,15 +13,22 @@ import dev.kiff.core.port.ResultPublisher;
 import dev.kiff.core.port.SandboxRuntime;
 import dev.kiff.core.sandbox.SandboxOutcome;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Where a job is run: takes a job delivered from its topic through RUNNING to exactly one stored and published
  * result. Delivery is at least once, so every step tolerates a job seen before: a job already terminal is not run
- * again, only its result announced again.
+ * again, only its result announced again; a job RUNNING elsewhere under a live lease is not run a second time (the
+ * caller asks again later), and one whose lease ran out (its worker died) is run again as a new attempt.
+ *
+ * <p>The worker calls {@link #heartbeat()} every few seconds to renew the leases of the jobs it runs.
  */
 public final class JobExecutor {
 
@@ -33,24 +40,37 @@ public final class JobExecutor {
     private final ArtifactStore artifacts;
     private final Clock clock;
     private final String workerId;
+    private final Duration lease;
+    private final Set<UUID> running = ConcurrentHashMap.newKeySet();
 
+    /**
+     * @param lease how long a running job's heartbeat stays valid; the worker renews it well within that time
+     */
     public JobExecutor(JobRepository jobs, SandboxRuntime sandboxes, ResultPublisher results, ArtifactStore artifacts,
-            Clock clock, String workerId) {
+            Clock clock, String workerId, Duration lease) {
         this.jobs = jobs;
         this.sandboxes = sandboxes;
         this.results = results;
         this.artifacts = artifacts;
         this.clock = clock;
         this.workerId = workerId;
+        this.lease = lease;
+    }
+
+    /** Runs the job in the executor's own sandbox runtime: see {@link #execute(Job, SandboxRuntime)}. */
+    public JobResult execute(Job job) {
+        return execute(job, sandboxes);
     }
 
     /**
-     * Runs the job unless it already ended, stores and publishes the result.
+     * Runs the job in {@code runtime} unless it already ended or runs elsewhere, stores and publishes the result.
      *
-     * @throws TransientFailure when the platform could not run it or publish the result; the job is back in QUEUED
-     *                          and the delivery should be retried
+     * @return the job's result, or its current RUNNING state when another live worker holds it (ask again once its
+     *         lease may have run out)
+     * @throws TransientFailure when the platform could not run it or publish the result; a job that was started
+     *                          is back in QUEUED, and the delivery should be retried
      */
-    public JobResult execute(Job job) {
+    public JobResult execute(Job job, SandboxRuntime runtime) {
         JobRecord record = findOrInsert(job);
         JobStatus status = record.state().status();
         if (status.isTerminal()) {
@@ -60,9 +80,13 @@ public final class JobExecutor {
             return record.state();
         }
         if (status == JobStatus.RUNNING) {
-            log.warn("Job(id={}) was left RUNNING by worker {}; running it again", job.id(),
+            if (!jobs.requeueAbandoned(job.id(), clock.instant().minus(lease))) {
+                log.info("Job(id={}) is running on worker {} under a live lease; not running it twice",
+                        job.id(), record.state().workerId());
+                return jobs.find(job.id()).map(JobRecord::state).orElseThrow();
+            }
+            log.warn("Job(id={}) was abandoned RUNNING by worker {} (lease ran out); running it again", job.id(),
                     record.state().workerId());
-            jobs.requeue(job.id());
         }
         Instant startedAt = clock.instant();
         OptionalInt attempt = jobs.markRunning(job.id(), workerId, startedAt);
@@ -72,11 +96,14 @@ public final class JobExecutor {
         }
         log.info("Job(id={}) started on worker {} (attempt {})", job.id(), workerId, attempt.getAsInt());
         SandboxOutcome outcome;
+        running.add(job.id());
         try {
-            outcome = sandboxes.run(job);
+            outcome = runtime.run(job);
         } catch (TransientFailure e) {
             jobs.requeue(job.id());
             throw e;
+        } finally {
+            running.remove(job.id());
         }
         Verdict verdict = OutcomeClassifier.classify(outcome, job.limits());
         JobResult result = new JobResult(JobResult.VERSION, job.id(), job.tenant(), job.vmType(), verdict.status(),
@@ -110,6 +137,19 @@ public final class JobExecutor {
             log.error("Job(id={}) failed on the platform: {}", job.id(), reason);
         }
         return publishIfTerminal(job);
+    }
+
+    /** Renews the lease of every job running here. Called by the worker every few seconds. */
+    public void heartbeat() {
+        Set<UUID> ids = Set.copyOf(running);
+        if (!ids.isEmpty()) {
+            jobs.heartbeat(workerId, ids, clock.instant());
+        }
+    }
+
+    /** How many jobs run here now. */
+    public int runningCount() {
+        return running.size();
     }
 
     private JobRecord findOrInsert(Job job) {

@@ -23,7 +23,7 @@ public interface GatewaySession extends AutoCloseable {
     /** What the job used of its quotas so far. */
     GatewayUsage usage();
 
-    /** Stops accepting connections and removes the socket. Idempotent. */
+    /** Stops accepting connections and removes the socket (not its directory). Idempotent. */
     @Override
     void close();
 }

@@ -1,6 +1,7 @@
 package dev.kiff.core.gateway;
 
 import dev.kiff.core.job.Job;
+import java.nio.file.Path;
 
 /**
  * The only way out of a sandbox. For each job the worker opens a session: a unix socket, mounted into the sandbox,
@@ -9,6 +10,10 @@ import dev.kiff.core.job.Job;
  */
 public interface SandboxGateway {
 
-    /** Opens the gateway of one job; the session ends when the sandbox does. */
-    GatewaySession open(Job job);
+    /**
+     * Opens the gateway of one job: its socket is created in {@code directory}, the host directory that its sandbox
+     * mounts at {@link GatewaySession#SANDBOX_DIRECTORY}. The session ends with the job; the directory stays the
+     * sandbox's.
+     */
+    GatewaySession open(Job job, Path directory);
 }

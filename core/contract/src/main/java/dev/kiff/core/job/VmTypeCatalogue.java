@@ -73,12 +73,12 @@ public final class VmTypeCatalogue {
     private record CatalogueFile(Map<String, Entry> vmTypes) {
     }
 
-    private record Entry(String image, List<Language> languages, String runtime, NetworkPolicy network, List<String> bindings, Limits defaults,
-            Limits maximum) {
+    private record Entry(String image, List<Language> languages, String runtime, NetworkPolicy network,
+            List<String> bindings, Limits defaults, Limits maximum, PoolSpec pool) {
 
         VmTypePolicy toPolicy(VmType type) {
-            return new VmTypePolicy(type, image, languages == null ? List.of() : languages, runtime, network, bindings == null ? List.of() : bindings, defaults,
-                    maximum);
+            return new VmTypePolicy(type, image, languages == null ? List.of() : languages, runtime, network,
+                    bindings == null ? List.of() : bindings, defaults, maximum, pool);
         }
     }
 }

@@ -10,13 +10,15 @@ import java.util.function.Function;
  * @param languages the interpreters its image carries
  * @param runtime  {@code runc}, or {@code runsc} for gVisor
  * @param bindings names of the service bindings (upstreams such as {@code ml}) its jobs may call through the gateway
+ * @param pool     how its sandboxes are kept warm and whether they are reused
  */
-public record VmTypePolicy(VmType type, String image, List<Language> languages, String runtime, NetworkPolicy network, List<String> bindings,
-        Limits defaults, Limits maximum) {
+public record VmTypePolicy(VmType type, String image, List<Language> languages, String runtime,
+        NetworkPolicy network, List<String> bindings, Limits defaults, Limits maximum, PoolSpec pool) {
 
     public VmTypePolicy {
         bindings = List.copyOf(bindings);
         languages = List.copyOf(languages);
+        pool = pool == null ? PoolSpec.DEFAULT : pool;
         if (!runtime.equals("runc") && !runtime.equals("runsc")) {
             throw new IllegalArgumentException("vmType " + type + ": runtime must be runc or runsc, not " + runtime);
         }

@@ -3,6 +3,7 @@ package dev.kiff.core.port;
 import dev.kiff.core.job.Job;
 import dev.kiff.core.job.JobResult;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
@@ -28,6 +29,15 @@ public interface JobRepository {
 
     /** RUNNING → QUEUED: the job's last run will never finish (its worker died, or could not start it). */
     boolean requeue(UUID id);
+
+    /**
+     * RUNNING → QUEUED only when the job's lease ran out: its heartbeat is older than {@code heartbeatBefore}. False
+     * while its worker still renews the lease: the job is running there and must not be run twice.
+     */
+    boolean requeueAbandoned(UUID id, Instant heartbeatBefore);
+
+    /** Renews the lease of the jobs {@code workerId} is running. Returns how many it still holds. */
+    int heartbeat(String workerId, Collection<UUID> ids, Instant at);
 
     /** RUNNING → the result's terminal status, only if {@code result.workerId()} still holds the job. */
     boolean complete(JobResult result);

@@ -39,7 +39,8 @@ class JobExecutorTest {
     }
 
     private JobExecutor executor(InMemoryJobRepository repository) {
-        return new JobExecutor(repository, sandboxes, results, artifacts, Clock.fixed(NOW, ZoneOffset.UTC), WORKER);
+        return new JobExecutor(repository, sandboxes, results, artifacts, Clock.fixed(NOW, ZoneOffset.UTC), WORKER,
+                java.time.Duration.ofSeconds(30));
     }
 
     @Test
@@ -136,6 +137,50 @@ class JobExecutorTest {
         assertThat(result.timings().startedAt()).isEqualTo(NOW);
         assertThat(jobs.state(job.id())).isEqualTo(result);
         assertThat(results.published()).containsExactly(result);
+    }
+
+    @Test
+    void doesNotRunAJobAgainWhileAnotherWorkerHoldsItsLease() {
+        jobs.insertQueued(job, null);
+        jobs.markRunning(job.id(), "live-worker", NOW.minusSeconds(10));
+
+        JobResult result = executor().execute(job);
+
+        assertThat(result.status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(result.workerId()).isEqualTo("live-worker");
+        assertThat(sandboxes.ran()).isEmpty();
+        assertThat(results.published()).isEmpty();
+    }
+
+    @Test
+    void aHeartbeatKeepsTheLeaseOfAJobRunningLongerThanTheLease() {
+        jobs.insertQueued(job, null);
+        jobs.markRunning(job.id(), "live-worker", NOW.minusSeconds(600));
+        jobs.heartbeat("live-worker", java.util.List.of(job.id()), NOW.minusSeconds(5));
+
+        JobResult result = executor().execute(job);
+
+        assertThat(result.status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(sandboxes.ran()).isEmpty();
+    }
+
+    @Test
+    void renewsTheLeasesOfTheJobsItRuns() {
+        jobs.insertQueued(job, null);
+        JobExecutor[] executor = new JobExecutor[1];
+        int[] runningMeanwhile = new int[1];
+        executor[0] = new JobExecutor(jobs, running -> {
+            runningMeanwhile[0] = executor[0].runningCount();
+            executor[0].heartbeat();
+            return exit(0).build();
+        }, results, artifacts, Clock.fixed(NOW.plusSeconds(20), ZoneOffset.UTC), WORKER,
+                java.time.Duration.ofSeconds(30));
+
+        executor[0].execute(job);
+
+        assertThat(runningMeanwhile[0]).isEqualTo(1);
+        assertThat(jobs.heartbeatOf(job.id())).isEqualTo(NOW.plusSeconds(20));
+        assertThat(executor[0].runningCount()).isZero();
     }
 
     @Test

@@ -5,6 +5,8 @@ import dev.kiff.core.job.JobResult;
 import dev.kiff.core.job.JobStatus;
 import dev.kiff.core.job.Timings;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +23,7 @@ import java.util.function.UnaryOperator;
 public class InMemoryJobRepository implements JobRepository {
 
     private final Map<UUID, JobRecord> records = new LinkedHashMap<>();
+    private final Map<UUID, Instant> heartbeats = new HashMap<>();
 
     /** The stored state of a job, failing the test when there is none. */
     public JobResult state(UUID id) {
@@ -55,7 +58,39 @@ public class InMemoryJobRepository implements JobRepository {
     public OptionalInt markRunning(UUID id, String workerId, Instant startedAt) {
         boolean started = change(id, JobStatus.QUEUED, JobStatus::start, s -> copy(s, JobStatus.RUNNING, null,
                 workerId, s.attempts() + 1, s.timings().queuedAt(), startedAt, null));
+        if (started) {
+            heartbeats.put(id, startedAt);
+        }
         return started ? OptionalInt.of(state(id).attempts()) : OptionalInt.empty();
+    }
+
+    @Override
+    public boolean requeueAbandoned(UUID id, Instant heartbeatBefore) {
+        Instant beat = heartbeats.get(id);
+        if (beat != null && !beat.isBefore(heartbeatBefore)) {
+            return false;
+        }
+        heartbeats.remove(id);
+        return requeue(id);
+    }
+
+    /** The job's last heartbeat, or null. */
+    public Instant heartbeatOf(UUID id) {
+        return heartbeats.get(id);
+    }
+
+    @Override
+    public int heartbeat(String workerId, Collection<UUID> ids, Instant at) {
+        int renewed = 0;
+        for (UUID id : ids) {
+            JobRecord record = records.get(id);
+            if (record != null && record.state().status() == JobStatus.RUNNING
+                    && workerId.equals(record.state().workerId())) {
+                heartbeats.put(id, at);
+                renewed++;
+            }
+        }
+        return renewed;
     }
 
     @Override

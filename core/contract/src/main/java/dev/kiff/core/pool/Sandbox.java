@@ -1,0 +1,46 @@
+package dev.kiff.core.pool;
+
+import dev.kiff.core.failure.TransientFailure;
+import dev.kiff.core.job.Job;
+import dev.kiff.core.job.Limits;
+import dev.kiff.core.job.VmType;
+import dev.kiff.core.sandbox.SandboxOutcome;
+import java.time.Instant;
+
+/**
+ * A started sandbox whose resident runner waits for a job: the unit a {@link WarmPool} keeps warm. The pool owns it:
+ * at most one job runs in it at a time, and the pool destroys it.
+ */
+public interface Sandbox {
+
+    /** A short name for logs (the container id, for Docker). */
+    String id();
+
+    VmType vmType();
+
+    /** When the sandbox was ready for its first job. */
+    Instant readyAt();
+
+    /**
+     * Whether a job with these limits can run here: the limits it was started with, or ones the runtime can apply
+     * to a running sandbox (Docker's runc can; gVisor cannot).
+     */
+    boolean accepts(Limits limits);
+
+    /**
+     * Hands the job to the runner and waits for the outcome, within the job's limits (applied to this sandbox first
+     * when they differ from what it was started with).
+     *
+     * @throws TransientFailure when the sandbox broke before the job reached an outcome
+     */
+    SandboxOutcome run(Job job);
+
+    /**
+     * Whether it can take another job: the runner is still waiting, and nothing (a kill, an out-of-memory event, a
+     * flood) has marked it. Checked without a call to the engine.
+     */
+    boolean alive();
+
+    /** Stops and removes it. Idempotent; never throws. */
+    void destroy();
+}

@@ -1,0 +1,405 @@
+package dev.kiff.core.pool;
+
+import dev.kiff.core.failure.TransientFailure;
+import dev.kiff.core.job.Job;
+import dev.kiff.core.job.Limits;
+import dev.kiff.core.job.PoolSpec;
+import dev.kiff.core.job.VmType;
+import dev.kiff.core.job.VmTypeCatalogue;
+import dev.kiff.core.port.SandboxRuntime;
+import dev.kiff.core.sandbox.SandboxOutcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a job finds its sandbox: per VM type, a pool of sandboxes started ahead of time whose runners wait for a job.
+ *
+ * <p>A type's <em>target</em> is the number of sandboxes it should hold, idle and busy together; it is how many of its
+ * jobs this worker runs at once. Taking a job hands it to an idle sandbox; a single-use sandbox is destroyed after its
+ * job and a replacement starts in the background. A type whose policy says {@code reuse: tenant} returns a healthy
+ * sandbox to the pool for further jobs of the same tenant only, until its maximum uses or age.
+ *
+ * <p>The Kafka side asks {@link #tryReserve} before it takes a job, so jobs are only taken while a sandbox is idle and
+ * the queue stays in Kafka. {@link #tick()} converges every pool to its target, replaces dead sandboxes and retires
+ * old ones; the worker calls it every second, tests call it by hand.
+ */
+public final class WarmPool implements SandboxRuntime, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WarmPool.class);
+
+    private final SandboxFactory factory;
+    private final VmTypeCatalogue catalogue;
+    private final int capacity;
+    private final Executor starter;
+    private final Clock clock;
+    private final Map<VmType, Slots> pools = new EnumMap<>(VmType.class);
+    private final List<Consumer<VmType>> idleListeners = new CopyOnWriteArrayList<>();
+    private boolean closed;
+
+    /**
+     * @param types          the VM types this worker serves; each starts with its catalogue minimum as target
+     * @param initialTarget  the target each type starts with until the scheduler sets one (at least its minimum)
+     * @param capacity       the most sandboxes of all types held at once
+     * @param starter        runs the background starts (bounded, so a burst of starts cannot swamp the engine)
+     */
+    public WarmPool(SandboxFactory factory, VmTypeCatalogue catalogue, Collection<VmType> types, int initialTarget,
+            int capacity, Executor starter, Clock clock) {
+        this.factory = factory;
+        this.catalogue = catalogue;
+        this.capacity = capacity;
+        this.starter = starter;
+        this.clock = clock;
+        for (VmType type : types) {
+            PoolSpec spec = catalogue.policy(type).pool();
+            pools.put(type, new Slots(spec, Math.max(spec.min(), initialTarget)));
+        }
+    }
+
+    /** Called with the VM type whenever one of its sandboxes becomes idle. */
+    public void onIdle(Consumer<VmType> listener) {
+        idleListeners.add(listener);
+    }
+
+    /** Sets how many sandboxes the type should hold; {@link #tick()} converges to it. Unknown types are ignored. */
+    public void setTarget(VmType type, int target) {
+        synchronized (this) {
+            Slots slots = pools.get(type);
+            if (slots == null || slots.target == target) {
+                return;
+            }
+            log.info("Pool({}) target {} -> {}", type.wireName(), slots.target, target);
+            slots.target = Math.max(0, target);
+        }
+        tick();
+    }
+
+    /**
+     * Claims an idle sandbox of the type for a job about to be taken from Kafka; empty when none is idle (then the
+     * caller stops taking jobs of this type). The claim is used by running a job through it, or given back by
+     * closing it.
+     */
+    public synchronized Optional<Reservation> tryReserve(VmType type) {
+        Slots slots = pools.get(type);
+        if (slots == null || closed || slots.idle.size() - slots.reserved <= 0) {
+            return Optional.empty();
+        }
+        slots.reserved++;
+        return Optional.of(new Reservation(type));
+    }
+
+    /** Idle sandboxes of the type not yet claimed: how many more jobs of it may be taken now. */
+    public synchronized int available(VmType type) {
+        Slots slots = pools.get(type);
+        return slots == null || closed ? 0 : Math.max(0, slots.idle.size() - slots.reserved);
+    }
+
+    /**
+     * Runs the job in an idle sandbox, or in one started for it when none is idle (a cold start).
+     *
+     * @throws TransientFailure when no sandbox could be started or the one it ran in broke
+     */
+    @Override
+    public SandboxOutcome run(Job job) {
+        return run(job, false);
+    }
+
+    private SandboxOutcome run(Job job, boolean reserved) {
+        VmType type = job.vmType();
+        Warm warm;
+        synchronized (this) {
+            Slots slots = pools.computeIfAbsent(type,
+                    t -> new Slots(catalogue.policy(t).pool(), catalogue.policy(t).pool().min()));
+            if (reserved && slots.reserved > 0) {
+                slots.reserved--;
+            }
+            warm = slots.take(job.tenant(), job.limits());
+            slots.busy++;
+        }
+        if (warm == null) {
+            log.info("Job(id={}) found no idle {} sandbox for it; starting one", job.id(), type.wireName());
+            try {
+                warm = new Warm(factory.start(type, reusable(type), job.limits()), null, 0);
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    pools.get(type).busy--;
+                }
+                throw e;
+            }
+        }
+        Instant began = clock.instant();
+        SandboxOutcome outcome;
+        try {
+            outcome = warm.sandbox.run(job);
+        } catch (RuntimeException e) {
+            release(type, warm, job, began, false);
+            throw e;
+        }
+        release(type, warm, job, began, true);
+        return outcome;
+    }
+
+    private void release(VmType type, Warm warm, Job job, Instant began, boolean ran) {
+        boolean keep;
+        synchronized (this) {
+            Slots slots = pools.get(type);
+            slots.busy--;
+            slots.served++;
+            slots.busyNanos += Duration.between(began, clock.instant()).toNanos();
+            keep = ran && !closed && slots.spec.reuse() == PoolSpec.Reuse.TENANT
+                    && warm.uses + 1 < slots.spec.maxUses() && !tooOld(slots.spec, warm.sandbox)
+                    && warm.sandbox.alive() && slots.total() < slots.target;
+            if (keep) {
+                slots.idle.addFirst(new Warm(warm.sandbox, job.tenant(), warm.uses + 1));
+            }
+        }
+        if (keep) {
+            announceIdle(type);
+        } else {
+            starter.execute(warm.sandbox::destroy);
+            tick();
+        }
+    }
+
+    /**
+     * Converges every pool to its target: starts what is missing (within the worker's capacity), destroys idle
+     * sandboxes beyond the target, and replaces idle ones that died or passed their maximum age.
+     */
+    public void tick() {
+        List<Sandbox> doomed = new ArrayList<>();
+        List<VmType> toStart = new ArrayList<>();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            for (Map.Entry<VmType, Slots> entry : pools.entrySet()) {
+                Slots slots = entry.getValue();
+                for (Iterator<Warm> it = slots.idle.iterator(); it.hasNext(); ) {
+                    Warm warm = it.next();
+                    if (!warm.sandbox.alive() || tooOld(slots.spec, warm.sandbox)) {
+                        log.info("Pool({}) retires sandbox {}: {}", entry.getKey().wireName(), warm.sandbox.id(),
+                                warm.sandbox.alive() ? "past its maximum age" : "it died");
+                        it.remove();
+                        doomed.add(warm.sandbox);
+                    }
+                }
+                while (slots.total() > slots.target && slots.idle.size() > slots.reserved) {
+                    doomed.add(slots.idle.removeLast().sandbox);
+                }
+            }
+            int total = pools.values().stream().mapToInt(Slots::total).sum();
+            boolean added = true;
+            // Round-robin over the types so one type's burst cannot take all of the capacity.
+            while (added && total < capacity) {
+                added = false;
+                for (Map.Entry<VmType, Slots> entry : pools.entrySet()) {
+                    Slots slots = entry.getValue();
+                    if (slots.total() < slots.target && total < capacity) {
+                        slots.starting++;
+                        total++;
+                        toStart.add(entry.getKey());
+                        added = true;
+                    }
+                }
+            }
+        }
+        for (Sandbox sandbox : doomed) {
+            starter.execute(sandbox::destroy);
+        }
+        for (VmType type : toStart) {
+            starter.execute(() -> startOne(type));
+        }
+    }
+
+    private void startOne(VmType type) {
+        Sandbox sandbox;
+        try {
+            sandbox = factory.start(type, reusable(type), catalogue.policy(type).defaults());
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                pools.get(type).starting--;
+            }
+            log.error("Pool({}) could not start a sandbox: {}", type.wireName(), e.getMessage());
+            return;
+        }
+        boolean kept;
+        synchronized (this) {
+            Slots slots = pools.get(type);
+            slots.starting--;
+            kept = !closed && slots.total() < slots.target;
+            if (kept) {
+                slots.idle.addLast(new Warm(sandbox, null, 0));
+            }
+        }
+        if (kept) {
+            announceIdle(type);
+        } else {
+            sandbox.destroy();
+        }
+    }
+
+    private void announceIdle(VmType type) {
+        for (Consumer<VmType> listener : idleListeners) {
+            try {
+                listener.accept(type);
+            } catch (RuntimeException e) {
+                log.error("Pool({}) idle listener failed: {}", type.wireName(), e.toString());
+            }
+        }
+    }
+
+    private boolean reusable(VmType type) {
+        return catalogue.policy(type).pool().reuse() == PoolSpec.Reuse.TENANT;
+    }
+
+    private boolean tooOld(PoolSpec spec, Sandbox sandbox) {
+        return spec.reuse() == PoolSpec.Reuse.TENANT
+                && Duration.between(sandbox.readyAt(), clock.instant()).toMillis() > spec.maxAgeMs();
+    }
+
+    /** Every pool's state, for the scheduler and for metrics. */
+    public synchronized List<PoolStatus> status() {
+        List<PoolStatus> status = new ArrayList<>();
+        for (Map.Entry<VmType, Slots> entry : pools.entrySet()) {
+            Slots s = entry.getValue();
+            status.add(new PoolStatus(entry.getKey(), s.target, Math.max(0, s.idle.size() - s.reserved),
+                    s.busy + s.reserved, s.starting, capacity, s.served, s.busyNanos / 1e9));
+        }
+        return status;
+    }
+
+    /** Total sandboxes held now: busy, idle and starting. */
+    public synchronized int size() {
+        return pools.values().stream().mapToInt(Slots::total).sum();
+    }
+
+    /**
+     * Stops replenishing and destroys the idle sandboxes; busy ones are destroyed as their jobs end. Waiting for
+     * them is the caller's part (the worker first stops taking jobs, then lets running ones finish).
+     */
+    @Override
+    public void close() {
+        List<Sandbox> idle = new ArrayList<>();
+        synchronized (this) {
+            closed = true;
+            for (Slots slots : pools.values()) {
+                slots.idle.forEach(w -> idle.add(w.sandbox));
+                slots.idle.clear();
+                slots.reserved = 0;
+            }
+        }
+        idle.forEach(Sandbox::destroy);
+    }
+
+    private record Warm(Sandbox sandbox, String tenant, int uses) {
+    }
+
+    /**
+     * A claim on one idle sandbox of a VM type: a {@link SandboxRuntime} that runs one job of that type in it.
+     * Closing an unused claim gives it back.
+     */
+    public final class Reservation implements SandboxRuntime, AutoCloseable {
+        private final VmType type;
+        private boolean used;
+
+        private Reservation(VmType type) {
+            this.type = type;
+        }
+
+        @Override
+        public SandboxOutcome run(Job job) {
+            if (job.vmType() != type) {
+                close(); // a job of another type cannot use this claim
+                return WarmPool.this.run(job, false);
+            }
+            boolean claimed;
+            synchronized (WarmPool.this) {
+                claimed = !used;
+                used = true;
+            }
+            return WarmPool.this.run(job, claimed);
+        }
+
+        @Override
+        public void close() {
+            boolean released = false;
+            synchronized (WarmPool.this) {
+                if (!used) {
+                    used = true;
+                    Slots slots = pools.get(type);
+                    if (slots.reserved > 0) {
+                        slots.reserved--;
+                        released = true;
+                    }
+                }
+            }
+            if (released) {
+                announceIdle(type);
+            }
+        }
+    }
+
+    private static final class Slots {
+        final PoolSpec spec;
+        final Deque<Warm> idle = new ArrayDeque<>();
+        int target;
+        int busy;
+        int starting;
+        int reserved;
+        long served;
+        long busyNanos;
+
+        Slots(PoolSpec spec, int target) {
+            this.spec = spec;
+            this.target = target;
+        }
+
+        int total() {
+            return idle.size() + busy + starting;
+        }
+
+        /**
+         * An idle sandbox for the tenant that takes these limits: one it used before, else a fresh one; never another
+         * tenant's.
+         */
+        Warm take(String tenant, Limits limits) {
+            Warm fresh = null;
+            for (Iterator<Warm> it = idle.iterator(); it.hasNext(); ) {
+                Warm warm = it.next();
+                if (!warm.sandbox.alive()) {
+                    continue; // tick() retires it
+                }
+                if (!warm.sandbox.accepts(limits)) {
+                    continue;
+                }
+                if (tenant.equals(warm.tenant)) {
+                    it.remove();
+                    return warm;
+                }
+                if (fresh == null && warm.tenant == null) {
+                    fresh = warm;
+                }
+            }
+            if (fresh != null) {
+                idle.remove(fresh);
+                return fresh;
+            }
+            // Only other tenants' sandboxes are idle: retire one, so the pool makes room for a fresh one.
+            return null;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.kiff.worker;
+
+import dev.kiff.core.exec.JobExecutor;
+import dev.kiff.core.pool.SandboxFactory;
+import dev.kiff.core.pool.WarmPool;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The worker's background loops: on start it removes the sandboxes an earlier run left behind, then keeps the warm
+ * pools converging to their targets and renews the leases of running jobs. On stop (after the job feed has drained)
+ * it removes the pools' sandboxes. Each loop logs a failure and keeps running.
+ */
+public final class WorkerTicks implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerTicks.class);
+
+    private final WarmPool pool;
+    private final SandboxFactory sandboxes;
+    private final JobExecutor executor;
+    private final WorkerProperties properties;
+    private ScheduledExecutorService loops;
+
+    public WorkerTicks(WarmPool pool, SandboxFactory sandboxes, JobExecutor executor, WorkerProperties properties) {
+        this.pool = pool;
+        this.sandboxes = sandboxes;
+        this.executor = executor;
+        this.properties = properties;
+    }
+
+    @Override
+    public void start() {
+        try {
+            sandboxes.removeLeftovers();
+        } catch (RuntimeException e) {
+            log.error("could not look for sandboxes an earlier run left behind: {}", e.toString());
+        }
+        loops = Executors.newScheduledThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "kiff-worker-tick");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long tick = properties.poolTick().toMillis();
+        loops.scheduleWithFixedDelay(() -> guarded("pool tick", pool::tick), 0, tick, TimeUnit.MILLISECONDS);
+        long beat = Math.max(100, properties.lease().toMillis() / 3);
+        loops.scheduleWithFixedDelay(() -> guarded("lease heartbeat", executor::heartbeat), beat, beat,
+                TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        loops.shutdownNow();
+        pool.close();
+        log.info("warm pools closed");
+    }
+
+    @Override
+    public boolean isRunning() {
+        return loops != null && !loops.isShutdown();
+    }
+
+    /** Starts before the job feed, stops after it: no job is taken without pools, none left running without them. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 200;
+    }
+
+    private static void guarded(String what, Runnable loop) {
+        try {
+            loop.run();
+        } catch (RuntimeException e) {
+            log.error("{} failed, going on: {}", what, e.toString());
+        }
+    }
+}

@@ -1,0 +1,410 @@
+package dev.kiff.worker.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
+import dev.kiff.core.failure.TransientFailure;
+import dev.kiff.core.gateway.GatewaySession;
+import dev.kiff.core.gateway.SandboxGateway;
+import dev.kiff.core.job.Job;
+import dev.kiff.core.job.Limits;
+import dev.kiff.core.job.VmType;
+import dev.kiff.core.json.JobCodec;
+import dev.kiff.core.pool.Sandbox;
+import dev.kiff.core.sandbox.OutputCapture;
+import dev.kiff.core.sandbox.RunnerEnvelope;
+import dev.kiff.core.sandbox.RunnerFrames;
+import dev.kiff.core.sandbox.SandboxOutcome;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One Docker container whose resident Kiff runner waits for a job envelope on its attached stdin. Its output comes
+ * back as runner frames on the attached stdout (see {@link RunnerFrames}); the frame {@code X} ends a job. When the
+ * container dies instead (killed on timeout or flood, or the runner itself was killed), the end of the attach stream
+ * ends the job.
+ */
+final class DockerSandbox implements Sandbox {
+
+    private static final Logger log = LoggerFactory.getLogger(DockerSandbox.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final String containerId;
+    private final String name;
+    private final VmType type;
+    private final boolean gvisor;
+    private final DockerClient control;
+    private final DockerProperties properties;
+    private final SandboxGateway gateway;
+    private final JobCodec codec;
+    private final Clock clock;
+    private final Path inputDirectory;
+    private final Path gatewayDirectory;
+    private final EnvelopeFeed stdin = new EnvelopeFeed();
+    private final boolean reusable;
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private final CompletableFuture<Void> streamEnded = new CompletableFuture<>();
+    private Limits limits;
+    private Instant readyAt;
+    private volatile JobRun current;
+    private volatile boolean dead;
+    private boolean destroyed;
+    private Attachment attachment;
+
+    DockerSandbox(String containerId, String name, VmType type, boolean gvisor, boolean reusable, Limits limits,
+            DockerClient control, DockerProperties properties, SandboxGateway gateway, JobCodec codec, Clock clock,
+            Path inputDirectory, Path gatewayDirectory) {
+        this.containerId = containerId;
+        this.name = name;
+        this.type = type;
+        this.gvisor = gvisor;
+        this.reusable = reusable;
+        this.limits = limits;
+        this.control = control;
+        this.properties = properties;
+        this.gateway = gateway;
+        this.codec = codec;
+        this.clock = clock;
+        this.inputDirectory = inputDirectory;
+        this.gatewayDirectory = gatewayDirectory;
+    }
+
+    EnvelopeFeed stdin() {
+        return stdin;
+    }
+
+    Attachment attachment() {
+        attachment = new Attachment();
+        return attachment;
+    }
+
+    /** Waits for the runner's READY frame. */
+    boolean awaitReady(long millis) throws InterruptedException {
+        if (ready.await(millis, TimeUnit.MILLISECONDS)) {
+            readyAt = clock.instant();
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public String id() {
+        return name;
+    }
+
+    @Override
+    public VmType vmType() {
+        return type;
+    }
+
+    @Override
+    public Instant readyAt() {
+        return readyAt;
+    }
+
+    @Override
+    public boolean accepts(Limits wanted) {
+        return !gvisor || sameLimits(wanted);
+    }
+
+    private boolean sameLimits(Limits wanted) {
+        return wanted.memoryMb() == limits.memoryMb() && wanted.cpus() == limits.cpus()
+                && wanted.pids() == limits.pids();
+    }
+
+    @Override
+    public boolean alive() {
+        return !dead && !streamEnded.isDone();
+    }
+
+    @Override
+    public SandboxOutcome run(Job job) {
+        if (!alive()) {
+            throw new TransientFailure("sandbox " + name + " of Job(id=" + job.id() + ") died before the job");
+        }
+        applyLimits(job);
+        try (JobInputs inputs = JobInputs.stage(inputDirectory, job);
+                GatewaySession session = gateway.open(job, gatewayDirectory)) {
+            JobRun run = new JobRun(job, job.limits().outputBytes(), properties.floodLimit().toBytes());
+            current = run;
+            byte[] envelope = codec.write(RunnerEnvelope.of(job, session.bindings()));
+            byte[] line = new byte[envelope.length + 1];
+            System.arraycopy(envelope, 0, line, 0, envelope.length);
+            line[envelope.length] = '\n';
+            Instant startedAt = clock.instant();
+            stdin.send(line);
+            if (!reusable) {
+                stdin.close();
+            }
+            boolean timedOut = !run.awaitEnd(job.limits().timeoutMs());
+            if (timedOut) {
+                log.info("Job(id={}) passed its {} ms wall-clock limit; killing sandbox {}", job.id(),
+                        job.limits().timeoutMs(), name);
+                kill();
+                run.awaitEnd(properties.callTimeout().toMillis());
+            }
+            Instant finishedAt = clock.instant();
+            ExitReport exit = run.exit;
+            Integer exitCode = exit != null ? Integer.valueOf(exit.code()) : null;
+            boolean oomKilled = exit != null && Boolean.TRUE.equals(exit.oomKilled());
+            if (exit == null || exit.oomKilled() == null && exit.code() == 137) {
+                // No exit frame (the container died), or a SIGKILL the runner could not attribute: the engine
+                // knows whether the kernel's out-of-memory killer struck.
+                var state = call("inspect", job, () -> control.inspectContainerCmd(containerId).exec()).getState();
+                oomKilled = Boolean.TRUE.equals(state.getOOMKilled());
+                if (exitCode == null && state.getExitCodeLong() != null && !timedOut && !run.flooded) {
+                    exitCode = state.getExitCodeLong().intValue();
+                }
+            }
+            if (timedOut || run.flooded || oomKilled || exit == null) {
+                dead = true;
+            }
+            return new SandboxOutcome(exitCode, run.stdout.result(), run.stderr.result(), timedOut, oomKilled,
+                    run.flooded, startedAt, finishedAt, session.artifacts());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            dead = true;
+            throw new TransientFailure("interrupted while running Job(id=" + job.id() + ")", e);
+        } finally {
+            current = null;
+            if (!reusable) {
+                dead = true;
+            }
+        }
+    }
+
+    /** Applies the job's limits when they differ from the sandbox's: CPU, memory and pids change in place. */
+    private void applyLimits(Job job) {
+        Limits wanted = job.limits();
+        if (sameLimits(wanted)) {
+            return;
+        }
+        long memory = wanted.memoryMb() * 1024L * 1024L;
+        call("update", job, () -> control.updateContainerCmd(containerId)
+                .withMemory(memory)
+                .withMemorySwap(memory)
+                .withNanoCPUs(Math.round(wanted.cpus() * 1_000_000_000L))
+                .withPidsLimit(DockerSandboxFactory.pidsLimit(wanted, gvisor, properties))
+                .exec());
+        limits = wanted;
+    }
+
+    private void kill() {
+        dead = true;
+        try {
+            control.killContainerCmd(containerId).exec();
+        } catch (RuntimeException e) {
+            // It may have exited on its own between the deadline and the kill.
+            log.debug("kill of sandbox {} failed: {}", name, e.toString());
+        }
+    }
+
+    @Override
+    public void destroy() {
+        synchronized (this) {
+            if (destroyed) {
+                return;
+            }
+            destroyed = true;
+        }
+        dead = true;
+        stdin.close();
+        try {
+            control.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException e) {
+            log.debug("sandbox {} was already removed", name);
+        } catch (RuntimeException e) {
+            log.error("could not remove sandbox container {}: {}", name, e.toString());
+        }
+        if (attachment != null) {
+            try {
+                attachment.close();
+            } catch (IOException e) {
+                log.debug("closing the attach stream of sandbox {} failed: {}", name, e.toString());
+            }
+        }
+        deleteTree(inputDirectory);
+        deleteTree(gatewayDirectory);
+    }
+
+    static void deleteTree(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            log.error("could not remove {}: {}", directory, e.toString());
+        }
+    }
+
+    private <T> T call(String what, Job job, DockerCall<T> call) {
+        try {
+            return call.exec();
+        } catch (RuntimeException e) {
+            dead = true;
+            throw new TransientFailure("Docker " + what + " failed for Job(id=" + job.id() + ") in sandbox " + name
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface DockerCall<T> {
+        T exec();
+    }
+
+    private void flood(JobRun run) {
+        log.info("Job(id={}) flooded its output past {}; killing sandbox {}", run.job.id(), properties.floodLimit(),
+                name);
+        // Not on the stream's own thread: the engine finishes a kill only once the attached output is drained,
+        // and this thread is the one draining it.
+        Thread killer = new Thread(this::kill, "kiff-flood-kill-" + name);
+        killer.setDaemon(true);
+        killer.start();
+    }
+
+    /** How the runner said a job ended. */
+    record ExitReport(int code, long maxRssKb, long cpuMs, Boolean oomKilled) {
+
+        static ExitReport parse(String json) {
+            JsonNode node = JSON.readTree(json);
+            JsonNode oom = node.path("oomKilled");
+            return new ExitReport(node.path("exit").asInt(125), node.path("maxRssKb").asLong(),
+                    node.path("cpuMs").asLong(), oom.isBoolean() ? oom.asBoolean() : null);
+        }
+    }
+
+    /** One job's output and end, fed by the frames. */
+    private final class JobRun {
+        final Job job;
+        final OutputCapture stdout;
+        final OutputCapture stderr;
+        final long floodLimit;
+        final CompletableFuture<Void> ended = new CompletableFuture<>();
+        volatile ExitReport exit;
+        volatile boolean flooded;
+
+        JobRun(Job job, int cap, long floodLimit) {
+            this.job = job;
+            this.stdout = new OutputCapture(cap);
+            this.stderr = new OutputCapture(cap);
+            this.floodLimit = floodLimit;
+        }
+
+        synchronized void append(boolean toStderr, byte[] chunk) {
+            (toStderr ? stderr : stdout).append(chunk);
+            if (!flooded && Math.max(stdout.totalBytes(), stderr.totalBytes()) > floodLimit) {
+                flooded = true;
+                flood(this);
+            }
+        }
+
+        /** True when the job ended within {@code millis} (its exit frame, or the container's end). */
+        boolean awaitEnd(long millis) throws InterruptedException {
+            try {
+                CompletableFuture.anyOf(ended, streamEnded).get(millis, TimeUnit.MILLISECONDS);
+                return true;
+            } catch (TimeoutException e) {
+                return false;
+            } catch (ExecutionException e) {
+                return true;
+            }
+        }
+    }
+
+    /** The attach stream: runner frames on stdout, the runner's own complaints on stderr. */
+    final class Attachment extends ResultCallback.Adapter<Frame> {
+
+        private final RunnerFrames frames = new RunnerFrames(new RunnerFrames.Listener() {
+            @Override
+            public void ready(String json) {
+                log.debug("sandbox {} ready: {}", name, json);
+                ready.countDown();
+            }
+
+            @Override
+            public void stdout(byte[] chunk) {
+                JobRun run = current;
+                if (run != null) {
+                    run.append(false, chunk);
+                }
+            }
+
+            @Override
+            public void stderr(byte[] chunk) {
+                JobRun run = current;
+                if (run != null) {
+                    run.append(true, chunk);
+                }
+            }
+
+            @Override
+            public void exit(String json) {
+                JobRun run = current;
+                if (run != null) {
+                    run.exit = ExitReport.parse(json);
+                    log.debug("Job(id={}) exit report from sandbox {}: {}", run.job.id(), name, json);
+                    run.ended.complete(null);
+                }
+            }
+
+            @Override
+            public void broken(String reason) {
+                log.error("sandbox {} broke the runner protocol ({}); retiring it", name, reason);
+                dead = true;
+                kill();
+            }
+        });
+
+        @Override
+        public void onNext(Frame frame) {
+            byte[] payload = frame.getPayload();
+            if (payload == null) {
+                return;
+            }
+            if (frame.getStreamType() == StreamType.STDERR) {
+                // Only the runner (never the code) writes here: Python's own fatal errors, preload failures.
+                JobRun run = current;
+                if (run != null) {
+                    run.append(true, payload);
+                } else {
+                    log.warn("sandbox {} runner: {}", name, new String(payload, StandardCharsets.UTF_8).strip());
+                }
+                return;
+            }
+            frames.feed(payload);
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            log.debug("attach stream of sandbox {} failed: {}", name, throwable.toString());
+            streamEnded.complete(null);
+            super.onError(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            streamEnded.complete(null);
+            super.onComplete();
+        }
+    }
+}

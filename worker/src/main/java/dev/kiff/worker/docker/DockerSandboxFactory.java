@@ -1,0 +1,259 @@
+package dev.kiff.worker.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.Ulimit;
+import com.github.dockerjava.api.model.Volume;
+import dev.kiff.core.failure.TransientFailure;
+import dev.kiff.core.gateway.GatewaySession;
+import dev.kiff.core.gateway.SandboxGateway;
+import dev.kiff.core.job.Limits;
+import dev.kiff.core.job.PoolSpec;
+import dev.kiff.core.job.VmType;
+import dev.kiff.core.job.VmTypeCatalogue;
+import dev.kiff.core.job.VmTypePolicy;
+import dev.kiff.core.json.JobCodec;
+import dev.kiff.core.pool.Sandbox;
+import dev.kiff.core.pool.SandboxFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts sandboxes on a Docker engine: each a container of the VM type's image with every door shut (no network,
+ * read-only root, no capabilities, no new privileges, non-root user, memory without swap, CPU quota, pids and file
+ * ulimits, no log driver), its resident runner attached and waiting for a job.
+ *
+ * <p>The only host paths a sandbox sees are two directories of its own: its input files (read-only, at /input) and
+ * the directory where each job's gateway socket appears (at /run/kiff).
+ */
+public final class DockerSandboxFactory implements SandboxFactory {
+
+    private static final Logger log = LoggerFactory.getLogger(DockerSandboxFactory.class);
+
+    /** The uid and gid the code runs as: the {@code kiff} user of the images, never root. */
+    public static final String SANDBOX_USER = "10001:10001";
+    /** Label on every sandbox container, so that leftovers can be found and removed. */
+    public static final String MANAGED_LABEL = "dev.kiff.managed";
+    static final String WORKER_LABEL = "dev.kiff.worker";
+    static final String HOST_LABEL = "dev.kiff.host";
+    static final String PID_LABEL = "dev.kiff.worker-pid";
+    static final String POOL_LABEL = "dev.kiff.pool";
+
+    private final DockerClient control;
+    private final DockerClient streams;
+    private final DockerProperties properties;
+    private final VmTypeCatalogue catalogue;
+    private final SandboxGateway gateway;
+    private final Path gatewayRoot;
+    private final JobCodec codec;
+    private final Clock clock;
+    private final String workerId;
+    private final String host;
+    private final String pid;
+    private final AtomicLong sequence = new AtomicLong();
+
+    public DockerSandboxFactory(DockerClient control, DockerClient streams, DockerProperties properties,
+            VmTypeCatalogue catalogue, SandboxGateway gateway, Path gatewayRoot, JobCodec codec, Clock clock,
+            String workerId) {
+        this.control = control;
+        this.streams = streams;
+        this.properties = properties;
+        this.catalogue = catalogue;
+        this.gateway = gateway;
+        this.gatewayRoot = gatewayRoot;
+        this.codec = codec;
+        this.clock = clock;
+        this.workerId = workerId;
+        this.host = hostName();
+        this.pid = String.valueOf(ProcessHandle.current().pid());
+    }
+
+    @Override
+    public Sandbox start(VmType type, boolean reusable, Limits limits) {
+        VmTypePolicy policy = catalogue.policy(type);
+        String runtime = properties.runtimeOverride() == null || properties.runtimeOverride().isBlank()
+                ? policy.runtime() : properties.runtimeOverride();
+        String name = "kiff-" + workerId.replaceAll("[^a-zA-Z0-9_.-]", "_") + "-" + type.wireName() + "-"
+                + Long.toHexString(clock.millis()) + "-" + sequence.incrementAndGet();
+        Path inputs = directory(properties.inputDirectory().resolve(name));
+        Path gatewayDirectory = directory(gatewayRoot.resolve(name));
+        String containerId;
+        try {
+            containerId = create(name, type, policy, runtime, reusable, limits, inputs, gatewayDirectory);
+        } catch (RuntimeException e) {
+            DockerSandbox.deleteTree(inputs);
+            DockerSandbox.deleteTree(gatewayDirectory);
+            throw e;
+        }
+        DockerSandbox sandbox = new DockerSandbox(containerId, name, type, runtime.equals("runsc"), reusable,
+                limits, control, properties, gateway, codec, clock, inputs, gatewayDirectory);
+        try {
+            streams.attachContainerCmd(containerId)
+                    .withStdIn(sandbox.stdin())
+                    .withStdOut(true)
+                    .withStdErr(true)
+                    .withFollowStream(true)
+                    .exec(sandbox.attachment());
+            control.startContainerCmd(containerId).exec();
+            if (!sandbox.awaitReady(properties.callTimeout().toMillis())) {
+                throw new TransientFailure("the runner of sandbox " + name + " was not ready within "
+                        + properties.callTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sandbox.destroy();
+            throw new TransientFailure("interrupted while starting sandbox " + name, e);
+        } catch (RuntimeException e) {
+            sandbox.destroy();
+            throw e instanceof TransientFailure t ? t
+                    : new TransientFailure("Docker could not start sandbox " + name + ": " + e.getMessage(), e);
+        }
+        log.debug("sandbox {} ready ({}, {})", name, type.wireName(), runtime);
+        return sandbox;
+    }
+
+    private String create(String name, VmType type, VmTypePolicy policy, String runtime, boolean reusable,
+            Limits limits, Path inputs, Path gatewayDirectory) {
+        long memoryBytes = limits.memoryMb() * 1024L * 1024L;
+        HostConfig hostConfig = HostConfig.newHostConfig()
+                .withNetworkMode("none")
+                .withRuntime(runtime)
+                .withReadonlyRootfs(true)
+                .withTmpFs(Map.of(
+                        "/workspace", "rw,nosuid,nodev,size=" + properties.workspaceSize().toBytes()
+                                + ",uid=10001,gid=10001,mode=0700",
+                        "/tmp", "rw,nosuid,nodev,size=" + properties.tmpSize().toBytes()
+                                + ",uid=10001,gid=10001,mode=0700",
+                        "/out", "rw,nosuid,nodev,noexec,size=" + properties.outSize().toBytes()
+                                + ",uid=10001,gid=10001,mode=0700"))
+                .withBinds(List.of(
+                        new Bind(gatewayDirectory.toString(), new Volume(GatewaySession.SANDBOX_DIRECTORY),
+                                AccessMode.rw),
+                        new Bind(inputs.toString(), new Volume("/input"), AccessMode.ro)))
+                .withCapDrop(Capability.ALL)
+                .withSecurityOpts(List.of("no-new-privileges"))
+                .withMemory(memoryBytes)
+                .withMemorySwap(memoryBytes)
+                .withMemorySwappiness(0L)
+                .withNanoCPUs(Math.round(limits.cpus() * 1_000_000_000L))
+                .withPidsLimit(pidsLimit(limits, runtime.equals("runsc"), properties))
+                .withUlimits(List.of(
+                        new Ulimit("nofile", properties.maxOpenFiles(), properties.maxOpenFiles()),
+                        new Ulimit("fsize", properties.maxFileSize().toBytes(), properties.maxFileSize().toBytes())))
+                // Output reaches the worker through the attach stream only: a log driver would write floods to disk.
+                .withLogConfig(new LogConfig(LogConfig.LoggingType.NONE));
+        PoolSpec pool = policy.pool();
+        List<String> env = new ArrayList<>();
+        env.add("KIFF_PRELOAD=" + String.join(",", pool.preload()));
+        if (reusable) {
+            env.add("KIFF_REUSE=1");
+        }
+        try {
+            return control.createContainerCmd(policy.image())
+                    .withName(name)
+                    .withLabels(Map.of(MANAGED_LABEL, "true", WORKER_LABEL, workerId, HOST_LABEL, host,
+                            PID_LABEL, pid, POOL_LABEL, type.wireName()))
+                    .withUser(SANDBOX_USER)
+                    .withWorkingDir("/workspace")
+                    .withEnv(env)
+                    .withNetworkDisabled(true)
+                    .withAttachStdin(true)
+                    .withStdinOpen(true)
+                    .withStdInOnce(true)
+                    .withAttachStdout(true)
+                    .withAttachStderr(true)
+                    .withHostConfig(hostConfig)
+                    .exec().getId();
+        } catch (NotFoundException e) {
+            throw new TransientFailure("image " + policy.image() + " is not on this Docker engine; build it with "
+                    + "./kiff images", e);
+        } catch (RuntimeException e) {
+            throw new TransientFailure("Docker could not create sandbox " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    static long pidsLimit(Limits limits, boolean gvisor, DockerProperties properties) {
+        return (long) limits.pids() + (gvisor ? properties.gvisorPidsOverhead() : 0);
+    }
+
+    /**
+     * Leftovers are sandboxes labelled with this worker's name (a restart under the same name), or with this host and
+     * the pid of a worker process that no longer runs (a restart under a generated name).
+     */
+    @Override
+    public int removeLeftovers() {
+        List<Container> containers = control.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(MANAGED_LABEL, "true"))
+                .exec();
+        int removed = 0;
+        for (Container container : containers) {
+            Map<String, String> labels = container.getLabels();
+            boolean mine = workerId.equals(labels.get(WORKER_LABEL)) && !pid.equals(labels.get(PID_LABEL));
+            boolean orphan = host.equals(labels.get(HOST_LABEL)) && labels.get(PID_LABEL) != null
+                    && !pid.equals(labels.get(PID_LABEL)) && !processRuns(labels.get(PID_LABEL));
+            if (mine || orphan) {
+                try {
+                    control.removeContainerCmd(container.getId()).withForce(true).withRemoveVolumes(true).exec();
+                    removed++;
+                } catch (NotFoundException e) {
+                    log.debug("leftover sandbox {} was already gone", container.getId());
+                }
+                String name = container.getNames() != null && container.getNames().length > 0
+                        ? container.getNames()[0].replaceFirst("^/", "") : null;
+                if (name != null && name.startsWith("kiff-")) {
+                    DockerSandbox.deleteTree(properties.inputDirectory().resolve(name));
+                    DockerSandbox.deleteTree(gatewayRoot.resolve(name));
+                }
+            }
+        }
+        if (removed > 0) {
+            log.info("removed {} sandbox(es) a previous run of worker {} left behind", removed, workerId);
+        }
+        return removed;
+    }
+
+    private static boolean processRuns(String pid) {
+        try {
+            return ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static Path directory(Path path) {
+        try {
+            Files.createDirectories(path.getParent());
+            Files.createDirectory(path, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwxr-xr-x")));
+            return path;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + path, e);
+        }
+    }
+
+    /** The kernel's host name: no lookup, so no traffic. */
+    private static String hostName() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package dev.kiff.worker.kafka;
+
+import dev.kiff.core.job.VmType;
+import dev.kiff.core.pool.WarmPool;
+import dev.kiff.core.port.SandboxRuntime;
+import dev.kiff.core.topic.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * How jobs leave Kafka: one consumer that polls a VM type's topic only while that type's pool has an idle sandbox,
+ * so waiting jobs stay in Kafka, where consumer lag measures them, and no job waits in worker memory beyond the
+ * sandboxes already claimed for it.
+ *
+ * <p>Each job taken runs on a thread of its own while the consumer goes on polling; offsets are committed out of
+ * order through {@link CompletedOffsets}, so a long job neither blocks the jobs behind it nor delays the next poll
+ * (no rebalance through {@code max.poll.interval.ms}). A pool with an idle sandbox again, or a finished job, wakes
+ * the consumer at once.
+ *
+ * <p>On shutdown it stops taking jobs, lets the running ones finish (within the drain timeout), commits, and leaves
+ * the group.
+ */
+public final class KafkaJobFeed implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaJobFeed.class);
+
+    private final java.util.function.Supplier<Consumer<String, byte[]>> consumers;
+    private final List<String> topics;
+    private final WarmPool pool;
+    private final JobRecordListener listener;
+    private final Duration pollTimeout;
+    private final Duration drainTimeout;
+    private final CompletedOffsets offsets = new CompletedOffsets();
+    private final ExecutorService jobs;
+    private final ScheduledExecutorService later;
+    private volatile Consumer<String, byte[]> consumer;
+    private volatile boolean running;
+    private volatile boolean stopped = true;
+    private Thread loop;
+
+    public KafkaJobFeed(java.util.function.Supplier<Consumer<String, byte[]>> consumers, Collection<VmType> types,
+            WarmPool pool, JobRecordListener listener, Duration pollTimeout, Duration drainTimeout) {
+        this.consumers = consumers;
+        this.topics = types.stream().map(Topics::jobs).toList();
+        this.pool = pool;
+        this.listener = listener;
+        this.pollTimeout = pollTimeout;
+        this.drainTimeout = drainTimeout;
+        AtomicInteger threads = new AtomicInteger();
+        this.jobs = Executors.newCachedThreadPool(r -> daemon(r, "kiff-job-" + threads.incrementAndGet()));
+        this.later = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kiff-job-retry"));
+        pool.onIdle(type -> wake());
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        stopped = false;
+        loop = daemon(this::run, "kiff-job-feed");
+        loop.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        wake();
+        try {
+            loop.join(drainTimeout.toMillis() + 10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        later.shutdownNow();
+        jobs.shutdown();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return !stopped;
+    }
+
+    /** Stops before the pool and the sandboxes it holds go away. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 100;
+    }
+
+    /** Jobs taken and not finished. */
+    public int inFlight() {
+        return offsets.inFlight();
+    }
+
+    private void run() {
+        Consumer<String, byte[]> c = consumers.get();
+        consumer = c;
+        try {
+            c.subscribe(topics, new Rebalance());
+            while (running) {
+                cycle(c);
+            }
+            drain(c);
+        } catch (RuntimeException e) {
+            log.error("the job feed stopped: {}", e.toString(), e);
+        } finally {
+            try {
+                c.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                log.debug("closing the job consumer failed: {}", e.toString());
+            }
+            stopped = true;
+        }
+    }
+
+    private void cycle(Consumer<String, byte[]> c) {
+        try {
+            applyPauses(c);
+            ConsumerRecords<String, byte[]> records = c.poll(pollTimeout);
+            for (ConsumerRecord<String, byte[]> record : records) {
+                take(record);
+            }
+            commit(c);
+        } catch (WakeupException e) {
+            // An idle sandbox or a finished job: look at pauses and commits again at once.
+        } catch (RuntimeException e) {
+            // The loop must outlive a broker hiccup; the consumer reconnects by itself.
+            log.error("job feed cycle failed, going on: {}", e.toString());
+        }
+    }
+
+    /** Stops taking jobs, waits for the running ones, commits what they finished. */
+    private void drain(Consumer<String, byte[]> c) {
+        Instant deadline = Instant.now().plus(drainTimeout);
+        log.info("job feed draining: {} job(s) still running", offsets.inFlight());
+        while (offsets.inFlight() > 0 && Instant.now().isBefore(deadline)) {
+            try {
+                c.pause(c.assignment());
+                c.poll(Duration.ofMillis(200));
+                commit(c);
+            } catch (WakeupException e) {
+                // a job finished
+            } catch (RuntimeException e) {
+                log.error("job feed drain cycle failed: {}", e.toString());
+            }
+        }
+        try {
+            commit(c);
+        } catch (RuntimeException e) {
+            log.error("final commit failed: {}", e.toString());
+        }
+        if (offsets.inFlight() > 0) {
+            log.warn("{} job(s) still running after the drain timeout; Kafka delivers them again", offsets.inFlight());
+        }
+    }
+
+    /** Pauses every partition of a VM type without an idle sandbox, resumes the others. */
+    private void applyPauses(Consumer<String, byte[]> c) {
+        Set<TopicPartition> assigned = c.assignment();
+        if (assigned.isEmpty()) {
+            return;
+        }
+        Set<TopicPartition> paused = c.paused();
+        Set<TopicPartition> pause = new HashSet<>();
+        Set<TopicPartition> resume = new HashSet<>();
+        for (TopicPartition partition : assigned) {
+            boolean idle = running && pool.available(Topics.vmTypeOf(partition.topic())) > 0;
+            if (!idle && !paused.contains(partition)) {
+                pause.add(partition);
+            } else if (idle && paused.contains(partition)) {
+                resume.add(partition);
+            }
+        }
+        if (!pause.isEmpty()) {
+            c.pause(pause);
+        }
+        if (!resume.isEmpty()) {
+            c.resume(resume);
+        }
+    }
+
+    private void take(ConsumerRecord<String, byte[]> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        VmType type = Topics.vmTypeOf(record.topic());
+        Optional<WarmPool.Reservation> reservation = pool.tryReserve(type);
+        offsets.taken(partition, record.offset());
+        jobs.execute(() -> attempt(record, partition, reservation.<SandboxRuntime>map(r -> r).orElse(pool),
+                reservation, 1));
+    }
+
+    private void attempt(ConsumerRecord<String, byte[]> record, TopicPartition partition, SandboxRuntime runtime,
+            Optional<WarmPool.Reservation> reservation, int attempt) {
+        JobRecordListener.Next next;
+        try {
+            next = listener.handle(record, runtime, attempt);
+        } catch (RuntimeException e) {
+            log.error("Job record {}-{}@{} could not be handled, trying again: {}", record.topic(),
+                    record.partition(), record.offset(), JobRecordListener.rootMessage(e));
+            next = new JobRecordListener.Next.Again(Duration.ofSeconds(5), attempt);
+        } finally {
+            reservation.ifPresent(WarmPool.Reservation::close);
+        }
+        if (next instanceof JobRecordListener.Next.Again again && !later.isShutdown()) {
+            later.schedule(() -> jobs.execute(() -> attempt(record, partition, pool, Optional.empty(),
+                    again.attempt())), again.delay().toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        offsets.done(partition, record.offset());
+        wake();
+    }
+
+    private void commit(Consumer<String, byte[]> c) {
+        Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable();
+        commit.keySet().retainAll(c.assignment());
+        if (!commit.isEmpty()) {
+            c.commitSync(commit, Duration.ofSeconds(10));
+            offsets.committed(commit);
+        }
+    }
+
+    private void wake() {
+        Consumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            try {
+                commit(consumer);
+            } catch (RuntimeException e) {
+                log.warn("commit before giving up partitions {} failed: {}", partitions, e.toString());
+            }
+            offsets.forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            offsets.forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            log.info("job partitions assigned: {}", partitions);
+            applyPauses(consumer);
+        }
+    }
+}
