@@ -48,16 +48,21 @@ public final class KafkaLagReader implements LagReader {
             Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = offsets(partitions,
                     OffsetSpec.earliest());
             Map<String, Long> lagByTopic = new HashMap<>();
+            Map<String, Long> producedByTopic = new HashMap<>();
+            Map<String, Long> committedByTopic = new HashMap<>();
             for (TopicPartition partition : partitions) {
                 OffsetAndMetadata done = committed.get(partition);
                 long from = done != null ? done.offset() : starts.get(partition).offset();
-                long lag = Math.max(0, ends.get(partition).offset() - from);
-                lagByTopic.merge(partition.topic(), lag, Long::sum);
+                long end = ends.get(partition).offset();
+                lagByTopic.merge(partition.topic(), Math.max(0, end - from), Long::sum);
+                producedByTopic.merge(partition.topic(), end, Long::sum);
+                committedByTopic.merge(partition.topic(), from, Long::sum);
             }
             List<QueueLag> queues = new ArrayList<>();
             for (VmType type : VmType.values()) {
                 String topic = Topics.jobs(type);
-                queues.add(new QueueLag(type, topic, lagByTopic.getOrDefault(topic, 0L)));
+                queues.add(new QueueLag(type, topic, lagByTopic.getOrDefault(topic, 0L),
+                        producedByTopic.getOrDefault(topic, 0L), committedByTopic.getOrDefault(topic, 0L)));
             }
             return queues;
         } catch (InterruptedException e) {

@@ -5,7 +5,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** The scheduler: watches each VM type's queue (Kafka consumer lag); later sizes the warm pools from it. */
+/** The scheduler: watches each VM type's queue (Kafka consumer lag) and sizes the workers' warm pools from it. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 @EnableScheduling

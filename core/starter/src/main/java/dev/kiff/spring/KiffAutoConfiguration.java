@@ -64,6 +64,12 @@ public class KiffAutoConfiguration {
         }
         topics.add(topic(Topics.RESULTS, properties.partitions(), properties, maxBytes));
         topics.add(topic(Topics.DEAD_LETTERS, 1, properties, maxBytes));
+        for (String control : List.of(Topics.WORKER_STATES, Topics.POOL_TARGETS)) {
+            topics.add(TopicBuilder.name(control).partitions(1).replicas(properties.replicationFactor())
+                    .compact().build());
+        }
+        topics.add(TopicBuilder.name(Topics.SCHEDULER_LEADER).partitions(1).replicas(properties.replicationFactor())
+                .build());
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
     }
 

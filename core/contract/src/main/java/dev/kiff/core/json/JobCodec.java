@@ -1,5 +1,7 @@
 package dev.kiff.core.json;
 
+import dev.kiff.core.control.PoolTargets;
+import dev.kiff.core.control.WorkerState;
 import dev.kiff.core.gateway.ArtifactInfo;
 import dev.kiff.core.job.InvalidJobException;
 import java.util.List;
@@ -41,6 +43,14 @@ public final class JobCodec {
 
     public JobResult readResult(byte[] json) {
         return read(json, JobResult.class);
+    }
+
+    public WorkerState readWorkerState(byte[] json) {
+        return read(json, WorkerState.class);
+    }
+
+    public PoolTargets readPoolTargets(byte[] json) {
+        return read(json, PoolTargets.class);
     }
 
     public List<ArtifactInfo> readArtifactList(String json) {

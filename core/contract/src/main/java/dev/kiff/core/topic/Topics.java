@@ -22,6 +22,25 @@ public final class Topics {
     /** The consumer group of the workers, whose lag is the job queue. */
     public static final String WORKER_GROUP = "kiff-workers";
 
+    /**
+     * Compacted: each worker's latest {@link dev.kiff.core.control.WorkerState}, keyed by worker id; a tombstone
+     * when the worker leaves.
+     */
+    public static final String WORKER_STATES = "kiff.control.workers";
+
+    /** Compacted: the pool targets the scheduler set for each worker, a {@link dev.kiff.core.control.PoolTargets}
+     * keyed by worker id. */
+    public static final String POOL_TARGETS = "kiff.control.targets";
+
+    /**
+     * One partition, no records: the schedulers join {@link #SCHEDULER_GROUP} on it, and the one that holds its
+     * partition is the leader. When it dies, the group hands the partition to a standby.
+     */
+    public static final String SCHEDULER_LEADER = "kiff.control.leader";
+
+    /** The schedulers' consumer group on {@link #SCHEDULER_LEADER}. */
+    public static final String SCHEDULER_GROUP = "kiff-schedulers";
+
     private Topics() {
     }
 

@@ -208,4 +208,17 @@ class JobCodecTest {
     void rejectsABodyThatIsNotAnObject(String body) {
         assertThat(onlyViolation(() -> codec.readMessage(json(body))).field()).isEqualTo("$");
     }
+
+    @Test
+    void controlRecordsRoundTripWithVmTypesByTheirWireNames() {
+        var state = new dev.kiff.core.control.WorkerState(1, "w1", Jobs.SUBMITTED_AT, 8, java.util.List.of(
+                new dev.kiff.core.pool.PoolStatus(dev.kiff.core.job.VmType.CODE_EXEC, 2, 1, 1, 0, 8, 10, 4.5)));
+        var targets = new dev.kiff.core.control.PoolTargets(1, "w1",
+                java.util.Map.of(dev.kiff.core.job.VmType.ML_AGENT, 3), Jobs.SUBMITTED_AT, "s1");
+
+        assertThat(codec.readWorkerState(codec.write(state))).isEqualTo(state);
+        assertThat(codec.readPoolTargets(codec.write(targets))).isEqualTo(targets);
+        assertThat(new String(codec.write(targets), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\"ml-agent\":3");
+    }
 }

@@ -1,0 +1,11 @@
+package dev.kiff.core.scale;
+
+import dev.kiff.core.control.PoolTargets;
+import dev.kiff.core.failure.TransientFailure;
+
+/** Hands a worker its pool targets. */
+public interface TargetPublisher {
+
+    /** @throws TransientFailure when the targets could not be handed over (the next decision tries again) */
+    void publish(PoolTargets targets);
+}

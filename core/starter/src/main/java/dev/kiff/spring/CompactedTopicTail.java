@@ -1,0 +1,115 @@
+package dev.kiff.spring;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Reads a compacted control topic from its beginning and then follows it, handing every record (key, value; a null
+ * value is a tombstone) to a callback: the latest record per key is the current state. No consumer group, no
+ * commits: every instance reads everything.
+ */
+public final class CompactedTopicTail implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(CompactedTopicTail.class);
+
+    private final String bootstrapServers;
+    private final String topic;
+    private final BiConsumer<String, byte[]> onRecord;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile boolean running;
+    private Thread loop;
+
+    public CompactedTopicTail(String bootstrapServers, String topic, BiConsumer<String, byte[]> onRecord) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+        this.onRecord = onRecord;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        loop = new Thread(this::run, "kiff-tail-" + topic);
+        loop.setDaemon(true);
+        loop.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            loop.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void run() {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.CLIENT_ID_CONFIG, "kiff-tail-" + topic + "-" + ProcessHandle.current().pid()),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer = c;
+            List<TopicPartition> partitions = List.of();
+            while (running && partitions.isEmpty()) {
+                try {
+                    partitions = c.partitionsFor(topic, Duration.ofSeconds(5)).stream()
+                            .map(p -> new TopicPartition(topic, p.partition())).toList();
+                } catch (WakeupException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    log.warn("topic {} is not readable yet: {}", topic, e.toString());
+                }
+                if (partitions.isEmpty()) {
+                    try {
+                        TimeUnit.MILLISECONDS.sleep(500); // the app's admin creates the topic at start-up
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            while (running) {
+                try {
+                    for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofSeconds(1))) {
+                        try {
+                            onRecord.accept(record.key(), record.value());
+                        } catch (RuntimeException e) {
+                            log.warn("record {}@{} of {} was not understood: {}", record.partition(), record.offset(),
+                                    topic, e.toString());
+                        }
+                    }
+                } catch (WakeupException e) {
+                    // stopping
+                } catch (RuntimeException e) {
+                    log.error("reading {} failed, going on: {}", topic, e.toString());
+                }
+            }
+        }
+    }
+}
