@@ -27,8 +27,8 @@ public class ApiConfiguration {
     }
 
     @Bean
-    ResultsListener resultsListener(ResultWaiters waiters) {
-        return new ResultsListener(waiters);
+    ResultsListener resultsListener(ResultWaiters waiters, JobCodec codec) {
+        return new ResultsListener(waiters, codec);
     }
 
     @Bean

@@ -49,6 +49,11 @@ public final class PoolSimulator {
     }
 
     public static void main(String[] args) {
+        System.out.print(table(run()));
+    }
+
+    /** Every trace under every rule. */
+    public static List<Result> run() {
         List<Trace> traces = List.of(
                 new Trace("steady 4/s", 600, t -> 4, -1, 0, false),
                 new Trace("burst 200 at 0.5/s", 600, t -> 0.5, 100, 200, false),
@@ -62,15 +67,25 @@ public final class PoolSimulator {
                         s.secondsSinceChange()), policy).target()),
                 rule("fixed 4", s -> 4),
                 rule("KEDA lag/5", s -> (int) Math.max(1, Math.min(CAPACITY, Math.ceil(s.lag() / 5.0)))));
-        System.out.println("| trace | rule | p50 wait (ms) | p99 wait (ms) | idle sandbox-s | max slots |");
-        System.out.println("|---|---|---|---|---|---|");
+        List<Result> results = new ArrayList<>();
         for (Trace trace : traces) {
             for (Rule rule : rules) {
-                Result r = simulate(trace, rule);
-                System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.0f | %d |%n", r.trace(), r.rule(),
-                        r.p50Ms(), r.p99Ms(), r.idleSlotSeconds(), r.maxSlots());
+                results.add(simulate(trace, rule));
             }
         }
+        return results;
+    }
+
+    /** The results as a Markdown table. */
+    public static String table(List<Result> results) {
+        StringBuilder table = new StringBuilder();
+        table.append("| trace | rule | p50 wait (ms) | p99 wait (ms) | idle sandbox-s | max slots |\n");
+        table.append("|---|---|---|---|---|---|\n");
+        for (Result r : results) {
+            table.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.0f | %d |%n", r.trace(), r.rule(),
+                    r.p50Ms(), r.p99Ms(), r.idleSlotSeconds(), r.maxSlots()));
+        }
+        return table.toString();
     }
 
     static Rule rule(String name, ToIntFunction<State> target) {

@@ -1,5 +1,6 @@
 package dev.kiff.api.results;
 
+import dev.kiff.core.job.JobResult;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -8,32 +9,32 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Requests waiting for a job to end ({@code GET /v1/jobs/{id}?wait=…}). Each API instance hears every result on
- * {@code kiff.results} and wakes the requests waiting for that job here, so a waiting client needs no polling and
- * the database is read once more per answer, not once per tick.
+ * {@code kiff.results} and hands it to the requests waiting for that job here: a waiting client needs no polling,
+ * and its answer is the published result itself, without another read of the database.
  */
 public final class ResultWaiters {
 
-    private final Map<UUID, Set<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
+    private final Map<UUID, Set<CompletableFuture<JobResult>>> waiting = new ConcurrentHashMap<>();
 
-    /** A future completed when a result for {@code jobId} arrives; {@link #forget} it once answered. */
-    public CompletableFuture<Void> await(UUID jobId) {
-        CompletableFuture<Void> signal = new CompletableFuture<>();
+    /** A future completed with the job's result when it arrives; {@link #forget} it once answered. */
+    public CompletableFuture<JobResult> await(UUID jobId) {
+        CompletableFuture<JobResult> signal = new CompletableFuture<>();
         waiting.computeIfAbsent(jobId, id -> ConcurrentHashMap.newKeySet()).add(signal);
         return signal;
     }
 
-    public void forget(UUID jobId, CompletableFuture<Void> signal) {
+    public void forget(UUID jobId, CompletableFuture<JobResult> signal) {
         waiting.computeIfPresent(jobId, (id, signals) -> {
             signals.remove(signal);
             return signals.isEmpty() ? null : signals;
         });
     }
 
-    /** A result for {@code jobId} was published. */
-    public void resultArrived(UUID jobId) {
-        Set<CompletableFuture<Void>> signals = waiting.remove(jobId);
+    /** A job's result was published. */
+    public void resultArrived(JobResult result) {
+        Set<CompletableFuture<JobResult>> signals = waiting.remove(result.id());
         if (signals != null) {
-            signals.forEach(signal -> signal.complete(null));
+            signals.forEach(signal -> signal.complete(result));
         }
     }
 

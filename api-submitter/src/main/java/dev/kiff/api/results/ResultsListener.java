@@ -1,7 +1,8 @@
 package dev.kiff.api.results;
 
+import dev.kiff.core.job.InvalidJobException;
+import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.topic.Topics;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,9 +17,11 @@ public class ResultsListener {
     private static final Logger log = LoggerFactory.getLogger(ResultsListener.class);
 
     private final ResultWaiters waiters;
+    private final JobCodec codec;
 
-    public ResultsListener(ResultWaiters waiters) {
+    public ResultsListener(ResultWaiters waiters, JobCodec codec) {
         this.waiters = waiters;
+        this.codec = codec;
     }
 
     @KafkaListener(id = "kiff-api-results", topics = Topics.RESULTS,
@@ -26,10 +29,10 @@ public class ResultsListener {
             properties = {"auto.offset.reset=latest", "enable.auto.commit=false"})
     public void onResult(ConsumerRecord<String, byte[]> record) {
         try {
-            waiters.resultArrived(UUID.fromString(record.key()));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            log.debug("result record {}-{}@{} has no job id as key", record.topic(), record.partition(),
-                    record.offset());
+            waiters.resultArrived(codec.readResult(record.value()));
+        } catch (InvalidJobException e) {
+            log.warn("result record {}-{}@{} (key {}) is not a job result: {}", record.topic(), record.partition(),
+                    record.offset(), record.key(), e.getMessage());
         }
     }
 }

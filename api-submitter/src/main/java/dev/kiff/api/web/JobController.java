@@ -98,16 +98,17 @@ public class JobController {
         if (job.status().isTerminal() || waitFor.isZero()) {
             return CompletableFuture.completedFuture(answer(job));
         }
-        CompletableFuture<Void> ended = waiters.await(jobId);
+        CompletableFuture<JobResult> ended = waiters.await(jobId);
         // The job may have ended between the first read and the registration: read once more.
         JobResult again = submitter.find(jobId, Job.DEFAULT_TENANT);
         if (again.status().isTerminal()) {
             waiters.forget(jobId, ended);
             return CompletableFuture.completedFuture(answer(again));
         }
-        return ended.completeOnTimeout(null, waitFor.toMillis(), TimeUnit.MILLISECONDS).thenApply(ignored -> {
+        return ended.completeOnTimeout(null, waitFor.toMillis(), TimeUnit.MILLISECONDS).thenApply(result -> {
             waiters.forget(jobId, ended);
-            return answer(submitter.find(jobId, Job.DEFAULT_TENANT));
+            // The published result is the stored one (the worker stores, then publishes); on timeout, read again.
+            return answer(result != null ? result : submitter.find(jobId, Job.DEFAULT_TENANT));
         });
     }
 

@@ -1,9 +1,6 @@
 package dev.kiff.worker.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.kiff.core.gateway.SandboxGateway;
 import dev.kiff.core.job.VmTypeCatalogue;
 import dev.kiff.core.json.JobCodec;
@@ -11,7 +8,6 @@ import dev.kiff.core.pool.SandboxFactory;
 import dev.kiff.core.pool.WarmPool;
 import dev.kiff.worker.WorkerProperties;
 import dev.kiff.worker.gateway.GatewayProperties;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -66,16 +62,6 @@ public class DockerConfiguration {
     }
 
     private static DockerClient client(DockerProperties properties, Duration responseTimeout, int connections) {
-        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost(properties.host())
-                .build();
-        ApacheDockerHttpClient.Builder http = new ApacheDockerHttpClient.Builder()
-                .dockerHost(URI.create(properties.host()))
-                .connectionTimeout(properties.callTimeout())
-                .maxConnections(connections);
-        if (responseTimeout != null) {
-            http.responseTimeout(responseTimeout);
-        }
-        return DockerClientImpl.getInstance(config, http.build());
+        return DockerClients.create(properties.host(), properties.callTimeout(), responseTimeout, connections);
     }
 }

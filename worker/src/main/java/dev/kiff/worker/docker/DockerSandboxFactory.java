@@ -54,6 +54,8 @@ public final class DockerSandboxFactory implements SandboxFactory {
     static final String HOST_LABEL = "dev.kiff.host";
     static final String PID_LABEL = "dev.kiff.worker-pid";
     static final String POOL_LABEL = "dev.kiff.pool";
+    /** The name of the sandbox's two host directories (inputs, gateway socket). */
+    static final String SLOT_LABEL = "dev.kiff.slot";
 
     private final DockerClient control;
     private final DockerClient streams;
@@ -67,6 +69,9 @@ public final class DockerSandboxFactory implements SandboxFactory {
     private final String host;
     private final String pid;
     private final AtomicLong sequence = new AtomicLong();
+    /** Tells this process's sandbox directories from those of an earlier run under the same worker name. */
+    private final String instance = Long.toString(ProcessHandle.current().pid(), 36)
+            + Long.toString(System.nanoTime() % 1296, 36);
 
     public DockerSandboxFactory(DockerClient control, DockerClient streams, DockerProperties properties,
             VmTypeCatalogue catalogue, SandboxGateway gateway, Path gatewayRoot, JobCodec codec, Clock clock,
@@ -89,13 +94,16 @@ public final class DockerSandboxFactory implements SandboxFactory {
         VmTypePolicy policy = catalogue.policy(type);
         String runtime = properties.runtimeOverride() == null || properties.runtimeOverride().isBlank()
                 ? policy.runtime() : properties.runtimeOverride();
+        long number = sequence.incrementAndGet();
         String name = "kiff-" + workerId.replaceAll("[^a-zA-Z0-9_.-]", "_") + "-" + type.wireName() + "-"
-                + Long.toHexString(clock.millis()) + "-" + sequence.incrementAndGet();
-        Path inputs = directory(properties.inputDirectory().resolve(name));
-        Path gatewayDirectory = directory(gatewayRoot.resolve(name));
+                + Long.toHexString(clock.millis()) + "-" + number;
+        // Short: a unix socket's path must stay under 108 bytes, whatever the worker's name.
+        String slot = instance + "-" + Long.toString(number, 36);
+        Path inputs = directory(properties.inputDirectory().resolve(slot));
+        Path gatewayDirectory = directory(gatewayRoot.resolve(slot));
         String containerId;
         try {
-            containerId = create(name, type, policy, runtime, reusable, limits, inputs, gatewayDirectory);
+            containerId = create(name, slot, type, policy, runtime, reusable, limits, inputs, gatewayDirectory);
         } catch (RuntimeException e) {
             DockerSandbox.deleteTree(inputs);
             DockerSandbox.deleteTree(gatewayDirectory);
@@ -128,8 +136,8 @@ public final class DockerSandboxFactory implements SandboxFactory {
         return sandbox;
     }
 
-    private String create(String name, VmType type, VmTypePolicy policy, String runtime, boolean reusable,
-            Limits limits, Path inputs, Path gatewayDirectory) {
+    private String create(String name, String slot, VmType type, VmTypePolicy policy, String runtime,
+            boolean reusable, Limits limits, Path inputs, Path gatewayDirectory) {
         long memoryBytes = limits.memoryMb() * 1024L * 1024L;
         HostConfig hostConfig = HostConfig.newHostConfig()
                 .withNetworkMode("none")
@@ -168,7 +176,7 @@ public final class DockerSandboxFactory implements SandboxFactory {
             return control.createContainerCmd(policy.image())
                     .withName(name)
                     .withLabels(Map.of(MANAGED_LABEL, "true", WORKER_LABEL, workerId, HOST_LABEL, host,
-                            PID_LABEL, pid, POOL_LABEL, type.wireName()))
+                            PID_LABEL, pid, POOL_LABEL, type.wireName(), SLOT_LABEL, slot))
                     .withUser(SANDBOX_USER)
                     .withWorkingDir("/workspace")
                     .withEnv(env)
@@ -215,11 +223,10 @@ public final class DockerSandboxFactory implements SandboxFactory {
                 } catch (NotFoundException e) {
                     log.debug("leftover sandbox {} was already gone", container.getId());
                 }
-                String name = container.getNames() != null && container.getNames().length > 0
-                        ? container.getNames()[0].replaceFirst("^/", "") : null;
-                if (name != null && name.startsWith("kiff-")) {
-                    DockerSandbox.deleteTree(properties.inputDirectory().resolve(name));
-                    DockerSandbox.deleteTree(gatewayRoot.resolve(name));
+                String slot = labels.get(SLOT_LABEL);
+                if (slot != null && slot.matches("[a-z0-9-]+")) {
+                    DockerSandbox.deleteTree(properties.inputDirectory().resolve(slot));
+                    DockerSandbox.deleteTree(gatewayRoot.resolve(slot));
                 }
             }
         }

@@ -52,6 +52,8 @@ public final class KafkaJobFeed implements SmartLifecycle {
     private final Duration pollTimeout;
     private final Duration drainTimeout;
     private final CompletedOffsets offsets = new CompletedOffsets();
+    /** Jobs taken and not finished, whichever partition they came from (the offsets forget lost partitions). */
+    private final AtomicInteger unfinished = new AtomicInteger();
     private final ExecutorService jobs;
     private final ScheduledExecutorService later;
     private volatile Consumer<String, byte[]> consumer;
@@ -107,7 +109,7 @@ public final class KafkaJobFeed implements SmartLifecycle {
 
     /** Jobs taken and not finished. */
     public int inFlight() {
-        return offsets.inFlight();
+        return unfinished.get();
     }
 
     private void run() {
@@ -150,8 +152,8 @@ public final class KafkaJobFeed implements SmartLifecycle {
     /** Stops taking jobs, waits for the running ones, commits what they finished. */
     private void drain(Consumer<String, byte[]> c) {
         Instant deadline = Instant.now().plus(drainTimeout);
-        log.info("job feed draining: {} job(s) still running", offsets.inFlight());
-        while (offsets.inFlight() > 0 && Instant.now().isBefore(deadline)) {
+        log.info("job feed draining: {} job(s) still running", unfinished.get());
+        while (unfinished.get() > 0 && Instant.now().isBefore(deadline)) {
             try {
                 c.pause(c.assignment());
                 c.poll(Duration.ofMillis(200));
@@ -167,8 +169,8 @@ public final class KafkaJobFeed implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.error("final commit failed: {}", e.toString());
         }
-        if (offsets.inFlight() > 0) {
-            log.warn("{} job(s) still running after the drain timeout; Kafka delivers them again", offsets.inFlight());
+        if (unfinished.get() > 0) {
+            log.warn("{} job(s) still running after the drain timeout; Kafka delivers them again", unfinished.get());
         }
     }
 
@@ -202,6 +204,7 @@ public final class KafkaJobFeed implements SmartLifecycle {
         VmType type = Topics.vmTypeOf(record.topic());
         Optional<WarmPool.Reservation> reservation = pool.tryReserve(type);
         offsets.taken(partition, record.offset());
+        unfinished.incrementAndGet();
         jobs.execute(() -> attempt(record, partition, reservation.<SandboxRuntime>map(r -> r).orElse(pool),
                 reservation, 1));
     }
@@ -224,6 +227,7 @@ public final class KafkaJobFeed implements SmartLifecycle {
             return;
         }
         offsets.done(partition, record.offset());
+        unfinished.decrementAndGet();
         wake();
     }
 

@@ -15,6 +15,7 @@ import dev.kiff.core.sandbox.SandboxOutcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
@@ -71,35 +72,28 @@ public final class JobExecutor {
      *                          is back in QUEUED, and the delivery should be retried
      */
     public JobResult execute(Job job, SandboxRuntime runtime) {
-        JobRecord record = findOrInsert(job);
-        JobStatus status = record.state().status();
-        if (status.isTerminal()) {
-            log.info("Job(id={}) was delivered again after it ended {}; publishing its result again",
-                    job.id(), status);
-            results.publish(record.state());
-            return record.state();
-        }
-        if (status == JobStatus.RUNNING) {
-            if (!jobs.requeueAbandoned(job.id(), clock.instant().minus(lease))) {
-                log.info("Job(id={}) is running on worker {} under a live lease; not running it twice",
-                        job.id(), record.state().workerId());
-                return jobs.find(job.id()).map(JobRecord::state).orElseThrow();
-            }
-            log.warn("Job(id={}) was abandoned RUNNING by worker {} (lease ran out); running it again", job.id(),
-                    record.state().workerId());
-        }
         Instant startedAt = clock.instant();
+        // The common case costs one round trip: the job waits QUEUED, as the API stored it.
         OptionalInt attempt = jobs.markRunning(job.id(), workerId, startedAt);
         if (attempt.isEmpty()) {
-            log.debug("Job(id={}) could not be started here: another actor moved it first", job.id());
-            return publishIfTerminal(job);
+            Optional<JobResult> settled = settle(job);
+            if (settled.isPresent()) {
+                return settled.get();
+            }
+            startedAt = clock.instant();
+            attempt = jobs.markRunning(job.id(), workerId, startedAt);
+            if (attempt.isEmpty()) {
+                log.debug("Job(id={}) could not be started here: another actor moved it first", job.id());
+                return publishIfTerminal(job);
+            }
         }
         log.info("Job(id={}) started on worker {} (attempt {})", job.id(), workerId, attempt.getAsInt());
         SandboxOutcome outcome;
         running.add(job.id());
         try {
             outcome = runtime.run(job);
-        } catch (TransientFailure e) {
+        } catch (RuntimeException e) {
+            // The code did not run to an outcome (the platform failed, or a bug of ours): the job may be tried again.
             jobs.requeue(job.id());
             throw e;
         } finally {
@@ -137,6 +131,35 @@ public final class JobExecutor {
             log.error("Job(id={}) failed on the platform: {}", job.id(), reason);
         }
         return publishIfTerminal(job);
+    }
+
+    /**
+     * A job that was not QUEUED: stored first if it came straight from Kafka; answered (and not run) if it ended or
+     * runs elsewhere under a live lease; made QUEUED again if its last run was abandoned. Empty: go on and start it.
+     */
+    private Optional<JobResult> settle(Job job) {
+        JobRecord record = findOrInsert(job);
+        JobStatus status = record.state().status();
+        if (status.isTerminal()) {
+            log.info("Job(id={}) was delivered again after it ended {}; publishing its result again",
+                    job.id(), status);
+            results.publish(record.state());
+            return Optional.of(record.state());
+        }
+        if (status == JobStatus.RUNNING) {
+            // A job this worker's name holds but does not run is an attempt of an earlier life of this worker (a
+            // restart under the same name): abandoned, whatever its lease says.
+            boolean ours = workerId.equals(record.state().workerId()) && !running.contains(job.id());
+            Instant staleBefore = ours ? Instant.MAX : clock.instant().minus(lease);
+            if (!jobs.requeueAbandoned(job.id(), staleBefore)) {
+                log.info("Job(id={}) is running on worker {} under a live lease; not running it twice",
+                        job.id(), record.state().workerId());
+                return Optional.of(jobs.find(job.id()).map(JobRecord::state).orElseThrow());
+            }
+            log.warn("Job(id={}) was abandoned RUNNING by worker {} (lease ran out); running it again", job.id(),
+                    record.state().workerId());
+        }
+        return Optional.empty();
     }
 
     /** Renews the lease of every job running here. Called by the worker every few seconds. */

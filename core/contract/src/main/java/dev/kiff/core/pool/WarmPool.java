@@ -121,14 +121,23 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
     private SandboxOutcome run(Job job, boolean reserved) {
         VmType type = job.vmType();
         Warm warm;
+        Warm evicted = null;
         synchronized (this) {
             Slots slots = pools.computeIfAbsent(type,
                     t -> new Slots(catalogue.policy(t).pool(), catalogue.policy(t).pool().min()));
             if (reserved && slots.reserved > 0) {
                 slots.reserved--;
             }
-            warm = slots.take(job.tenant(), job.limits());
+            // Without a claim, only a sandbox nobody has claimed may be taken.
+            warm = reserved || slots.idle.size() > slots.reserved ? slots.take(job.tenant(), job.limits()) : null;
+            if (warm == null && slots.spec.reuse() == PoolSpec.Reuse.TENANT && slots.idle.size() > slots.reserved) {
+                // Only other tenants' sandboxes are idle: retire one, so the one started for this job takes its place.
+                evicted = slots.evictOtherTenant(job.tenant());
+            }
             slots.busy++;
+        }
+        if (evicted != null) {
+            starter.execute(evicted.sandbox::destroy);
         }
         if (warm == null) {
             log.info("Job(id={}) found no idle {} sandbox for it; starting one", job.id(), type.wireName());
@@ -398,7 +407,18 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
                 idle.remove(fresh);
                 return fresh;
             }
-            // Only other tenants' sandboxes are idle: retire one, so the pool makes room for a fresh one.
+            return null;
+        }
+
+        /** Removes the idle sandbox of another tenant that was used least recently, or returns null. */
+        Warm evictOtherTenant(String tenant) {
+            for (Iterator<Warm> it = idle.descendingIterator(); it.hasNext(); ) {
+                Warm warm = it.next();
+                if (warm.tenant != null && !tenant.equals(warm.tenant)) {
+                    it.remove();
+                    return warm;
+                }
+            }
             return null;
         }
     }

@@ -1,5 +1,6 @@
 package dev.kiff.core.scale;
 
+import dev.kiff.core.time.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiff.core.control.PoolTargets;

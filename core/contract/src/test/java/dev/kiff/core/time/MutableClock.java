@@ -1,4 +1,4 @@
-package dev.kiff.core.scale;
+package dev.kiff.core.time;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock a test moves by hand, so that rates and cool-downs are exact. */
-final class MutableClock extends Clock {
+/** The tests' one clock that moves only when told: rates, ages and cool-downs come out exact. */
+public final class MutableClock extends Clock {
 
     private Instant now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         now = now.plus(by);
     }
 
