@@ -190,6 +190,36 @@ class JooqJobRepositoryIT {
     }
 
     @Test
+    void requeuesARunningJobOnlyOnceItsLeaseRanOut() {
+        Job job = queued();
+        repository.markRunning(job.id(), WORKER, Jobs.STARTED_AT);
+
+        assertThat(repository.requeueAbandoned(job.id(), Jobs.STARTED_AT)).as("heartbeat not older").isFalse();
+        assertThat(repository.heartbeat(WORKER, java.util.List.of(job.id()), Jobs.STARTED_AT.plusSeconds(30)))
+                .isEqualTo(1);
+        assertThat(repository.requeueAbandoned(job.id(), Jobs.STARTED_AT.plusSeconds(20)))
+                .as("the heartbeat renewed the lease").isFalse();
+        assertThat(state(job).status()).isEqualTo(JobStatus.RUNNING);
+
+        assertThat(repository.requeueAbandoned(job.id(), Jobs.STARTED_AT.plusSeconds(31))).isTrue();
+        assertThat(state(job).status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(repository.markRunning(job.id(), "worker-b", Jobs.STARTED_AT.plusSeconds(40))).hasValue(2);
+    }
+
+    @Test
+    void renewsOnlyTheLeasesThatTheWorkerHolds() {
+        Job mine = queued();
+        Job theirs = queued();
+        repository.markRunning(mine.id(), WORKER, Jobs.STARTED_AT);
+        repository.markRunning(theirs.id(), "worker-b", Jobs.STARTED_AT);
+
+        assertThat(repository.heartbeat(WORKER, java.util.List.of(mine.id(), theirs.id()),
+                Jobs.STARTED_AT.plusSeconds(30))).isEqualTo(1);
+        assertThat(repository.requeueAbandoned(theirs.id(), Jobs.STARTED_AT.plusSeconds(10))).isTrue();
+        assertThat(repository.heartbeat(WORKER, java.util.List.of(), Jobs.STARTED_AT)).isZero();
+    }
+
+    @Test
     void rejectsAQueuedJobWithItsReason() {
         Job job = queued();
 

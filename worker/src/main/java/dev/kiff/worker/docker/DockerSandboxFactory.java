@@ -30,6 +30,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,12 +113,18 @@ public final class DockerSandboxFactory implements SandboxFactory {
         DockerSandbox sandbox = new DockerSandbox(containerId, name, type, runtime.equals("runsc"), reusable,
                 limits, control, properties, gateway, codec, clock, inputs, gatewayDirectory);
         try {
-            streams.attachContainerCmd(containerId)
+            DockerSandbox.Attachment attachment = streams.attachContainerCmd(containerId)
                     .withStdIn(sandbox.stdin())
                     .withStdOut(true)
                     .withStdErr(true)
                     .withFollowStream(true)
                     .exec(sandbox.attachment());
+            // The engine streams only what is written after the attach: start the runner once it is attached, or
+            // its READY frame may be written to nobody.
+            if (!attachment.awaitStarted(properties.callTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new TransientFailure("Docker did not attach to sandbox " + name + " within "
+                        + properties.callTimeout());
+            }
             control.startContainerCmd(containerId).exec();
             if (!sandbox.awaitReady(properties.callTimeout().toMillis())) {
                 throw new TransientFailure("the runner of sandbox " + name + " was not ready within "

@@ -150,7 +150,8 @@ public final class JobExecutor {
             // A job this worker's name holds but does not run is an attempt of an earlier life of this worker (a
             // restart under the same name): abandoned, whatever its lease says.
             boolean ours = workerId.equals(record.state().workerId()) && !running.contains(job.id());
-            Instant staleBefore = ours ? Instant.MAX : clock.instant().minus(lease);
+            // Every heartbeat is older than now + lease; a stored timestamp, unlike Instant.MAX, fits any column.
+            Instant staleBefore = ours ? clock.instant().plus(lease) : clock.instant().minus(lease);
             if (!jobs.requeueAbandoned(job.id(), staleBefore)) {
                 log.info("Job(id={}) is running on worker {} under a live lease; not running it twice",
                         job.id(), record.state().workerId());

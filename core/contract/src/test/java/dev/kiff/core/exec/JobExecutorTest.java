@@ -153,6 +153,19 @@ class JobExecutorTest {
     }
 
     @Test
+    void runsAgainAtOnceAJobAnEarlierLifeOfThisWorkerLeftRunning() {
+        jobs.insertQueued(job, null);
+        jobs.markRunning(job.id(), WORKER, NOW.minusSeconds(1));
+        sandboxes.thenReturn(exit(0).build());
+
+        JobResult result = executor().execute(job);
+
+        assertThat(sandboxes.ran()).containsExactly(job);
+        assertThat(result.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(result.attempts()).isEqualTo(2);
+    }
+
+    @Test
     void aHeartbeatKeepsTheLeaseOfAJobRunningLongerThanTheLease() {
         jobs.insertQueued(job, null);
         jobs.markRunning(job.id(), "live-worker", NOW.minusSeconds(600));
