@@ -4,11 +4,10 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import dev.kiff.core.job.VmTypeCatalogue;
+import dev.kiff.testkit.Catalogues;
 import dev.kiff.worker.docker.DockerClients;
 import dev.kiff.worker.docker.DockerSandboxFactory;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -171,19 +170,8 @@ public final class Bench {
     }
 
     /** The built-in catalogue with code-exec opted into reuse per tenant, as a trusted batch pipeline would. */
-    static VmTypeCatalogue reuseCatalogue() throws IOException {
-        String yaml;
-        try (InputStream in = VmTypeCatalogue.class.getResourceAsStream("/dev/kiff/core/kiff-catalogue.yml")) {
-            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        String reused = yaml.replaceFirst("(?m)^(  code-exec:(?:\\n    .*)*?\\n    pool: \\{[^}]*?)reuse: none, "
-                + "maxUses: 1,", "$1reuse: tenant, maxUses: 100000,");
-        if (reused.equals(yaml)) {
-            throw new IllegalStateException("could not opt code-exec into reuse in the built-in catalogue");
-        }
-        Path file = Files.createTempFile("kiff-bench-catalogue-", ".yml");
-        Files.writeString(file, reused);
-        return VmTypeCatalogue.load(file);
+    static VmTypeCatalogue reuseCatalogue() {
+        return VmTypeCatalogue.load(Catalogues.reusing("code-exec", 100_000));
     }
 
     private static void removeBenchContainers() {

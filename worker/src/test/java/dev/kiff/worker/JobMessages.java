@@ -11,6 +11,7 @@ import java.util.UUID;
 final class JobMessages {
 
     private String id = UUID.randomUUID().toString();
+    private String tenant;
     private VmType vmType = VmType.CODE_EXEC;
     private Language language = Language.PYTHON;
     private String code = "print(1)";
@@ -75,6 +76,11 @@ final class JobMessages {
         return this;
     }
 
+    JobMessages tenant(String tenant) {
+        this.tenant = tenant;
+        return this;
+    }
+
     JobMessages pids(int pids) {
         this.pids = pids;
         return this;
@@ -90,7 +96,7 @@ final class JobMessages {
     }
 
     JobMessage build() {
-        return new JobMessage(null, id, null, vmType, language, code, stdin, env, files,
+        return new JobMessage(null, id, tenant, vmType, language, code, stdin, env, files,
                 new RequestedLimits(timeoutMs, memoryMb, null, pids, outputBytes), null);
     }
 }

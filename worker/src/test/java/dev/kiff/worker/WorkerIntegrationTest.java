@@ -10,6 +10,7 @@ import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.testkit.SharedInfrastructure;
 import dev.kiff.testkit.TopicRecorder;
+import dev.kiff.worker.docker.DockerSandboxFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -47,6 +48,8 @@ abstract class WorkerIntegrationTest {
     @Autowired
     @Qualifier("dockerControlClient")
     DockerClient docker;
+    @Autowired
+    DockerSandboxFactory sandboxes;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -85,9 +88,12 @@ abstract class WorkerIntegrationTest {
         return results().recordsWithKey(id).stream().map(r -> codec.readResult(r.value())).toList();
     }
 
+    /** The containers the job's sandbox still has: none, once a single-use sandbox's job ended. */
     List<?> containersOf(String id) {
-        return docker.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of("dev.kiff.job-id", id)).exec();
+        String container = sandboxes.containerOf(UUID.fromString(id));
+        org.assertj.core.api.Assertions.assertThat(container).as("the sandbox Job(id=%s) ran in", id).isNotNull();
+        return await().atMost(Duration.ofSeconds(30)).until(() -> docker.listContainersCmd().withShowAll(true)
+                .withIdFilter(List.of(container)).exec(), List::isEmpty);
     }
 
     static String reason(List<ConsumerRecord<String, byte[]>> records) {

@@ -36,7 +36,7 @@ public class DockerConfiguration {
     }
 
     @Bean
-    SandboxFactory sandboxFactory(DockerClient dockerControlClient, DockerClient dockerStreamClient,
+    DockerSandboxFactory sandboxFactory(DockerClient dockerControlClient, DockerClient dockerStreamClient,
             DockerProperties properties, VmTypeCatalogue catalogue, SandboxGateway gateway,
             GatewayProperties gatewayProperties, JobCodec codec, Clock clock, WorkerProperties worker) {
         return new DockerSandboxFactory(dockerControlClient, dockerStreamClient, properties, catalogue, gateway,

@@ -24,11 +24,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +59,7 @@ final class DockerSandbox implements Sandbox {
     private final Clock clock;
     private final Path inputDirectory;
     private final Path gatewayDirectory;
+    private final Consumer<UUID> onJob;
     private final EnvelopeFeed stdin = new EnvelopeFeed();
     private final boolean reusable;
     private final CountDownLatch ready = new CountDownLatch(1);
@@ -70,7 +73,7 @@ final class DockerSandbox implements Sandbox {
 
     DockerSandbox(String containerId, String name, VmType type, boolean gvisor, boolean reusable, Limits limits,
             DockerClient control, DockerProperties properties, SandboxGateway gateway, JobCodec codec, Clock clock,
-            Path inputDirectory, Path gatewayDirectory) {
+            Path inputDirectory, Path gatewayDirectory, Consumer<UUID> onJob) {
         this.containerId = containerId;
         this.name = name;
         this.type = type;
@@ -84,6 +87,7 @@ final class DockerSandbox implements Sandbox {
         this.clock = clock;
         this.inputDirectory = inputDirectory;
         this.gatewayDirectory = gatewayDirectory;
+        this.onJob = onJob;
     }
 
     EnvelopeFeed stdin() {
@@ -139,6 +143,8 @@ final class DockerSandbox implements Sandbox {
         if (!alive()) {
             throw new TransientFailure("sandbox " + name + " of Job(id=" + job.id() + ") died before the job");
         }
+        onJob.accept(job.id());
+        log.debug("Job(id={}) runs in sandbox {}", job.id(), name);
         applyLimits(job);
         try (JobInputs inputs = JobInputs.stage(inputDirectory, job);
                 GatewaySession session = gateway.open(job, gatewayDirectory)) {

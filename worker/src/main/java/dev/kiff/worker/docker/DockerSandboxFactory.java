@@ -30,6 +30,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -70,6 +71,14 @@ public final class DockerSandboxFactory implements SandboxFactory {
     private final String host;
     private final String pid;
     private final AtomicLong sequence = new AtomicLong();
+    /** The container each recent job ran in, for diagnostics: which sandbox was it, and is it gone? */
+    private final Map<UUID, String> recent = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<UUID, String> eldest) {
+                    return size() > 1024;
+                }
+            });
     /** Tells this process's sandbox directories from those of an earlier run under the same worker name. */
     private final String instance = Long.toString(ProcessHandle.current().pid(), 36)
             + Long.toString(System.nanoTime() % 1296, 36);
@@ -111,7 +120,8 @@ public final class DockerSandboxFactory implements SandboxFactory {
             throw e;
         }
         DockerSandbox sandbox = new DockerSandbox(containerId, name, type, runtime.equals("runsc"), reusable,
-                limits, control, properties, gateway, codec, clock, inputs, gatewayDirectory);
+                limits, control, properties, gateway, codec, clock, inputs, gatewayDirectory,
+                job -> recent.put(job, containerId));
         try {
             DockerSandbox.Attachment attachment = streams.attachContainerCmd(containerId)
                     .withStdIn(sandbox.stdin())
@@ -201,6 +211,11 @@ public final class DockerSandboxFactory implements SandboxFactory {
         } catch (RuntimeException e) {
             throw new TransientFailure("Docker could not create sandbox " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The id of the container one of the last 1024 jobs ran in, or null. */
+    public String containerOf(UUID jobId) {
+        return recent.get(jobId);
     }
 
     static long pidsLimit(Limits limits, boolean gvisor, DockerProperties properties) {

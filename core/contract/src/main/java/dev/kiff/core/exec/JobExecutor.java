@@ -157,8 +157,8 @@ public final class JobExecutor {
                         job.id(), record.state().workerId());
                 return Optional.of(jobs.find(job.id()).map(JobRecord::state).orElseThrow());
             }
-            log.warn("Job(id={}) was abandoned RUNNING by worker {} (lease ran out); running it again", job.id(),
-                    record.state().workerId());
+            log.warn("Job(id={}) was abandoned RUNNING by worker {} ({}); running it again", job.id(),
+                    record.state().workerId(), ours ? "an earlier run of this worker" : "its lease ran out");
         }
         return Optional.empty();
     }
