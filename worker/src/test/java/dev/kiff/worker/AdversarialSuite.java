@@ -192,8 +192,24 @@ abstract class AdversarialSuite extends WorkerIntegrationTest {
                     print('unreachable')
                 """.formatted(marker)));
         assertThat(result.status()).as(result.toString()).isEqualTo(JobStatus.SUCCEEDED);
-        assertThat(result.stdout()).isEqualTo("False\n403\n");
+        // code-exec has no bindings: its runner starts no relay at all, so there is nothing to connect to.
+        assertThat(result.stdout()).isEqualTo("False\nunreachable\n");
         assertThat(ML.receivedWithPathPrefix("/denied-" + marker)).isEmpty();
+    }
+
+    @Test
+    void getsA403ForAPathOutsideItsBindingsThroughTheRelay() {
+        JobResult result = run(JobMessages.python("""
+                import urllib.request, urllib.error
+                for path in ('/payments/charge', '/_kiff/artifacts/../../etc/passwd'):
+                    try:
+                        urllib.request.urlopen('http://127.0.0.1:7070' + path, timeout=5)
+                        print('REACHED')
+                    except urllib.error.HTTPError as e:
+                        print(e.code)
+                """).vmType(VmType.ML_AGENT));
+        assertThat(result.status()).as(result.toString()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(result.stdout().lines()).isNotEmpty().allSatisfy(line -> assertThat(line).matches("4\\d\\d"));
     }
 
     @Test

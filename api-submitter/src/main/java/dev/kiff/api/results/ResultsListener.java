@@ -1,6 +1,7 @@
 package dev.kiff.api.results;
 
 import dev.kiff.core.job.InvalidJobException;
+import dev.kiff.core.job.JobResult;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,7 +30,10 @@ public class ResultsListener {
             properties = {"auto.offset.reset=latest", "enable.auto.commit=false"})
     public void onResult(ConsumerRecord<String, byte[]> record) {
         try {
-            waiters.resultArrived(codec.readResult(record.value()));
+            JobResult result = codec.readResult(record.value());
+            log.debug("Job(id={}) result heard {} ms after it was published", result.id(),
+                    System.currentTimeMillis() - record.timestamp());
+            waiters.resultArrived(result);
         } catch (InvalidJobException e) {
             log.warn("result record {}-{}@{} (key {}) is not a job result: {}", record.topic(), record.partition(),
                     record.offset(), record.key(), e.getMessage());
