@@ -36,6 +36,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -63,6 +64,7 @@ final class SandboxBench implements AutoCloseable {
     private final DockerProperties docker;
     private final GatewayProperties gatewayProperties;
     private final ExecutorService starter = Executors.newFixedThreadPool(2);
+    private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
 
     SandboxBench() throws IOException {
         scratch = Files.createTempDirectory("kb-");
@@ -82,8 +84,9 @@ final class SandboxBench implements AutoCloseable {
                 clock, target + 4);
         DockerSandboxFactory factory = new DockerSandboxFactory(control, streams, docker, catalogue, gateway,
                 gatewayProperties.socketDirectory(), codec, clock, "bench-" + ProcessHandle.current().pid());
+        // As the worker runs them: a used sandbox is replaced 100 ms after its job (kiff.worker.replace-after).
         WarmPool pool = new WarmPool(factory, catalogue, List.of(VmType.CODE_EXEC), target, target + 4, starter,
-                clock);
+                later, Duration.ofMillis(100), clock);
         pool.tick();
         return new Pool(pool, gateway, catalogue);
     }
@@ -311,6 +314,7 @@ final class SandboxBench implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        later.shutdownNow();
         starter.shutdownNow();
         control.close();
         streams.close();

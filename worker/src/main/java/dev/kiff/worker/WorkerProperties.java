@@ -23,6 +23,8 @@ import org.springframework.validation.annotation.Validated;
  *                              catalogue minimum)
  * @param startConcurrency      how many sandboxes are started in parallel in the background
  * @param poolTick              how often the pools converge to their targets and replace dead sandboxes
+ * @param replaceAfter          how long after a job its single-use sandbox is removed and the replacement started,
+ *                              so that the container churn does not compete with storing and publishing the result
  * @param maxDeliveryAttempts   how often a job the platform failed to run is tried before it ends in ERROR
  * @param retryBackoff          the pause before the first retry of such a job; it doubles with every further one
  * @param lease                 how long a running job's heartbeat holds it: a job delivered again runs again only
@@ -41,6 +43,7 @@ public record WorkerProperties(
         @Min(0) int initialTarget,
         @Min(1) int startConcurrency,
         @NotNull Duration poolTick,
+        @NotNull Duration replaceAfter,
         @Min(1) int maxDeliveryAttempts,
         @NotNull Duration retryBackoff,
         @NotNull Duration lease,

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -57,8 +58,13 @@ public class DockerConfiguration {
     @Bean
     WarmPool warmPool(SandboxFactory sandboxFactory, VmTypeCatalogue catalogue, WorkerProperties worker,
             ExecutorService sandboxStarter, Clock clock) {
+        ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "kiff-sandbox-replace");
+            thread.setDaemon(true);
+            return thread;
+        });
         return new WarmPool(sandboxFactory, catalogue, worker.vmTypes(), worker.initialTarget(), worker.capacity(),
-                sandboxStarter, clock);
+                sandboxStarter, later, worker.replaceAfter(), clock);
     }
 
     private static DockerClient client(DockerProperties properties, Duration responseTimeout, int connections) {

@@ -186,9 +186,8 @@ public final class DockerSandboxFactory implements SandboxFactory {
         PoolSpec pool = policy.pool();
         List<String> env = new ArrayList<>();
         env.add("KIFF_PRELOAD=" + String.join(",", pool.preload()));
-        if (reusable) {
-            env.add("KIFF_REUSE=1");
-        }
+        // Reused: the runner waits for the next job. Single use: it kills what the job left and idles until removed.
+        env.add(reusable ? "KIFF_REUSE=1" : "KIFF_LINGER=1");
         try {
             return control.createContainerCmd(policy.image())
                     .withName(name)
