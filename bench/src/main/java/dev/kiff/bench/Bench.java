@@ -59,7 +59,7 @@ public final class Bench {
         say("end to end: starting Kafka, PostgreSQL, the API and a worker");
         try (EndToEndBench e2e = new EndToEndBench(apiJar, workerJar, 3)) {
             say("end to end: %d jobs of print(1), one at a time", sizes.e2eJobs());
-            List<Double> latencies = e2e.latencies(sizes.e2eJobs(), 10, Duration.ofMillis(500));
+            List<Double> latencies = e2e.latencies(sizes.e2eJobs(), 30, Duration.ofMillis(500));
             figures.put("e2e_p50_ms", round(percentile(latencies, 50)));
             figures.put("e2e_p99_ms", round(percentile(latencies, 99)));
             figures.put("e2e_queue_wait_p50_ms", round(percentile(

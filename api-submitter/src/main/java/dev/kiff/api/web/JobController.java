@@ -94,16 +94,21 @@ public class JobController {
             @RequestParam(name = "wait", required = false) String wait) {
         UUID jobId = jobId(id);
         Duration waitFor = parseWait(wait);
-        JobResult job = submitter.find(jobId, Job.DEFAULT_TENANT);
-        if (job.status().isTerminal() || waitFor.isZero()) {
-            return CompletableFuture.completedFuture(answer(job));
+        if (waitFor.isZero()) {
+            return CompletableFuture.completedFuture(answer(submitter.find(jobId, Job.DEFAULT_TENANT)));
         }
+        // Listen first, then read: a result published between the two is not missed, and one read suffices.
         CompletableFuture<JobResult> ended = waiters.await(jobId);
-        // The job may have ended between the first read and the registration: read once more.
-        JobResult again = submitter.find(jobId, Job.DEFAULT_TENANT);
-        if (again.status().isTerminal()) {
+        JobResult job;
+        try {
+            job = submitter.find(jobId, Job.DEFAULT_TENANT);
+        } catch (RuntimeException e) {
             waiters.forget(jobId, ended);
-            return CompletableFuture.completedFuture(answer(again));
+            throw e;
+        }
+        if (job.status().isTerminal()) {
+            waiters.forget(jobId, ended);
+            return CompletableFuture.completedFuture(answer(job));
         }
         return ended.completeOnTimeout(null, waitFor.toMillis(), TimeUnit.MILLISECONDS).thenApply(result -> {
             waiters.forget(jobId, ended);
