@@ -1,7 +1,10 @@
 package dev.kiff.api;
 
 import dev.kiff.api.kafka.KafkaJobPublisher;
+import dev.kiff.api.kafka.KafkaCancellationPublisher;
 import dev.kiff.api.results.ResultWaiters;
+import dev.kiff.core.submit.JobCanceller;
+import dev.kiff.spring.KafkaResultPublisher;
 import dev.kiff.api.results.ResultsListener;
 import dev.kiff.core.job.JobValidator;
 import dev.kiff.core.json.JobCodec;
@@ -29,6 +32,13 @@ public class ApiConfiguration {
     @Bean
     ResultsListener resultsListener(ResultWaiters waiters, JobCodec codec) {
         return new ResultsListener(waiters, codec);
+    }
+
+    @Bean
+    JobCanceller jobCanceller(JobRepository jobs, KafkaTemplate<String, byte[]> kafka, JobCodec codec,
+            ApiProperties properties, Clock clock) {
+        return new JobCanceller(jobs, new KafkaResultPublisher(kafka, codec, properties.publishTimeout()),
+                new KafkaCancellationPublisher(kafka, properties.publishTimeout()), clock);
     }
 
     @Bean

@@ -151,6 +151,15 @@ public final class JooqJobRepository implements JobRepository {
     }
 
     @Override
+    public boolean cancel(UUID id, JobStatus from, String reason, Instant at) {
+        JobStatus to = from.cancel();
+        return changed(id, from, to, db.update(JOBS)
+                .set(JOBS.STATUS, to)
+                .set(JOBS.MESSAGE, reason)
+                .set(JOBS.FINISHED_AT, at), JOBS.STATUS.eq(from));
+    }
+
+    @Override
     public boolean fail(UUID id, String reason, Instant at) {
         return endQueued(id, JobStatus.QUEUED.fail(), reason, at);
     }

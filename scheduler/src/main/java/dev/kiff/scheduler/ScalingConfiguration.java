@@ -9,7 +9,7 @@ import dev.kiff.core.pool.PoolStatus;
 import dev.kiff.core.scale.PoolPolicy;
 import dev.kiff.core.scale.PoolScheduler;
 import dev.kiff.core.topic.Topics;
-import dev.kiff.spring.CompactedTopicTail;
+import dev.kiff.spring.ControlTopicTail;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -38,8 +38,8 @@ public class ScalingConfiguration {
     }
 
     @Bean
-    CompactedTopicTail workerStateTail(KafkaProperties kafka, KafkaFleetView fleet) {
-        return new CompactedTopicTail(String.join(",", kafka.getBootstrapServers()), Topics.WORKER_STATES,
+    ControlTopicTail workerStateTail(KafkaProperties kafka, KafkaFleetView fleet) {
+        return ControlTopicTail.states(String.join(",", kafka.getBootstrapServers()), Topics.WORKER_STATES,
                 fleet::accept);
     }
 

@@ -11,6 +11,7 @@ import dev.kiff.core.job.JobResult;
 import dev.kiff.core.job.Violation;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.submit.JobNotFoundException;
+import dev.kiff.core.submit.JobCanceller;
 import dev.kiff.core.submit.JobSubmitter;
 import dev.kiff.core.submit.Submission;
 import java.io.IOException;
@@ -28,6 +29,7 @@ import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -52,10 +54,12 @@ public class JobController {
     private final ApiProperties properties;
     private final ArtifactStore artifacts;
     private final ResultWaiters waiters;
+    private final JobCanceller canceller;
 
     public JobController(JobSubmitter submitter, JobCodec codec, ApiProperties properties, ArtifactStore artifacts,
-            ResultWaiters waiters) {
+            ResultWaiters waiters, JobCanceller canceller) {
         this.waiters = waiters;
+        this.canceller = canceller;
         this.submitter = submitter;
         this.codec = codec;
         this.properties = properties;
@@ -115,6 +119,15 @@ public class JobController {
             // The published result is the stored one (the worker stores, then publishes); on timeout, read again.
             return answer(result != null ? result : submitter.find(jobId, Job.DEFAULT_TENANT));
         });
+    }
+
+    /**
+     * Cancels the job: a queued job is never started, a running one is killed within a second wherever it runs.
+     * Answers the CANCELLED job (again, when it was cancelled before); 409 when it already ended otherwise.
+     */
+    @DeleteMapping("/{id}")
+    public ResponseEntity<byte[]> cancel(@PathVariable("id") String id) {
+        return answer(canceller.cancel(jobId(id), Job.DEFAULT_TENANT));
     }
 
     private ResponseEntity<byte[]> answer(JobResult job) {

@@ -6,6 +6,7 @@ import dev.kiff.core.failure.TransientFailure;
 import dev.kiff.core.job.InvalidJobException;
 import dev.kiff.core.job.Violation;
 import dev.kiff.core.submit.IdempotencyConflictException;
+import dev.kiff.core.submit.JobAlreadyEndedException;
 import dev.kiff.core.submit.JobNotFoundException;
 import java.net.URI;
 import java.util.List;
@@ -56,6 +57,14 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         log.warn("request refused (404): {}", e.getMessage());
         return ResponseEntity.status(HttpStatus.NOT_FOUND)
                 .body(problem(HttpStatus.NOT_FOUND, "job-not-found", "Job not found", e.getMessage()));
+    }
+
+    @ExceptionHandler(JobAlreadyEndedException.class)
+    ResponseEntity<ProblemDetail> alreadyEnded(JobAlreadyEndedException e) {
+        log.warn("request refused (409): {}", e.getMessage());
+        ProblemDetail problem = problem(HttpStatus.CONFLICT, "job-already-ended", "Job already ended", e.getMessage());
+        problem.setProperty("jobStatus", e.status());
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
     }
 
     @ExceptionHandler(IdempotencyConflictException.class)

@@ -70,6 +70,9 @@ public class KiffAutoConfiguration {
         }
         topics.add(TopicBuilder.name(Topics.SCHEDULER_LEADER).partitions(1).replicas(properties.replicationFactor())
                 .build());
+        // Kill requests matter for seconds; an hour of them is plenty for a worker catching up after a pause.
+        topics.add(TopicBuilder.name(Topics.CANCELLATIONS).partitions(1).replicas(properties.replicationFactor())
+                .config(TopicConfig.RETENTION_MS_CONFIG, "3600000").build());
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
     }
 

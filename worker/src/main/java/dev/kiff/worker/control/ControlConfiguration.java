@@ -4,9 +4,10 @@ import dev.kiff.core.control.PoolTargets;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.pool.WarmPool;
 import dev.kiff.core.topic.Topics;
-import dev.kiff.spring.CompactedTopicTail;
+import dev.kiff.spring.ControlTopicTail;
 import dev.kiff.worker.WorkerProperties;
 import java.time.Clock;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -27,10 +28,25 @@ public class ControlConfiguration {
                 worker.statePublishInterval(), clock);
     }
 
+    /** Kill requests for cancelled jobs: the worker whose pool runs the job kills its sandbox. */
+    @Bean
+    ControlTopicTail cancellationTail(KafkaProperties kafka, WarmPool pool) {
+        return ControlTopicTail.commands(String.join(",", kafka.getBootstrapServers()), Topics.CANCELLATIONS,
+                (key, value) -> {
+                    try {
+                        if (key != null && !pool.kill(UUID.fromString(key))) {
+                            log.debug("Job(id={}) was cancelled but does not run here", key);
+                        }
+                    } catch (IllegalArgumentException notAJobId) {
+                        log.warn("kill request with a key that is no job id: {}", key);
+                    }
+                });
+    }
+
     /** The targets the scheduler set for this worker; the latest record under its id wins. */
     @Bean
-    CompactedTopicTail poolTargetTail(KafkaProperties kafka, JobCodec codec, WarmPool pool, WorkerProperties worker) {
-        return new CompactedTopicTail(String.join(",", kafka.getBootstrapServers()), Topics.POOL_TARGETS,
+    ControlTopicTail poolTargetTail(KafkaProperties kafka, JobCodec codec, WarmPool pool, WorkerProperties worker) {
+        return ControlTopicTail.states(String.join(",", kafka.getBootstrapServers()), Topics.POOL_TARGETS,
                 (key, value) -> {
                     if (!worker.id().equals(key) || value == null) {
                         return;

@@ -212,7 +212,8 @@ final class DockerSandbox implements Sandbox {
         limits = wanted;
     }
 
-    private void kill() {
+    @Override
+    public void kill() {
         dead = true;
         try {
             control.killContainerCmd(containerId).exec();

@@ -8,6 +8,7 @@ import dev.kiff.core.pool.WarmPool;
 import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.port.ResultPublisher;
 import dev.kiff.core.topic.Topics;
+import dev.kiff.spring.KafkaResultPublisher;
 import dev.kiff.worker.WorkerProperties;
 import java.time.Clock;
 import java.time.Duration;

@@ -41,6 +41,12 @@ public interface Sandbox {
      */
     boolean alive();
 
+    /**
+     * Kills the job running in it now (a cancellation): {@link #run} returns with the outcome of the killed code,
+     * and the sandbox is not used again. Never throws.
+     */
+    void kill();
+
     /** Stops and removes it. Idempotent; never throws. */
     void destroy();
 }

@@ -20,6 +20,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,6 +55,7 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
     private final Duration replaceAfter;
     private final Map<VmType, Slots> pools = new EnumMap<>(VmType.class);
     private final List<Consumer<VmType>> idleListeners = new CopyOnWriteArrayList<>();
+    private final Map<UUID, Sandbox> running = new ConcurrentHashMap<>();
     private boolean closed;
 
     /**
@@ -169,14 +172,31 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
         }
         Instant began = clock.instant();
         SandboxOutcome outcome;
+        running.put(job.id(), warm.sandbox);
         try {
             outcome = warm.sandbox.run(job);
         } catch (RuntimeException e) {
+            running.remove(job.id());
             release(type, warm, job, began, false);
             throw e;
         }
-        release(type, warm, job, began, true);
+        boolean killed = running.remove(job.id()) == null;
+        release(type, warm, job, began, !killed);
         return outcome;
+    }
+
+    /**
+     * Kills the sandbox running the job, if one of this pool's does: for a job cancelled while it runs. The sandbox
+     * is not reused. True when the job was running here.
+     */
+    public boolean kill(UUID jobId) {
+        Sandbox sandbox = running.remove(jobId);
+        if (sandbox == null) {
+            return false;
+        }
+        log.info("Job(id={}) was cancelled; killing sandbox {}", jobId, sandbox.id());
+        sandbox.kill();
+        return true;
     }
 
     private void release(VmType type, Warm warm, Job job, Instant began, boolean ran) {

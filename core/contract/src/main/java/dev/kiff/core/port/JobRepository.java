@@ -2,6 +2,7 @@ package dev.kiff.core.port;
 
 import dev.kiff.core.job.Job;
 import dev.kiff.core.job.JobResult;
+import dev.kiff.core.job.JobStatus;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
@@ -47,6 +48,12 @@ public interface JobRepository {
 
     /** REJECTED → QUEUED: a job the broker refused is submitted again; it counts as submitted at {@code at}. */
     boolean resubmit(UUID id, Instant at);
+
+    /**
+     * {@code from} (QUEUED or RUNNING) → CANCELLED, with {@code reason} as its message. False when the job was not
+     * in {@code from}.
+     */
+    boolean cancel(UUID id, JobStatus from, String reason, Instant at);
 
     /** QUEUED → ERROR: the platform gave up before a run could finish. */
     boolean fail(UUID id, String reason, Instant at);

@@ -38,6 +38,12 @@ public final class Topics {
      */
     public static final String SCHEDULER_LEADER = "kiff.control.leader";
 
+    /**
+     * Kill requests for cancelled running jobs, keyed by job id (value: the job id). Every worker hears every
+     * request from the moment it starts; the one running the job kills its sandbox.
+     */
+    public static final String CANCELLATIONS = "kiff.control.cancellations";
+
     /** The schedulers' consumer group on {@link #SCHEDULER_LEADER}. */
     public static final String SCHEDULER_GROUP = "kiff-schedulers";
 

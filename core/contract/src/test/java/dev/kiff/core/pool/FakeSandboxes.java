@@ -130,6 +130,14 @@ final class FakeSandboxes {
             alive = false;
         }
 
+        int kills;
+
+        @Override
+        public void kill() {
+            kills++;
+            alive = false;
+        }
+
         /** What its next jobs report. */
         void answers(SandboxOutcome outcome) {
             this.outcome = outcome;

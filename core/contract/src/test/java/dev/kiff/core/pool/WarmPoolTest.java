@@ -607,6 +607,22 @@ class WarmPoolTest {
         }
 
         @Test
+        void killsTheSandboxOfACancelledJobAndNeverReusesIt() {
+            WarmPool pool = reusing(1);
+            pool.tick();
+            Job job = job();
+            boolean[] found = new boolean[1];
+            factory.sandbox(1).during(running -> found[0] = pool.kill(running.id()));
+
+            pool.run(job);
+
+            assertThat(found[0]).isTrue();
+            assertThat(factory.sandbox(1).kills).isEqualTo(1);
+            assertThat(factory.live()).doesNotContain(factory.sandbox(1));
+            assertThat(pool.kill(job.id())).as("not running any more").isFalse();
+        }
+
+        @Test
         void startsReusableSandboxes() {
             WarmPool pool = reusing(1);
 

@@ -30,13 +30,19 @@ public class InMemoryJobRepository implements JobRepository {
         return find(id).map(JobRecord::state).orElseThrow(() -> new AssertionError("no job " + id));
     }
 
-    /** QUEUED or RUNNING → CANCELLED, as a client's cancel would do (not part of the port yet). */
+    /** QUEUED or RUNNING → CANCELLED from whatever state the job is in, as a client's cancel would do. */
     public boolean cancel(UUID id, String reason, Instant at) {
+        JobRecord record = records.get(id);
+        return record != null && cancel(id, record.state().status(), reason, at);
+    }
+
+    @Override
+    public boolean cancel(UUID id, JobStatus from, String reason, Instant at) {
         JobRecord record = records.get(id);
         if (record == null || !record.state().status().canMoveTo(JobStatus.CANCELLED)) {
             return false;
         }
-        return change(id, record.state().status(), JobStatus::cancel, s -> copy(s, JobStatus.CANCELLED, reason,
+        return change(id, from, JobStatus::cancel, s -> copy(s, JobStatus.CANCELLED, reason,
                 s.workerId(), s.attempts(), s.timings().queuedAt(), s.timings().startedAt(), at));
     }
 

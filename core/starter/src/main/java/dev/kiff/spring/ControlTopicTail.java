@@ -17,25 +17,40 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Reads a compacted control topic from its beginning and then follows it, handing every record (key, value; a null
- * value is a tombstone) to a callback: the latest record per key is the current state. No consumer group, no
- * commits: every instance reads everything.
+ * Follows a control topic, handing every record (key, value; a null value is a tombstone) to a callback. A compacted
+ * topic is read from its beginning, so the latest record per key is the current state; a topic of commands is read
+ * from its end, so only what is said from now on is heard. No consumer group, no commits: every instance reads
+ * everything.
  */
-public final class CompactedTopicTail implements SmartLifecycle {
+public final class ControlTopicTail implements SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(CompactedTopicTail.class);
+    private static final Logger log = LoggerFactory.getLogger(ControlTopicTail.class);
 
     private final String bootstrapServers;
     private final String topic;
     private final BiConsumer<String, byte[]> onRecord;
+    private final boolean fromBeginning;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
     private Thread loop;
 
-    public CompactedTopicTail(String bootstrapServers, String topic, BiConsumer<String, byte[]> onRecord) {
+    private ControlTopicTail(String bootstrapServers, String topic, BiConsumer<String, byte[]> onRecord,
+            boolean fromBeginning) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.onRecord = onRecord;
+        this.fromBeginning = fromBeginning;
+    }
+
+    /** A compacted topic of states: every record from the beginning, then what follows. */
+    public static ControlTopicTail states(String bootstrapServers, String topic, BiConsumer<String, byte[]> onRecord) {
+        return new ControlTopicTail(bootstrapServers, topic, onRecord, true);
+    }
+
+    /** A topic of commands: only the records published from now on. */
+    public static ControlTopicTail commands(String bootstrapServers, String topic,
+            BiConsumer<String, byte[]> onRecord) {
+        return new ControlTopicTail(bootstrapServers, topic, onRecord, false);
     }
 
     @Override
@@ -93,7 +108,12 @@ public final class CompactedTopicTail implements SmartLifecycle {
                 }
             }
             c.assign(partitions);
-            c.seekToBeginning(partitions);
+            if (fromBeginning) {
+                c.seekToBeginning(partitions);
+            } else {
+                c.seekToEnd(partitions);
+                partitions.forEach(c::position); // fix the start now, before any command can be missed
+            }
             while (running) {
                 try {
                     for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofSeconds(1))) {

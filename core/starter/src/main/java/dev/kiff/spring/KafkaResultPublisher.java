@@ -1,10 +1,9 @@
-package dev.kiff.worker.kafka;
+package dev.kiff.spring;
 
 import dev.kiff.core.job.JobResult;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.port.ResultPublisher;
 import dev.kiff.core.topic.Topics;
-import dev.kiff.spring.BrokerAcknowledgement;
 import java.time.Duration;
 import org.springframework.kafka.core.KafkaTemplate;
 
