@@ -7,7 +7,15 @@ import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.core.gateway.ArtifactStore;
 import dev.kiff.core.gateway.GatewayAuditLog;
+import dev.kiff.core.batch.BatchRepository;
+import dev.kiff.core.output.LogStore;
+import dev.kiff.core.tenant.TenantDirectory;
+import dev.kiff.core.webhook.WebhookRepository;
 import dev.kiff.persistence.JooqArtifactStore;
+import dev.kiff.persistence.JooqBatchRepository;
+import dev.kiff.persistence.JooqLogStore;
+import dev.kiff.persistence.JooqTenantDirectory;
+import dev.kiff.persistence.JooqWebhookRepository;
 import dev.kiff.persistence.JooqGatewayAuditLog;
 import dev.kiff.persistence.JooqJobRepository;
 import java.time.Clock;
@@ -64,6 +72,9 @@ public class KiffAutoConfiguration {
         }
         topics.add(topic(Topics.RESULTS, properties.partitions(), properties, maxBytes));
         topics.add(topic(Topics.DEAD_LETTERS, 1, properties, maxBytes));
+        topics.add(TopicBuilder.name(Topics.LOGS).partitions(properties.partitions())
+                .replicas(properties.replicationFactor()).config(TopicConfig.RETENTION_MS_CONFIG, "86400000").build());
+        topics.add(topic(Topics.BATCH_EVENTS, properties.partitions(), properties, maxBytes));
         for (String control : List.of(Topics.WORKER_STATES, Topics.POOL_TARGETS)) {
             topics.add(TopicBuilder.name(control).partitions(1).replicas(properties.replicationFactor())
                     .compact().build());
@@ -84,7 +95,7 @@ public class KiffAutoConfiguration {
                 .build();
     }
 
-    /** The job repository, artifact store and gateway audit log, wherever the app has a database. */
+    /** The repositories of jobs, artifacts, gateway calls, logs, tenants, batches, webhooks: wherever there is a database. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({DSLContext.class, JooqJobRepository.class})
     static class Persistence {
@@ -105,6 +116,31 @@ public class KiffAutoConfiguration {
         @ConditionalOnMissingBean
         GatewayAuditLog gatewayAuditLog(DSLContext db) {
             return new JooqGatewayAuditLog(db);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        LogStore logStore(DSLContext db) {
+            return new JooqLogStore(db);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        TenantDirectory tenantDirectory(DSLContext db, Clock clock) {
+            return new JooqTenantDirectory(db, clock);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        BatchRepository batchRepository(DSLContext db, JobCodec codec, Clock clock) {
+            // Batch members are stored and read as jobs are: with the job repository's rows.
+            return new JooqBatchRepository(db, new JooqJobRepository(db, codec, clock), clock);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        WebhookRepository webhookRepository(DSLContext db) {
+            return new JooqWebhookRepository(db);
         }
     }
 }

@@ -7,6 +7,9 @@ import dev.kiff.core.job.Job;
 import dev.kiff.core.job.JobResult;
 import dev.kiff.core.job.JobStatus;
 import dev.kiff.core.job.Timings;
+import dev.kiff.core.output.LiveOutput;
+import dev.kiff.core.output.OutputRecorder;
+import dev.kiff.core.port.DeadLetterPublisher;
 import dev.kiff.core.port.JobRecord;
 import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.port.ResultPublisher;
@@ -39,6 +42,8 @@ public final class JobExecutor {
     private final SandboxRuntime sandboxes;
     private final ResultPublisher results;
     private final ArtifactStore artifacts;
+    private final LiveOutput output;
+    private final DeadLetterPublisher deadLetters;
     private final Clock clock;
     private final String workerId;
     private final Duration lease;
@@ -48,11 +53,13 @@ public final class JobExecutor {
      * @param lease how long a running job's heartbeat stays valid; the worker renews it well within that time
      */
     public JobExecutor(JobRepository jobs, SandboxRuntime sandboxes, ResultPublisher results, ArtifactStore artifacts,
-            Clock clock, String workerId, Duration lease) {
+            LiveOutput output, DeadLetterPublisher deadLetters, Clock clock, String workerId, Duration lease) {
         this.jobs = jobs;
         this.sandboxes = sandboxes;
         this.results = results;
         this.artifacts = artifacts;
+        this.output = output;
+        this.deadLetters = deadLetters;
         this.clock = clock;
         this.workerId = workerId;
         this.lease = lease;
@@ -66,8 +73,9 @@ public final class JobExecutor {
     /**
      * Runs the job in {@code runtime} unless it already ended or runs elsewhere, stores and publishes the result.
      *
-     * @return the job's result, or its current RUNNING state when another live worker holds it (ask again once its
-     *         lease may have run out)
+     * @return the job's result; its current RUNNING state when another live worker holds it (ask again once its
+     *         lease may have run out); or its QUEUED state when its code failed and it asked for another run (ask
+     *         again after a back-off)
      * @throws TransientFailure when the platform could not run it or publish the result; a job that was started
      *                          is back in QUEUED, and the delivery should be retried
      */
@@ -87,22 +95,32 @@ public final class JobExecutor {
                 return publishIfTerminal(job);
             }
         }
-        log.info("Job(id={}) started on worker {} (attempt {})", job.id(), workerId, attempt.getAsInt());
+        int number = attempt.getAsInt();
+        log.info("Job(id={}) started on worker {} (attempt {})", job.id(), workerId, number);
         SandboxOutcome outcome;
         running.add(job.id());
+        OutputRecorder recorder = output.open(job, number);
         try {
-            outcome = runtime.run(job);
+            outcome = runtime.run(job, recorder);
         } catch (RuntimeException e) {
             // The code did not run to an outcome (the platform failed, or a bug of ours): the job may be tried again.
-            jobs.requeue(job.id());
+            jobs.requeue(job.id(), JobStatus.QUEUED, "platform failure: " + e.getMessage(), clock.instant());
             throw e;
         } finally {
             running.remove(job.id());
+            // Every chunk is kept and announced before the result: a watcher sees all output, then the end.
+            output.close(recorder);
         }
         Verdict verdict = OutcomeClassifier.classify(outcome, job.limits());
+        if (job.retry().retries(verdict.status(), number)
+                && jobs.requeue(job.id(), verdict.status(), "retried: " + describe(verdict, outcome), clock.instant())) {
+            log.info("Job(id={}) attempt {} ended {}; it asked to be retried, {} of {} attempts used", job.id(),
+                    number, verdict.status(), number, job.retry().maxAttempts());
+            return jobs.find(job.id()).map(JobRecord::state).orElseThrow();
+        }
         JobResult result = new JobResult(JobResult.VERSION, job.id(), job.tenant(), job.vmType(), verdict.status(),
                 outcome.exitCode(), outcome.stdout().text(), outcome.stdout().truncated(), outcome.stderr().text(),
-                outcome.stderr().truncated(), verdict.message(), workerId, attempt.getAsInt(),
+                outcome.stderr().truncated(), verdict.message(), workerId, number,
                 Timings.of(job.submittedAt(), startedAt, outcome.finishedAt()),
                 outcome.artifacts().stream().map(Artifact::info).toList());
         if (!outcome.artifacts().isEmpty()) {
@@ -113,22 +131,34 @@ public final class JobExecutor {
             return publishIfTerminal(job);
         }
         log.info("Job(id={}) ended {} in {} ms", job.id(), result.status(), result.timings().runTimeMs());
-        results.publish(result);
-        return result;
+        // The stored result, with its batch and every attempt: what the API answers and webhooks send.
+        JobResult stored = jobs.find(job.id()).map(JobRecord::state).orElse(result);
+        results.publish(stored);
+        return stored;
+    }
+
+    private static String describe(Verdict verdict, SandboxOutcome outcome) {
+        return verdict.message() != null ? verdict.message() : "exit code " + outcome.exitCode();
     }
 
     /**
-     * The platform gives up on a job it could not run (retries exhausted): it ends in ERROR with {@code reason}, and
-     * that result is published. A job that ended meanwhile keeps its result.
+     * The platform gives up on a job it could not run (its attempts are used up, or its record could not be
+     * handled): it ends in ERROR with {@code reason}, is dead-lettered with every attempt's reason, and that result
+     * is published. A job that ended meanwhile keeps its result.
      */
     public JobResult giveUp(Job job, String reason) {
         JobRecord record = findOrInsert(job);
         if (record.state().status() == JobStatus.RUNNING) {
-            jobs.requeue(job.id());
+            jobs.requeue(job.id(), JobStatus.QUEUED, reason, clock.instant());
         }
-        Instant now = clock.instant();
-        if (jobs.fail(job.id(), reason, now)) {
-            log.error("Job(id={}) failed on the platform: {}", job.id(), reason);
+        return deadLetter(job, reason);
+    }
+
+    private JobResult deadLetter(Job job, String reason) {
+        if (jobs.deadLetter(job.id(), reason, clock.instant())) {
+            JobResult ended = jobs.find(job.id()).map(JobRecord::state).orElseThrow();
+            log.error("Job(id={}) dead-lettered after {} attempts: {}", job.id(), ended.attempts(), reason);
+            deadLetters.deadLetter(job, reason, ended.attemptHistory());
         }
         return publishIfTerminal(job);
     }
@@ -140,6 +170,9 @@ public final class JobExecutor {
     private Optional<JobResult> settle(Job job) {
         JobRecord record = findOrInsert(job);
         JobStatus status = record.state().status();
+        if (status == JobStatus.QUEUED && !job.retry().allowsAttempt(record.state().attempts() + 1)) {
+            return Optional.of(deadLetter(job, lastReason(record.state())));
+        }
         if (status.isTerminal()) {
             log.info("Job(id={}) was delivered again after it ended {}; publishing its result again",
                     job.id(), status);
@@ -152,15 +185,27 @@ public final class JobExecutor {
             boolean ours = workerId.equals(record.state().workerId()) && !running.contains(job.id());
             // Every heartbeat is older than now + lease; a stored timestamp, unlike Instant.MAX, fits any column.
             Instant staleBefore = ours ? clock.instant().plus(lease) : clock.instant().minus(lease);
-            if (!jobs.requeueAbandoned(job.id(), staleBefore)) {
+            String reason = "worker " + record.state().workerId() + " abandoned the run ("
+                    + (ours ? "it restarted" : "its lease ran out") + ")";
+            if (!jobs.requeueAbandoned(job.id(), staleBefore, reason, clock.instant())) {
                 log.info("Job(id={}) is running on worker {} under a live lease; not running it twice",
                         job.id(), record.state().workerId());
                 return Optional.of(jobs.find(job.id()).map(JobRecord::state).orElseThrow());
             }
             log.warn("Job(id={}) was abandoned RUNNING by worker {} ({}); running it again", job.id(),
                     record.state().workerId(), ours ? "an earlier run of this worker" : "its lease ran out");
+            JobResult requeued = jobs.find(job.id()).map(JobRecord::state).orElseThrow();
+            if (!job.retry().allowsAttempt(requeued.attempts() + 1)) {
+                return Optional.of(deadLetter(job, reason));
+            }
         }
         return Optional.empty();
+    }
+
+    private static String lastReason(JobResult state) {
+        return state.attemptHistory().isEmpty() ? "no attempt left"
+                : "no attempt left; the last one: " + state.attemptHistory().get(state.attemptHistory().size() - 1)
+                        .reason();
     }
 
     /** Renews the lease of every job running here. Called by the worker every few seconds. */

@@ -19,7 +19,16 @@ public record JobMessage(
         Map<String, String> env,
         Map<String, String> files,
         RequestedLimits limits,
-        Instant submittedAt) {
+        Instant submittedAt,
+        String batchId,
+        String callbackUrl,
+        RetryPolicy retry) {
 
     public static final int VERSION = 1;
+
+    /** A message outside any batch, without a webhook, under the default retry policy. */
+    public JobMessage(Integer v, String id, String tenant, VmType vmType, Language language, String code, String stdin,
+            Map<String, String> env, Map<String, String> files, RequestedLimits limits, Instant submittedAt) {
+        this(v, id, tenant, vmType, language, code, stdin, env, files, limits, submittedAt, null, null, null);
+    }
 }

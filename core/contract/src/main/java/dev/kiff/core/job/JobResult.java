@@ -12,6 +12,9 @@ import java.util.UUID;
  * @param message  a human-readable reason for every status but {@code SUCCEEDED}
  * @param attempts  how many times a worker started this job
  * @param artifacts the files the job left in {@code /out}, downloadable at {@code /v1/jobs/{id}/artifacts/{name}}
+ * @param batchId   the batch the job belongs to, or null
+ * @param attemptHistory every run of the job, oldest first, with why a run did not count
+ * @param deadLettered   whether the job ran out of attempts and was put on {@code kiff.jobs.dlq}
  */
 public record JobResult(
         int v,
@@ -28,10 +31,28 @@ public record JobResult(
         String workerId,
         int attempts,
         Timings timings,
-        List<ArtifactInfo> artifacts) {
+        List<ArtifactInfo> artifacts,
+        UUID batchId,
+        List<Attempt> attemptHistory,
+        boolean deadLettered) {
 
     public JobResult {
         artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
+        attemptHistory = attemptHistory == null ? List.of() : List.copyOf(attemptHistory);
+    }
+
+    /** A result outside any batch, with no attempt history recorded. */
+    public JobResult(int v, UUID id, String tenant, VmType vmType, JobStatus status, Integer exitCode, String stdout,
+            boolean stdoutTruncated, String stderr, boolean stderrTruncated, String message, String workerId,
+            int attempts, Timings timings, List<ArtifactInfo> artifacts) {
+        this(v, id, tenant, vmType, status, exitCode, stdout, stdoutTruncated, stderr, stderrTruncated, message,
+                workerId, attempts, timings, artifacts, null, List.of(), false);
+    }
+
+    /** The same result with its batch, its runs and whether it was dead-lettered, as the store knows them. */
+    public JobResult with(UUID batch, List<Attempt> history, boolean deadLetter) {
+        return new JobResult(v, id, tenant, vmType, status, exitCode, stdout, stdoutTruncated, stderr, stderrTruncated,
+                message, workerId, attempts, timings, artifacts, batch, history, deadLetter);
     }
 
     public static final int VERSION = 1;
@@ -39,7 +60,7 @@ public record JobResult(
     /** A job just accepted: queued, nothing run yet. */
     public static JobResult queued(Job job) {
         return new JobResult(VERSION, job.id(), job.tenant(), job.vmType(), JobStatus.QUEUED, null, null, false, null,
-                false, null, null, 0, Timings.of(job.submittedAt(), null, null), List.of());
+                false, null, null, 0, Timings.of(job.submittedAt(), null, null), List.of(), job.batchId(), List.of(), false);
     }
 
     @Override

@@ -1,9 +1,12 @@
 package dev.kiff.core.job;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -22,6 +25,7 @@ public final class JobValidator {
     public static final int MAX_ENV_ENTRIES = 64;
     public static final int MAX_ENV_VALUE_BYTES = 8 * 1024;
     public static final int MAX_TENANT_LENGTH = 64;
+    public static final int MAX_CALLBACK_URL_LENGTH = 2048;
 
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
@@ -36,7 +40,8 @@ public final class JobValidator {
     /** A job submitted through the API: the server chose its id, tenant and submission time. */
     public Job validate(JobRequest request, UUID id, String tenant, Instant submittedAt) {
         return validate(id, tenant, request.vmType(), request.language(), request.code(), request.stdin(),
-                request.env(), request.files(), request.limits(), submittedAt, new ArrayList<>());
+                request.env(), request.files(), request.limits(), submittedAt, null, request.callbackUrl(),
+                request.retry(), new ArrayList<>());
     }
 
     /**
@@ -64,13 +69,22 @@ public final class JobValidator {
                     + MAX_TENANT_LENGTH + " characters"));
         }
         Instant submittedAt = message.submittedAt() != null ? message.submittedAt() : fallbackSubmittedAt;
+        UUID batchId = null;
+        if (message.batchId() != null) {
+            try {
+                batchId = UUID.fromString(message.batchId());
+            } catch (IllegalArgumentException e) {
+                violations.add(Violation.invalid("batchId", "not a UUID"));
+            }
+        }
         return validate(id, tenant, message.vmType(), message.language(), message.code(), message.stdin(),
-                message.env(), message.files(), message.limits(), submittedAt, violations);
+                message.env(), message.files(), message.limits(), submittedAt, batchId, message.callbackUrl(),
+                message.retry(), violations);
     }
 
     private Job validate(UUID id, String tenant, VmType vmType, Language language, String code, String stdin,
             Map<String, String> env, Map<String, String> files, RequestedLimits limits, Instant submittedAt,
-            List<Violation> violations) {
+            UUID batchId, String callbackUrl, RetryPolicy retry, List<Violation> violations) {
         if (vmType == null) {
             violations.add(Violation.invalid("vmType", "is required, one of " + VmType.allowed()));
         }
@@ -87,6 +101,8 @@ public final class JobValidator {
         }
         checkEnv(env, violations);
         checkFiles(files, violations);
+        checkCallbackUrl(callbackUrl, violations);
+        checkRetry(retry, violations);
         Limits resolved = null;
         if (vmType != null) {
             VmTypePolicy policy = catalogue.policy(vmType);
@@ -100,7 +116,39 @@ public final class JobValidator {
             throw new InvalidJobException(violations);
         }
         return new Job(id, tenant, vmType, language, code, stdin == null ? "" : stdin,
-                env == null ? Map.of() : env, files == null ? Map.of() : files, resolved, submittedAt);
+                env == null ? Map.of() : env, files == null ? Map.of() : files, resolved, submittedAt, batchId,
+                callbackUrl, retry);
+    }
+
+    /** A webhook target: an absolute http(s) URL with a host, without credentials in it. */
+    public static void checkCallbackUrl(String callbackUrl, List<Violation> violations) {
+        if (callbackUrl == null) {
+            return;
+        }
+        if (callbackUrl.length() > MAX_CALLBACK_URL_LENGTH) {
+            violations.add(Violation.tooLarge("callbackUrl", "at most " + MAX_CALLBACK_URL_LENGTH + " characters"));
+            return;
+        }
+        try {
+            URI uri = new URI(callbackUrl);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                violations.add(Violation.invalid("callbackUrl", "must be an http or https URL"));
+            } else if (uri.getHost() == null) {
+                violations.add(Violation.invalid("callbackUrl", "must name a host"));
+            } else if (uri.getUserInfo() != null) {
+                violations.add(Violation.invalid("callbackUrl", "must not carry credentials"));
+            }
+        } catch (URISyntaxException e) {
+            violations.add(Violation.invalid("callbackUrl", "is not a URL: " + e.getReason()));
+        }
+    }
+
+    private static void checkRetry(RetryPolicy retry, List<Violation> violations) {
+        if (retry != null && retry.maxAttempts() != null
+                && (retry.maxAttempts() < 1 || retry.maxAttempts() > RetryPolicy.MAX_ATTEMPTS)) {
+            violations.add(Violation.invalid("retry.maxAttempts", "must be 1 to " + RetryPolicy.MAX_ATTEMPTS));
+        }
     }
 
     private static void checkEnv(Map<String, String> env, List<Violation> violations) {

@@ -1,12 +1,15 @@
 package dev.kiff.core.json;
 
+import dev.kiff.core.batch.BatchProgress;
 import dev.kiff.core.control.PoolTargets;
 import dev.kiff.core.control.WorkerState;
 import dev.kiff.core.gateway.ArtifactInfo;
 import dev.kiff.core.job.InvalidJobException;
 import java.util.List;
 import tools.jackson.core.type.TypeReference;
+import dev.kiff.core.batch.BatchRequest;
 import dev.kiff.core.job.JobMessage;
+import dev.kiff.core.output.LogChunk;
 import dev.kiff.core.job.JobRequest;
 import dev.kiff.core.job.JobResult;
 import dev.kiff.core.job.Violation;
@@ -43,6 +46,19 @@ public final class JobCodec {
 
     public JobResult readResult(byte[] json) {
         return read(json, JobResult.class);
+    }
+
+    /** A batch as {@code GET /v1/batches/{id}} answers it. */
+    public BatchProgress readBatchProgress(byte[] json) {
+        return read(json, BatchProgress.class);
+    }
+
+    public BatchRequest readBatchRequest(byte[] json) {
+        return read(json, BatchRequest.class);
+    }
+
+    public LogChunk readLogChunk(byte[] json) {
+        return read(json, LogChunk.class);
     }
 
     public WorkerState readWorkerState(byte[] json) {

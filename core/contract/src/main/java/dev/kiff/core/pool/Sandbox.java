@@ -4,6 +4,7 @@ import dev.kiff.core.failure.TransientFailure;
 import dev.kiff.core.job.Job;
 import dev.kiff.core.job.Limits;
 import dev.kiff.core.job.VmType;
+import dev.kiff.core.sandbox.OutputListener;
 import dev.kiff.core.sandbox.SandboxOutcome;
 import java.time.Instant;
 
@@ -29,11 +30,12 @@ public interface Sandbox {
 
     /**
      * Hands the job to the runner and waits for the outcome, within the job's limits (applied to this sandbox first
-     * when they differ from what it was started with).
+     * when they differ from what it was started with),
+     * telling {@code output} what the code writes as it writes it.
      *
      * @throws TransientFailure when the sandbox broke before the job reached an outcome
      */
-    SandboxOutcome run(Job job);
+    SandboxOutcome run(Job job, OutputListener output);
 
     /**
      * Whether it can take another job: the runner is still waiting, and nothing (a kill, an out-of-memory event, a

@@ -7,6 +7,7 @@ import dev.kiff.core.job.PoolSpec;
 import dev.kiff.core.job.VmType;
 import dev.kiff.core.job.VmTypeCatalogue;
 import dev.kiff.core.port.SandboxRuntime;
+import dev.kiff.core.sandbox.OutputListener;
 import dev.kiff.core.sandbox.SandboxOutcome;
 import java.time.Clock;
 import java.time.Duration;
@@ -134,11 +135,11 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
      * @throws TransientFailure when no sandbox could be started or the one it ran in broke
      */
     @Override
-    public SandboxOutcome run(Job job) {
-        return run(job, false);
+    public SandboxOutcome run(Job job, OutputListener output) {
+        return run(job, output, false);
     }
 
-    private SandboxOutcome run(Job job, boolean reserved) {
+    private SandboxOutcome run(Job job, OutputListener output, boolean reserved) {
         VmType type = job.vmType();
         Warm warm;
         Warm evicted = null;
@@ -174,7 +175,7 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
         SandboxOutcome outcome;
         running.put(job.id(), warm.sandbox);
         try {
-            outcome = warm.sandbox.run(job);
+            outcome = warm.sandbox.run(job, output);
         } catch (RuntimeException e) {
             running.remove(job.id());
             release(type, warm, job, began, false);
@@ -372,17 +373,17 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
         }
 
         @Override
-        public SandboxOutcome run(Job job) {
+        public SandboxOutcome run(Job job, OutputListener output) {
             if (job.vmType() != type) {
                 close(); // a job of another type cannot use this claim
-                return WarmPool.this.run(job, false);
+                return WarmPool.this.run(job, output, false);
             }
             boolean claimed;
             synchronized (WarmPool.this) {
                 claimed = !used;
                 used = true;
             }
-            return WarmPool.this.run(job, claimed);
+            return WarmPool.this.run(job, output, claimed);
         }
 
         @Override

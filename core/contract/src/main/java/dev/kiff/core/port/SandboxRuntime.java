@@ -2,6 +2,7 @@ package dev.kiff.core.port;
 
 import dev.kiff.core.failure.TransientFailure;
 import dev.kiff.core.job.Job;
+import dev.kiff.core.sandbox.OutputListener;
 import dev.kiff.core.sandbox.SandboxOutcome;
 
 /**
@@ -14,5 +15,10 @@ public interface SandboxRuntime {
      * @throws TransientFailure when the platform could not run the job (engine unreachable, image missing); the
      *                          user's code did not run to an outcome, so the job may be tried again
      */
-    SandboxOutcome run(Job job);
+    default SandboxOutcome run(Job job) {
+        return run(job, OutputListener.NONE);
+    }
+
+    /** As {@link #run(Job)}, telling {@code output} what the code writes while it runs. */
+    SandboxOutcome run(Job job, OutputListener output);
 }

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobCanceller {
 
-    static final String REASON = "cancelled by the client";
+    public static final String REASON = "cancelled by the client";
     private static final Logger log = LoggerFactory.getLogger(JobCanceller.class);
 
     private final JobRepository jobs;

@@ -10,6 +10,8 @@ import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.port.JobPublisher;
 import dev.kiff.core.port.JobRecord;
 import dev.kiff.core.port.JobRepository;
+import dev.kiff.core.tenant.QuotaGuard;
+import dev.kiff.core.tenant.Tenant;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,10 +35,12 @@ public final class JobSubmitter {
     private final JobRepository jobs;
     private final JobPublisher publisher;
     private final JobCodec codec;
+    private final QuotaGuard quotas;
     private final Clock clock;
 
     public JobSubmitter(JobValidator validator, JobRepository jobs, JobPublisher publisher, JobCodec codec,
-            Clock clock) {
+            QuotaGuard quotas, Clock clock) {
+        this.quotas = quotas;
         this.validator = validator;
         this.jobs = jobs;
         this.publisher = publisher;
@@ -47,12 +51,14 @@ public final class JobSubmitter {
     /**
      * @param idempotencyKey optional; the same key (per tenant) always names the same job, so a retried request
      *                       never runs the code twice
+     * @throws dev.kiff.core.tenant.QuotaExceededException when the tenant is at one of its quotas; nothing is stored
      */
-    public Submission submit(JobRequest request, String tenant, String idempotencyKey) {
+    public Submission submit(JobRequest request, Tenant tenant, String idempotencyKey) {
         UUID id = idempotencyKey == null
                 ? UUID.randomUUID()
-                : UUID.nameUUIDFromBytes((tenant + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
-        Job job = validator.validate(request, id, tenant, clock.instant());
+                : UUID.nameUUIDFromBytes((tenant.id() + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
+        Job job = validator.validate(request, id, tenant.id(), clock.instant());
+        quotas.admit(tenant, 1, false);
         String requestHash = idempotencyKey == null ? null : sha256(codec.write(request));
         if (!jobs.insertQueued(job, requestHash)) {
             JobRecord existing = jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));

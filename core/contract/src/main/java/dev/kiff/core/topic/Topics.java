@@ -16,6 +16,21 @@ public final class Topics {
      */
     public static final String DEAD_LETTERS = "kiff.jobs.dlq";
 
+    /**
+     * Jobs' output while they run ({@link dev.kiff.core.output.LogChunk}, keyed by job id): what live watchers
+     * subscribe to. Kept a day; the job's kept log is in the database.
+     */
+    public static final String LOGS = "kiff.logs";
+
+    /** Batches that completed ({@link dev.kiff.core.batch.BatchProgress}, keyed by batch id). */
+    public static final String BATCH_EVENTS = "kiff.batches";
+
+    /** The header of a dead-lettered job's record listing its attempts (a JSON array). */
+    public static final String ATTEMPTS_HEADER = "kiff-attempts";
+
+    /** The group that follows results up (webhooks, batch completion): each result is followed once. */
+    public static final String FOLLOWER_GROUP = "kiff-result-followers";
+
     /** Header on a dead-letter record: why the job was refused. */
     public static final String REASON_HEADER = "kiff-reason";
 

@@ -3,14 +3,20 @@ package dev.kiff.core.exec;
 import static dev.kiff.core.sandbox.Outcomes.exit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.kiff.core.failure.TransientFailure;
 import dev.kiff.core.gateway.ArtifactInfo;
 import dev.kiff.core.gateway.InMemoryArtifactStore;
+import dev.kiff.core.job.Attempt;
 import dev.kiff.core.job.Job;
 import dev.kiff.core.job.JobResult;
 import dev.kiff.core.job.JobStatus;
 import dev.kiff.core.job.Jobs;
+import dev.kiff.core.job.RetryPolicy;
+import dev.kiff.core.output.InMemoryLogStore;
+import dev.kiff.core.output.LiveOutput;
+import dev.kiff.core.port.DeadLetterPublisher;
 import dev.kiff.core.port.InMemoryJobRepository;
 import dev.kiff.core.port.RecordingResultPublisher;
 import dev.kiff.core.port.ScriptedSandboxRuntime;
@@ -18,6 +24,8 @@ import dev.kiff.core.sandbox.Outcomes;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -33,14 +41,23 @@ class JobExecutorTest {
     private final ScriptedSandboxRuntime sandboxes = new ScriptedSandboxRuntime();
     private final RecordingResultPublisher results = new RecordingResultPublisher();
     private final InMemoryArtifactStore artifacts = new InMemoryArtifactStore();
+    private final InMemoryLogStore logs = new InMemoryLogStore();
+    private final LiveOutput output = new LiveOutput(logs, chunks -> { }, Clock.fixed(NOW, ZoneOffset.UTC), 1024,
+            1 << 20);
+    private final List<String> deadLettered = new ArrayList<>();
+    private final List<List<Attempt>> deadLetteredAttempts = new ArrayList<>();
+    private final DeadLetterPublisher deadLetters = (dead, reason, attempts) -> {
+        deadLettered.add(reason);
+        deadLetteredAttempts.add(attempts);
+    };
 
     private JobExecutor executor() {
         return executor(jobs);
     }
 
     private JobExecutor executor(InMemoryJobRepository repository) {
-        return new JobExecutor(repository, sandboxes, results, artifacts, Clock.fixed(NOW, ZoneOffset.UTC), WORKER,
-                java.time.Duration.ofSeconds(30));
+        return new JobExecutor(repository, sandboxes, results, artifacts, output, deadLetters,
+                Clock.fixed(NOW, ZoneOffset.UTC), WORKER, java.time.Duration.ofSeconds(30));
     }
 
     @Test
@@ -182,11 +199,11 @@ class JobExecutorTest {
         jobs.insertQueued(job, null);
         JobExecutor[] executor = new JobExecutor[1];
         int[] runningMeanwhile = new int[1];
-        executor[0] = new JobExecutor(jobs, running -> {
+        executor[0] = new JobExecutor(jobs, (running, out) -> {
             runningMeanwhile[0] = executor[0].runningCount();
             executor[0].heartbeat();
             return exit(0).build();
-        }, results, artifacts, Clock.fixed(NOW.plusSeconds(20), ZoneOffset.UTC), WORKER,
+        }, results, artifacts, output, deadLetters, Clock.fixed(NOW.plusSeconds(20), ZoneOffset.UTC), WORKER,
                 java.time.Duration.ofSeconds(30));
 
         executor[0].execute(job);
@@ -239,13 +256,15 @@ class JobExecutorTest {
     }
 
     @Test
-    void givingUpEndsTheJobInErrorWithTheReasonAndPublishesIt() {
+    void givingUpDeadLettersTheJobInErrorWithTheReasonAndPublishesIt() {
         jobs.insertQueued(job, null);
 
         JobResult result = executor().giveUp(job, "docker away after 5 attempts");
 
         assertThat(result.status()).isEqualTo(JobStatus.ERROR);
-        assertThat(result.message()).isEqualTo("docker away after 5 attempts");
+        assertThat(result.deadLettered()).isTrue();
+        assertThat(result.message()).endsWith("docker away after 5 attempts");
+        assertThat(deadLettered).containsExactly("docker away after 5 attempts");
         assertThat(result.timings().finishedAt()).isEqualTo(NOW);
         assertThat(jobs.state(job.id())).isEqualTo(result);
         assertThat(results.published()).containsExactly(result);
@@ -269,7 +288,9 @@ class JobExecutorTest {
         JobResult result = executor().giveUp(job, "docker away");
 
         assertThat(result.status()).isEqualTo(JobStatus.ERROR);
-        assertThat(result.message()).isEqualTo("docker away");
+        assertThat(result.message()).endsWith("docker away");
+        assertThat(result.attemptHistory()).singleElement()
+                .satisfies(run -> assertThat(run.reason()).isEqualTo("docker away"));
         assertThat(results.published()).containsExactly(result);
     }
 
@@ -316,5 +337,94 @@ class JobExecutorTest {
         assertThat(result.workerId()).isEqualTo("other-worker");
         assertThat(sandboxes.ran()).isEmpty();
         assertThat(results.published()).isEmpty();
+    }
+
+    @Test
+    void retriesAFailedRunWhenTheJobAsks() {
+        Job retried = Jobs.job().retry(new RetryPolicy(2, true)).build();
+        sandboxes.thenReturn(exit(1).build()).thenReturn(exit(0).build());
+
+        JobResult first = executor().execute(retried);
+
+        assertThat(first.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(first.attempts()).isEqualTo(1);
+        assertThat(results.published()).isEmpty();
+
+        JobResult second = executor().execute(retried);
+
+        assertThat(second.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(second.attempts()).isEqualTo(2);
+        assertThat(second.attemptHistory()).extracting(Attempt::attempt, Attempt::status).containsExactly(
+                tuple(1, JobStatus.FAILED),
+                tuple(2, JobStatus.SUCCEEDED));
+        assertThat(second.attemptHistory().get(0).reason()).isEqualTo("retried: exited with code 1");
+        assertThat(sandboxes.ran()).containsExactly(retried, retried);
+        assertThat(results.published()).containsExactly(second);
+    }
+
+    @Test
+    void theLastAttemptAJobAllowsEndsItEvenWhenItFailed() {
+        Job retried = Jobs.job().retry(new RetryPolicy(2, true)).build();
+        sandboxes.thenReturn(exit(1).build()).thenReturn(exit(2).build());
+        executor().execute(retried);
+
+        JobResult result = executor().execute(retried);
+
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(result.message()).isEqualTo("exited with code 2");
+        assertThat(result.attemptHistory()).hasSize(2);
+        assertThat(result.attemptHistory().get(0).reason()).startsWith("retried:");
+        assertThat(result.attemptHistory().get(1).status()).isEqualTo(JobStatus.FAILED);
+        assertThat(results.published()).containsExactly(result);
+    }
+
+    @Test
+    void doesNotRetryAFailedRunUnderTheDefaultPolicy() {
+        sandboxes.thenReturn(exit(1).build());
+
+        JobResult result = executor().execute(job);
+
+        assertThat(result.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(result.attempts()).isEqualTo(1);
+        assertThat(results.published()).containsExactly(result);
+    }
+
+    @Test
+    void deadLettersAQueuedJobWhoseAttemptsAreUsedUpInsteadOfRunningIt() {
+        Job twice = Jobs.job().retry(new RetryPolicy(2, false)).build();
+        sandboxes.thenThrow(new TransientFailure("docker away")).thenThrow(new TransientFailure("docker away"));
+        assertThatThrownBy(() -> executor().execute(twice)).isInstanceOf(TransientFailure.class);
+        assertThatThrownBy(() -> executor().execute(twice)).isInstanceOf(TransientFailure.class);
+
+        JobResult result = executor().execute(twice);
+
+        assertThat(sandboxes.ran()).hasSize(2);
+        assertThat(result.status()).isEqualTo(JobStatus.ERROR);
+        assertThat(result.deadLettered()).isTrue();
+        assertThat(result.message()).endsWith("platform failure: docker away");
+        assertThat(jobs.state(twice.id())).isEqualTo(result);
+        assertThat(results.published()).containsExactly(result);
+        assertThat(deadLettered).singleElement().asString().contains("no attempt left");
+        assertThat(deadLetteredAttempts).singleElement().satisfies(attempts -> assertThat(attempts)
+                .extracting(Attempt::attempt, Attempt::reason).containsExactly(
+                        tuple(1, "platform failure: docker away"),
+                        tuple(2, "platform failure: docker away")));
+    }
+
+    @Test
+    void deadLettersAJobAbandonedOnItsLastAllowedAttemptInsteadOfRunningItAgain() {
+        Job once = Jobs.job().retry(new RetryPolicy(1, false)).build();
+        jobs.insertQueued(once, null);
+        jobs.markRunning(once.id(), "dead-worker", NOW.minusSeconds(600));
+
+        JobResult result = executor().execute(once);
+
+        assertThat(sandboxes.ran()).isEmpty();
+        assertThat(result.status()).isEqualTo(JobStatus.ERROR);
+        assertThat(result.deadLettered()).isTrue();
+        assertThat(deadLettered).containsExactly("worker dead-worker abandoned the run (its lease ran out)");
+        assertThat(deadLetteredAttempts).singleElement().satisfies(attempts -> assertThat(attempts)
+                .extracting(Attempt::workerId).containsExactly("dead-worker"));
+        assertThat(results.published()).containsExactly(result);
     }
 }

@@ -26,6 +26,8 @@ public final class Jobs {
     private Map<String, String> files;
     private RequestedLimits limits;
     private Instant submittedAt;
+    private String callbackUrl;
+    private RetryPolicy retry;
 
     private Jobs() {
     }
@@ -107,12 +109,25 @@ public final class Jobs {
         return this;
     }
 
+    /** Where the job's result is POSTed once it ends. */
+    public Jobs callbackUrl(String callbackUrl) {
+        this.callbackUrl = callbackUrl;
+        return this;
+    }
+
+    /** How often the job may run; left out, the default policy applies. */
+    public Jobs retry(RetryPolicy retry) {
+        this.retry = retry;
+        return this;
+    }
+
     public JobRequest request() {
-        return new JobRequest(vmType, language, code, stdin, env, files, limits);
+        return new JobRequest(vmType, language, code, stdin, env, files, limits, callbackUrl, retry);
     }
 
     public JobMessage message() {
-        return new JobMessage(v, id, tenant, vmType, language, code, stdin, env, files, limits, submittedAt);
+        return new JobMessage(v, id, tenant, vmType, language, code, stdin, env, files, limits, submittedAt, null,
+                callbackUrl, retry);
     }
 
     /** The job as the API would accept it, under {@code id} (a random one when none was set). */

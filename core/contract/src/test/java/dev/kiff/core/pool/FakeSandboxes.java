@@ -4,6 +4,7 @@ import dev.kiff.core.failure.TransientFailure;
 import dev.kiff.core.job.Job;
 import dev.kiff.core.job.Limits;
 import dev.kiff.core.job.VmType;
+import dev.kiff.core.sandbox.OutputListener;
 import dev.kiff.core.sandbox.Outcomes;
 import dev.kiff.core.sandbox.SandboxOutcome;
 import java.time.Clock;
@@ -194,7 +195,7 @@ final class FakeSandboxes {
         }
 
         @Override
-        public SandboxOutcome run(Job job) {
+        public SandboxOutcome run(Job job, OutputListener output) {
             if (destroyed()) {
                 throw new IllegalStateException(id + " ran a job after it was destroyed");
             }

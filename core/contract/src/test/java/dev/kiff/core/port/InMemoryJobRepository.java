@@ -1,11 +1,14 @@
 package dev.kiff.core.port;
 
+import dev.kiff.core.job.Attempt;
 import dev.kiff.core.job.Job;
 import dev.kiff.core.job.JobResult;
 import dev.kiff.core.job.JobStatus;
 import dev.kiff.core.job.Timings;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,6 +27,9 @@ public class InMemoryJobRepository implements JobRepository {
 
     private final Map<UUID, JobRecord> records = new LinkedHashMap<>();
     private final Map<UUID, Instant> heartbeats = new HashMap<>();
+    private final Map<UUID, List<Attempt>> attempts = new HashMap<>();
+    private final Map<UUID, Long> resultSeqs = new HashMap<>();
+    private long nextSeq = 1;
 
     /** The stored state of a job, failing the test when there is none. */
     public JobResult state(UUID id) {
@@ -42,8 +48,13 @@ public class InMemoryJobRepository implements JobRepository {
         if (record == null || !record.state().status().canMoveTo(JobStatus.CANCELLED)) {
             return false;
         }
-        return change(id, from, JobStatus::cancel, s -> copy(s, JobStatus.CANCELLED, reason,
+        boolean cancelled = change(id, from, JobStatus::cancel, s -> copy(s, JobStatus.CANCELLED, reason,
                 s.workerId(), s.attempts(), s.timings().queuedAt(), s.timings().startedAt(), at));
+        if (cancelled) {
+            endAttempt(id, JobStatus.CANCELLED, reason, at);
+            resultSeqs.put(id, nextSeq++);
+        }
+        return cancelled;
     }
 
     @Override
@@ -57,27 +68,77 @@ public class InMemoryJobRepository implements JobRepository {
 
     @Override
     public Optional<JobRecord> find(UUID id) {
-        return Optional.ofNullable(records.get(id));
+        return Optional.ofNullable(records.get(id)).map(r -> new JobRecord(r.job(), r.requestHash(),
+                r.state().with(r.job().batchId(), attempts.getOrDefault(id, List.of()), r.state().deadLettered())));
     }
 
     @Override
     public OptionalInt markRunning(UUID id, String workerId, Instant startedAt) {
+        JobRecord record = records.get(id);
+        if (record == null || record.state().attempts() >= record.job().retry().maxAttempts()) {
+            return OptionalInt.empty();
+        }
         boolean started = change(id, JobStatus.QUEUED, JobStatus::start, s -> copy(s, JobStatus.RUNNING, null,
                 workerId, s.attempts() + 1, s.timings().queuedAt(), startedAt, null));
         if (started) {
             heartbeats.put(id, startedAt);
+            attempts.computeIfAbsent(id, k -> new ArrayList<>()).add(new Attempt(state(id).attempts(), workerId,
+                    startedAt, null, JobStatus.RUNNING, null));
         }
         return started ? OptionalInt.of(state(id).attempts()) : OptionalInt.empty();
     }
 
     @Override
-    public boolean requeueAbandoned(UUID id, Instant heartbeatBefore) {
+    public boolean requeueAbandoned(UUID id, Instant heartbeatBefore, String reason, Instant at) {
         Instant beat = heartbeats.get(id);
         if (beat != null && !beat.isBefore(heartbeatBefore)) {
             return false;
         }
         heartbeats.remove(id);
-        return requeue(id);
+        return requeue(id, JobStatus.QUEUED, reason, at);
+    }
+
+    @Override
+    public boolean deadLetter(UUID id, String reason, Instant at) {
+        boolean ended = change(id, JobStatus.QUEUED, JobStatus::fail, s -> copy(s, JobStatus.ERROR,
+                "dead-lettered after its last attempt: " + reason, s.workerId(), s.attempts(),
+                s.timings().queuedAt(), s.timings().startedAt(), at).with(s.batchId(), List.of(), true));
+        if (ended) {
+            resultSeqs.put(id, nextSeq++);
+        }
+        return ended;
+    }
+
+    @Override
+    public List<StoredResult> deadLettered(String tenant, long afterSeq, int limit) {
+        return stored(tenant, afterSeq, limit).stream().filter(r -> r.result().deadLettered()).toList();
+    }
+
+    @Override
+    public List<StoredResult> resultsAfter(String tenant, long afterSeq, int limit) {
+        return stored(tenant, afterSeq, limit);
+    }
+
+    @Override
+    public long latestResultSeq(String tenant) {
+        return stored(tenant, 0, Integer.MAX_VALUE).stream().mapToLong(StoredResult::seq).max().orElse(0);
+    }
+
+    private List<StoredResult> stored(String tenant, long afterSeq, int limit) {
+        return resultSeqs.entrySet().stream()
+                .filter(e -> e.getValue() > afterSeq && records.get(e.getKey()).job().tenant().equals(tenant))
+                .sorted(Map.Entry.comparingByValue())
+                .limit(limit)
+                .map(e -> new StoredResult(e.getValue(), find(e.getKey()).orElseThrow().state()))
+                .toList();
+    }
+
+    private void endAttempt(UUID id, JobStatus status, String reason, Instant at) {
+        List<Attempt> runs = attempts.getOrDefault(id, new ArrayList<>());
+        if (!runs.isEmpty() && runs.get(runs.size() - 1).finishedAt() == null) {
+            Attempt last = runs.remove(runs.size() - 1);
+            runs.add(new Attempt(last.attempt(), last.workerId(), last.startedAt(), at, status, reason));
+        }
     }
 
     /** The job's last heartbeat, or null. */
@@ -100,9 +161,13 @@ public class InMemoryJobRepository implements JobRepository {
     }
 
     @Override
-    public boolean requeue(UUID id) {
-        return change(id, JobStatus.RUNNING, JobStatus::retry, s -> copy(s, JobStatus.QUEUED, null, null,
+    public boolean requeue(UUID id, JobStatus runStatus, String reason, Instant at) {
+        boolean requeued = change(id, JobStatus.RUNNING, JobStatus::retry, s -> copy(s, JobStatus.QUEUED, null, null,
                 s.attempts(), s.timings().queuedAt(), null, null));
+        if (requeued) {
+            endAttempt(id, runStatus, reason, at);
+        }
+        return requeued;
     }
 
     @Override
@@ -112,11 +177,16 @@ public class InMemoryJobRepository implements JobRepository {
         if (record == null || !Objects.equals(record.state().workerId(), result.workerId())) {
             return false;
         }
-        return change(result.id(), JobStatus.RUNNING, s -> s.complete(to), s -> new JobResult(s.v(), s.id(),
-                s.tenant(), s.vmType(), to, result.exitCode(), result.stdout(), result.stdoutTruncated(),
+        boolean completed = change(result.id(), JobStatus.RUNNING, s -> s.complete(to), s -> new JobResult(s.v(),
+                s.id(), s.tenant(), s.vmType(), to, result.exitCode(), result.stdout(), result.stdoutTruncated(),
                 result.stderr(), result.stderrTruncated(), result.message(), s.workerId(), s.attempts(),
                 Timings.of(s.timings().queuedAt(), s.timings().startedAt(), result.timings().finishedAt()),
                 result.artifacts()));
+        if (completed) {
+            endAttempt(result.id(), to, result.message(), result.timings().finishedAt());
+            resultSeqs.put(result.id(), nextSeq++);
+        }
+        return completed;
     }
 
     @Override

@@ -39,8 +39,8 @@ class InMemoryJobRepositoryTest {
         jobs.insertQueued(job, null);
         assertThat(jobs.markRunning(job.id(), "w", AT)).hasValue(1);
         assertThat(jobs.markRunning(job.id(), "w", AT)).isEmpty();
-        assertThat(jobs.requeue(job.id())).isTrue();
-        assertThat(jobs.requeue(job.id())).isFalse();
+        assertThat(jobs.requeue(job.id(), JobStatus.QUEUED, "worker died", Instant.EPOCH)).isTrue();
+        assertThat(jobs.requeue(job.id(), JobStatus.QUEUED, "worker died", Instant.EPOCH)).isFalse();
         assertThat(jobs.markRunning(job.id(), "w", AT)).hasValue(2);
     }
 

@@ -1,7 +1,9 @@
 package dev.kiff.core.port;
 
 import dev.kiff.core.job.Job;
+import dev.kiff.core.sandbox.OutputListener;
 import dev.kiff.core.sandbox.SandboxOutcome;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -38,12 +40,20 @@ public final class ScriptedSandboxRuntime implements SandboxRuntime {
     }
 
     @Override
-    public SandboxOutcome run(Job job) {
+    public SandboxOutcome run(Job job, OutputListener output) {
         ran.add(job);
         Function<Job, SandboxOutcome> step = script.poll();
         if (step == null) {
             throw new AssertionError("run #" + ran.size() + " of " + job + " was not scripted");
         }
-        return step.apply(job);
+        SandboxOutcome outcome = step.apply(job);
+        // As a real sandbox would, the output is heard while the job runs, before its outcome.
+        if (outcome.stdout() != null && !outcome.stdout().text().isEmpty()) {
+            output.output(false, outcome.stdout().text().getBytes(StandardCharsets.UTF_8));
+        }
+        if (outcome.stderr() != null && !outcome.stderr().text().isEmpty()) {
+            output.output(true, outcome.stderr().text().getBytes(StandardCharsets.UTF_8));
+        }
+        return outcome;
     }
 }

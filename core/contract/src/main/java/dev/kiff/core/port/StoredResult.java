@@ -1,0 +1,10 @@
+package dev.kiff.core.port;
+
+import dev.kiff.core.job.JobResult;
+
+/**
+ * A terminal result and its place in the order results were stored: the cursor of a tenant's result stream and of
+ * its dead-letter listing.
+ */
+public record StoredResult(long seq, JobResult result) {
+}

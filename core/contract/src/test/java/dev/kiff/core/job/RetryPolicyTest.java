@@ -1,0 +1,48 @@
+package dev.kiff.core.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class RetryPolicyTest {
+
+    @Test
+    void retriesFailuresOfTheCodeOnlyWhenAskedAndWhileAttemptsRemain() {
+        RetryPolicy twice = new RetryPolicy(2, true);
+
+        assertThat(twice.retries(JobStatus.FAILED, 1)).isTrue();
+        assertThat(twice.retries(JobStatus.TIMED_OUT, 1)).isTrue();
+        assertThat(twice.retries(JobStatus.OOM_KILLED, 1)).isTrue();
+        assertThat(twice.retries(JobStatus.FAILED, 2)).isFalse();
+    }
+
+    @Test
+    void neverRetriesASuccessACancellationOrAPlatformError() {
+        RetryPolicy eager = new RetryPolicy(10, true);
+
+        assertThat(eager.retries(JobStatus.SUCCEEDED, 1)).isFalse();
+        assertThat(eager.retries(JobStatus.CANCELLED, 1)).isFalse();
+        assertThat(eager.retries(JobStatus.ERROR, 1)).isFalse();
+    }
+
+    @Test
+    void theDefaultPolicyDoesNotRetryAFailureOfTheCode() {
+        assertThat(RetryPolicy.DEFAULT.retries(JobStatus.FAILED, 1)).isFalse();
+        assertThat(new RetryPolicy(5, null).retries(JobStatus.FAILED, 1)).isFalse();
+    }
+
+    @Test
+    void resolvesOmittedFieldsToTheDefaults() {
+        assertThat(new RetryPolicy(null, null).resolved()).isEqualTo(RetryPolicy.DEFAULT);
+        assertThat(new RetryPolicy(null, true).resolved()).isEqualTo(new RetryPolicy(3, true));
+        assertThat(Jobs.job().build().retry()).isEqualTo(RetryPolicy.DEFAULT);
+        assertThat(Jobs.job().retry(new RetryPolicy(null, true)).build().retry()).isEqualTo(new RetryPolicy(3, true));
+    }
+
+    @Test
+    void allowsAttemptsUpToMaxAttempts() {
+        assertThat(RetryPolicy.DEFAULT.allowsAttempt(3)).isTrue();
+        assertThat(RetryPolicy.DEFAULT.allowsAttempt(4)).isFalse();
+        assertThat(new RetryPolicy(1, false).allowsAttempt(2)).isFalse();
+    }
+}
