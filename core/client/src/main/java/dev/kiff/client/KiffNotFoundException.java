@@ -1,0 +1,9 @@
+package dev.kiff.client;
+
+/** No such job or batch (404), or it belongs to another tenant. */
+public class KiffNotFoundException extends KiffException {
+
+    public KiffNotFoundException(Problem problem) {
+        super(problem);
+    }
+}

@@ -1,0 +1,14 @@
+package dev.kiff.client;
+
+/** A quota of the tenant is exhausted (429); try again after {@link #retryAfter()}. */
+public class KiffQuotaException extends KiffException {
+
+    public KiffQuotaException(Problem problem) {
+        super(problem);
+    }
+
+    /** Which quota: {@code maxConcurrentJobs}, {@code submissionsPerSecond} or {@code maxBatchSize}. */
+    public String quota() {
+        return property("quota");
+    }
+}
