@@ -1,7 +1,9 @@
 package dev.kiff.persistence;
 
 import static dev.kiff.persistence.jooq.Tables.JOBS;
+import static dev.kiff.persistence.jooq.Tables.JOB_ATTEMPTS;
 
+import dev.kiff.core.job.Attempt;
 import dev.kiff.core.job.Job;
 import dev.kiff.core.job.JobMessage;
 import dev.kiff.core.job.JobResult;
@@ -12,6 +14,7 @@ import dev.kiff.core.job.VmType;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.port.JobRecord;
 import dev.kiff.core.port.JobRepository;
+import dev.kiff.core.port.StoredResult;
 import dev.kiff.persistence.jooq.tables.records.JobsRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -24,8 +27,11 @@ import java.util.OptionalInt;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.InsertSetMoreStep;
 import org.jooq.JSON;
 import org.jooq.UpdateSetMoreStep;
+import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +48,9 @@ public final class JooqJobRepository implements JobRepository {
     private final JobCodec codec;
     private final Clock clock;
 
+    /** The next number of the result sequence: results are numbered in the order they are stored. */
+    private static final Field<Long> NEXT_RESULT = DSL.field("nextval('job_result_seq')", Long.class);
+
     public JooqJobRepository(DSLContext db, JobCodec codec, Clock clock) {
         this.db = db;
         this.codec = codec;
@@ -50,7 +59,12 @@ public final class JooqJobRepository implements JobRepository {
 
     @Override
     public boolean insertQueued(Job job, String requestHash) {
-        int inserted = db.insertInto(JOBS)
+        return queuedRow(db, job, requestHash, null).onConflict(JOBS.ID).doNothing().execute() == 1;
+    }
+
+    /** The insert of a just-accepted job; {@code batchIndex} is its place in its batch, or null. */
+    InsertSetMoreStep<JobsRecord> queuedRow(DSLContext tx, Job job, String requestHash, Integer batchIndex) {
+        return tx.insertInto(JOBS)
                 .set(JOBS.ID, job.id())
                 .set(JOBS.TENANT, job.tenant())
                 .set(JOBS.VM_TYPE, job.vmType().wireName())
@@ -60,51 +74,129 @@ public final class JooqJobRepository implements JobRepository {
                 .set(JOBS.STATUS, JobStatus.QUEUED)
                 .set(JOBS.SUBMITTED_AT, job.submittedAt())
                 .set(JOBS.UPDATED_AT, clock.instant())
-                .onConflict(JOBS.ID).doNothing()
-                .execute();
-        return inserted == 1;
+                .set(JOBS.BATCH_ID, job.batchId())
+                .set(JOBS.BATCH_INDEX, batchIndex)
+                .set(JOBS.CALLBACK_URL, job.callbackUrl())
+                .set(JOBS.MAX_ATTEMPTS, job.retry().maxAttempts());
     }
 
     @Override
     public Optional<JobRecord> find(UUID id) {
-        return db.selectFrom(JOBS).where(JOBS.ID.eq(id)).fetchOptional().map(this::toRecord);
+        return db.selectFrom(JOBS).where(JOBS.ID.eq(id)).fetchOptional().map(this::toRecord)
+                .map(r -> new JobRecord(r.job(), r.requestHash(), withHistory(r.state())));
+    }
+
+    /** The state with every run of the job, oldest first. */
+    private JobResult withHistory(JobResult state) {
+        List<Attempt> history = db.selectFrom(JOB_ATTEMPTS)
+                .where(JOB_ATTEMPTS.JOB_ID.eq(state.id()))
+                .orderBy(JOB_ATTEMPTS.ATTEMPT)
+                .fetch(a -> new Attempt(a.getAttempt(), a.getWorkerId(), a.getStartedAt(), a.getFinishedAt(),
+                        a.getStatus(), a.getReason()));
+        return state.with(state.batchId(), history, state.deadLettered());
     }
 
     @Override
     public OptionalInt markRunning(UUID id, String workerId, Instant startedAt) {
         JobStatus to = JobStatus.QUEUED.start();
-        return db.update(JOBS)
-                .set(JOBS.STATUS, to)
-                .set(JOBS.WORKER_ID, workerId)
-                .set(JOBS.STARTED_AT, startedAt)
-                .set(JOBS.HEARTBEAT_AT, startedAt)
-                .set(JOBS.ATTEMPTS, JOBS.ATTEMPTS.plus(1))
-                .set(JOBS.UPDATED_AT, clock.instant())
-                .where(JOBS.ID.eq(id).and(JOBS.STATUS.eq(JobStatus.QUEUED)))
-                .returning(JOBS.ATTEMPTS)
-                .fetchOptional()
-                .map(row -> OptionalInt.of(row.getAttempts()))
-                .orElseGet(() -> lostRace(id, JobStatus.QUEUED, to, OptionalInt.empty()));
+        return db.transactionResult(tx -> {
+            OptionalInt attempt = tx.dsl().update(JOBS)
+                    .set(JOBS.STATUS, to)
+                    .set(JOBS.WORKER_ID, workerId)
+                    .set(JOBS.STARTED_AT, startedAt)
+                    .set(JOBS.HEARTBEAT_AT, startedAt)
+                    .set(JOBS.ATTEMPTS, JOBS.ATTEMPTS.plus(1))
+                    .set(JOBS.UPDATED_AT, clock.instant())
+                    .where(JOBS.ID.eq(id).and(JOBS.STATUS.eq(JobStatus.QUEUED))
+                            .and(JOBS.ATTEMPTS.lt(JOBS.MAX_ATTEMPTS)))
+                    .returning(JOBS.ATTEMPTS)
+                    .fetchOptional()
+                    .map(row -> OptionalInt.of(row.getAttempts()))
+                    .orElseGet(() -> lostRace(id, JobStatus.QUEUED, to, OptionalInt.empty()));
+            if (attempt.isPresent()) {
+                tx.dsl().insertInto(JOB_ATTEMPTS)
+                        .set(JOB_ATTEMPTS.JOB_ID, id)
+                        .set(JOB_ATTEMPTS.ATTEMPT, attempt.getAsInt())
+                        .set(JOB_ATTEMPTS.WORKER_ID, workerId)
+                        .set(JOB_ATTEMPTS.STARTED_AT, startedAt)
+                        .set(JOB_ATTEMPTS.STATUS, to)
+                        .onConflict(JOB_ATTEMPTS.JOB_ID, JOB_ATTEMPTS.ATTEMPT).doNothing()
+                        .execute();
+            }
+            return attempt;
+        });
     }
 
     @Override
-    public boolean requeue(UUID id) {
+    public boolean requeue(UUID id, JobStatus runStatus, String reason, Instant at) {
         JobStatus to = JobStatus.RUNNING.retry();
-        return changed(id, JobStatus.RUNNING, to, db.update(JOBS)
-                .set(JOBS.STATUS, to)
-                .setNull(JOBS.WORKER_ID)
-                .setNull(JOBS.STARTED_AT), JOBS.STATUS.eq(JobStatus.RUNNING));
+        return db.transactionResult(tx -> endAttempt(tx.dsl(), id, runStatus, reason, at, changed(tx.dsl(), id,
+                JobStatus.RUNNING, to, tx.dsl().update(JOBS)
+                        .set(JOBS.STATUS, to)
+                        .setNull(JOBS.WORKER_ID)
+                        .setNull(JOBS.STARTED_AT), JOBS.STATUS.eq(JobStatus.RUNNING))));
     }
 
     @Override
-    public boolean requeueAbandoned(UUID id, Instant heartbeatBefore) {
+    public boolean requeueAbandoned(UUID id, Instant heartbeatBefore, String reason, Instant at) {
         JobStatus to = JobStatus.RUNNING.retry();
-        return changed(id, JobStatus.RUNNING, to, db.update(JOBS)
+        return db.transactionResult(tx -> endAttempt(tx.dsl(), id, JobStatus.QUEUED, reason, at, changed(tx.dsl(), id,
+                JobStatus.RUNNING, to, tx.dsl().update(JOBS)
+                        .set(JOBS.STATUS, to)
+                        .setNull(JOBS.WORKER_ID)
+                        .setNull(JOBS.STARTED_AT)
+                        .setNull(JOBS.HEARTBEAT_AT), JOBS.STATUS.eq(JobStatus.RUNNING)
+                        .and(JOBS.HEARTBEAT_AT.isNull().or(JOBS.HEARTBEAT_AT.lt(heartbeatBefore))))));
+    }
+
+    /** Records how the job's latest run ended, when the job's own change ({@code changed}) went through. */
+    private static boolean endAttempt(DSLContext tx, UUID id, JobStatus status, String reason, Instant at,
+            boolean changed) {
+        if (changed) {
+            tx.update(JOB_ATTEMPTS)
+                    .set(JOB_ATTEMPTS.STATUS, status)
+                    .set(JOB_ATTEMPTS.REASON, reason)
+                    .set(JOB_ATTEMPTS.FINISHED_AT, at)
+                    .where(JOB_ATTEMPTS.JOB_ID.eq(id).and(JOB_ATTEMPTS.FINISHED_AT.isNull()))
+                    .execute();
+        }
+        return changed;
+    }
+
+    @Override
+    public boolean deadLetter(UUID id, String reason, Instant at) {
+        JobStatus to = JobStatus.QUEUED.fail();
+        return changed(db, id, JobStatus.QUEUED, to, db.update(JOBS)
                 .set(JOBS.STATUS, to)
-                .setNull(JOBS.WORKER_ID)
-                .setNull(JOBS.STARTED_AT)
-                .setNull(JOBS.HEARTBEAT_AT), JOBS.STATUS.eq(JobStatus.RUNNING)
-                .and(JOBS.HEARTBEAT_AT.isNull().or(JOBS.HEARTBEAT_AT.lt(heartbeatBefore))));
+                .set(JOBS.MESSAGE, "dead-lettered after its last attempt: " + reason)
+                .set(JOBS.FINISHED_AT, at)
+                .set(JOBS.DEAD_LETTERED_AT, at)
+                .set(JOBS.RESULT_SEQ, NEXT_RESULT), JOBS.STATUS.eq(JobStatus.QUEUED));
+    }
+
+    @Override
+    public List<StoredResult> deadLettered(String tenant, long afterSeq, int limit) {
+        return db.selectFrom(JOBS)
+                .where(JOBS.TENANT.eq(tenant).and(JOBS.DEAD_LETTERED_AT.isNotNull()).and(JOBS.RESULT_SEQ.gt(afterSeq)))
+                .orderBy(JOBS.RESULT_SEQ)
+                .limit(limit)
+                .fetch(row -> new StoredResult(row.getResultSeq(), withHistory(toRecord(row).state())));
+    }
+
+    @Override
+    public List<StoredResult> resultsAfter(String tenant, long afterSeq, int limit) {
+        return db.selectFrom(JOBS)
+                .where(JOBS.TENANT.eq(tenant).and(JOBS.RESULT_SEQ.gt(afterSeq)))
+                .orderBy(JOBS.RESULT_SEQ)
+                .limit(limit)
+                .fetch(row -> new StoredResult(row.getResultSeq(), toRecord(row).state()));
+    }
+
+    @Override
+    public long latestResultSeq(String tenant) {
+        Long latest = db.select(DSL.max(JOBS.RESULT_SEQ)).from(JOBS).where(JOBS.TENANT.eq(tenant)).fetchOne(0,
+                Long.class);
+        return latest == null ? 0 : latest;
     }
 
     @Override
@@ -122,7 +214,8 @@ public final class JooqJobRepository implements JobRepository {
     public boolean complete(JobResult result) {
         JobStatus to = JobStatus.RUNNING.complete(result.status());
         Timings timings = result.timings();
-        return changed(result.id(), JobStatus.RUNNING, to, db.update(JOBS)
+        return db.transactionResult(tx -> endAttempt(tx.dsl(), result.id(), to, result.message(),
+                timings.finishedAt(), changed(tx.dsl(), result.id(), JobStatus.RUNNING, to, tx.dsl().update(JOBS)
                 .set(JOBS.STATUS, to)
                 .set(JOBS.EXIT_CODE, result.exitCode())
                 .set(JOBS.STDOUT, result.stdout())
@@ -131,14 +224,15 @@ public final class JooqJobRepository implements JobRepository {
                 .set(JOBS.STDERR_TRUNCATED, result.stderrTruncated())
                 .set(JOBS.MESSAGE, result.message())
                 .set(JOBS.ARTIFACTS, JSON.valueOf(codec.writeString(result.artifacts())))
-                .set(JOBS.FINISHED_AT, timings.finishedAt()),
-                JOBS.STATUS.eq(JobStatus.RUNNING).and(JOBS.WORKER_ID.eq(result.workerId())));
+                .set(JOBS.FINISHED_AT, timings.finishedAt())
+                .set(JOBS.RESULT_SEQ, NEXT_RESULT),
+                JOBS.STATUS.eq(JobStatus.RUNNING).and(JOBS.WORKER_ID.eq(result.workerId())))));
     }
 
     @Override
     public boolean resubmit(UUID id, Instant at) {
         JobStatus to = JobStatus.REJECTED.resubmit();
-        return changed(id, JobStatus.REJECTED, to, db.update(JOBS)
+        return changed(db, id, JobStatus.REJECTED, to, db.update(JOBS)
                 .set(JOBS.STATUS, to)
                 .set(JOBS.SUBMITTED_AT, at)
                 .setNull(JOBS.MESSAGE)
@@ -153,10 +247,12 @@ public final class JooqJobRepository implements JobRepository {
     @Override
     public boolean cancel(UUID id, JobStatus from, String reason, Instant at) {
         JobStatus to = from.cancel();
-        return changed(id, from, to, db.update(JOBS)
-                .set(JOBS.STATUS, to)
-                .set(JOBS.MESSAGE, reason)
-                .set(JOBS.FINISHED_AT, at), JOBS.STATUS.eq(from));
+        return db.transactionResult(tx -> endAttempt(tx.dsl(), id, to, reason, at, changed(tx.dsl(), id, from, to,
+                tx.dsl().update(JOBS)
+                        .set(JOBS.STATUS, to)
+                        .set(JOBS.MESSAGE, reason)
+                        .set(JOBS.FINISHED_AT, at)
+                        .set(JOBS.RESULT_SEQ, NEXT_RESULT), JOBS.STATUS.eq(from))));
     }
 
     @Override
@@ -165,14 +261,18 @@ public final class JooqJobRepository implements JobRepository {
     }
 
     private boolean endQueued(UUID id, JobStatus to, String reason, Instant at) {
-        return changed(id, JobStatus.QUEUED, to, db.update(JOBS)
+        UpdateSetMoreStep<JobsRecord> update = db.update(JOBS)
                 .set(JOBS.STATUS, to)
                 .set(JOBS.MESSAGE, reason)
-                .set(JOBS.FINISHED_AT, at), JOBS.STATUS.eq(JobStatus.QUEUED));
+                .set(JOBS.FINISHED_AT, at);
+        if (to != JobStatus.REJECTED) {
+            update = update.set(JOBS.RESULT_SEQ, NEXT_RESULT); // a rejected job was never accepted: no result
+        }
+        return changed(db, id, JobStatus.QUEUED, to, update, JOBS.STATUS.eq(JobStatus.QUEUED));
     }
 
-    private boolean changed(UUID id, JobStatus from, JobStatus to, UpdateSetMoreStep<JobsRecord> update,
-            Condition expected) {
+    private boolean changed(DSLContext tx, UUID id, JobStatus from, JobStatus to,
+            UpdateSetMoreStep<JobsRecord> update, Condition expected) {
         int rows = update.set(JOBS.UPDATED_AT, clock.instant()).where(JOBS.ID.eq(id).and(expected)).execute();
         return rows == 1 || lostRace(id, from, to, false);
     }
@@ -182,18 +282,19 @@ public final class JooqJobRepository implements JobRepository {
         return answer;
     }
 
-    private JobRecord toRecord(JobsRecord row) {
+    JobRecord toRecord(JobsRecord row) {
         JobMessage message = codec.readMessage(row.getSpec().data().getBytes(StandardCharsets.UTF_8));
         Limits limits = new Limits(message.limits().timeoutMs(), message.limits().memoryMb(),
                 message.limits().cpus(), message.limits().pids(), message.limits().outputBytes());
         Job job = new Job(row.getId(), row.getTenant(), VmType.fromWire(row.getVmType()), message.language(),
                 message.code(), message.stdin(), nonNull(message.env()), nonNull(message.files()), limits,
-                row.getSubmittedAt());
+                row.getSubmittedAt(), row.getBatchId(), row.getCallbackUrl(), message.retry());
         JobResult state = new JobResult(JobResult.VERSION, row.getId(), row.getTenant(), job.vmType(),
                 row.getStatus(), row.getExitCode(), row.getStdout(), row.getStdoutTruncated(), row.getStderr(),
                 row.getStderrTruncated(), row.getMessage(), row.getWorkerId(), row.getAttempts(),
                 Timings.of(row.getSubmittedAt(), row.getStartedAt(), row.getFinishedAt()),
-                row.getArtifacts() == null ? List.of() : codec.readArtifactList(row.getArtifacts().data()));
+                row.getArtifacts() == null ? List.of() : codec.readArtifactList(row.getArtifacts().data()))
+                .with(row.getBatchId(), List.of(), row.getDeadLetteredAt() != null);
         return new JobRecord(job, row.getRequestHash(), state);
     }
 
