@@ -1,6 +1,7 @@
 package dev.kiff.worker;
 
 import dev.kiff.core.exec.JobExecutor;
+import dev.kiff.core.output.LiveOutput;
 import dev.kiff.core.pool.SandboxFactory;
 import dev.kiff.core.pool.WarmPool;
 import org.springframework.context.annotation.Bean;
@@ -11,8 +12,8 @@ import org.springframework.context.annotation.Configuration;
 public class WorkerConfiguration {
 
     @Bean
-    WorkerTicks workerTicks(WarmPool pool, SandboxFactory sandboxes, JobExecutor executor,
+    WorkerTicks workerTicks(WarmPool pool, SandboxFactory sandboxes, JobExecutor executor, LiveOutput output,
             WorkerProperties properties) {
-        return new WorkerTicks(pool, sandboxes, executor, properties);
+        return new WorkerTicks(pool, sandboxes, executor, output, properties);
     }
 }

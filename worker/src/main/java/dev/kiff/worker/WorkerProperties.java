@@ -8,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -33,6 +34,10 @@ import org.springframework.validation.annotation.Validated;
  *                              them to Kafka's redelivery
  * @param resultPublishTimeout  how long to wait for the broker to take a result
  * @param statePublishInterval  how often the worker publishes its pools' state on the control topic
+ * @param outputFlushInterval   how often a running job's output is kept and announced to live watchers
+ * @param outputChunkChars      the most characters one chunk of live output holds
+ * @param outputCap             the most output of one run that is streamed and kept as its log; beyond it the
+ *                              result still carries the captured output (up to the job's outputBytes)
  */
 @Validated
 @ConfigurationProperties("kiff.worker")
@@ -49,7 +54,10 @@ public record WorkerProperties(
         @NotNull Duration lease,
         @NotNull Duration drainTimeout,
         @NotNull Duration resultPublishTimeout,
-        @NotNull Duration statePublishInterval) {
+        @NotNull Duration statePublishInterval,
+        @NotNull Duration outputFlushInterval,
+        @Min(256) int outputChunkChars,
+        @NotNull DataSize outputCap) {
 
     public WorkerProperties {
         if (id == null || id.isBlank()) {

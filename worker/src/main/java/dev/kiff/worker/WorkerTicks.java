@@ -1,6 +1,7 @@
 package dev.kiff.worker;
 
 import dev.kiff.core.exec.JobExecutor;
+import dev.kiff.core.output.LiveOutput;
 import dev.kiff.core.pool.SandboxFactory;
 import dev.kiff.core.pool.WarmPool;
 import java.util.concurrent.Executors;
@@ -22,10 +23,13 @@ public final class WorkerTicks implements SmartLifecycle {
     private final WarmPool pool;
     private final SandboxFactory sandboxes;
     private final JobExecutor executor;
+    private final LiveOutput output;
     private final WorkerProperties properties;
     private ScheduledExecutorService loops;
 
-    public WorkerTicks(WarmPool pool, SandboxFactory sandboxes, JobExecutor executor, WorkerProperties properties) {
+    public WorkerTicks(WarmPool pool, SandboxFactory sandboxes, JobExecutor executor, LiveOutput output,
+            WorkerProperties properties) {
+        this.output = output;
         this.pool = pool;
         this.sandboxes = sandboxes;
         this.executor = executor;
@@ -39,7 +43,7 @@ public final class WorkerTicks implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.error("could not look for sandboxes an earlier run left behind: {}", e.toString());
         }
-        loops = Executors.newScheduledThreadPool(2, runnable -> {
+        loops = Executors.newScheduledThreadPool(3, runnable -> {
             Thread thread = new Thread(runnable, "kiff-worker-tick");
             thread.setDaemon(true);
             return thread;
@@ -49,6 +53,8 @@ public final class WorkerTicks implements SmartLifecycle {
         long beat = Math.max(100, properties.lease().toMillis() / 3);
         loops.scheduleWithFixedDelay(() -> guarded("lease heartbeat", executor::heartbeat), beat, beat,
                 TimeUnit.MILLISECONDS);
+        long flush = properties.outputFlushInterval().toMillis();
+        loops.scheduleWithFixedDelay(() -> guarded("live output", output::tick), flush, flush, TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.kiff.worker;
 import dev.kiff.core.job.JobMessage;
 import dev.kiff.core.job.Language;
 import dev.kiff.core.job.RequestedLimits;
+import dev.kiff.core.job.RetryPolicy;
 import dev.kiff.core.job.VmType;
 import java.util.Map;
 import java.util.UUID;
@@ -22,6 +23,7 @@ final class JobMessages {
     private Integer memoryMb;
     private Integer pids;
     private Integer outputBytes;
+    private RetryPolicy retry;
 
     static JobMessages python(String code) {
         JobMessages builder = new JobMessages();
@@ -91,12 +93,17 @@ final class JobMessages {
         return this;
     }
 
+    JobMessages retry(int maxAttempts, boolean onFailure) {
+        this.retry = new RetryPolicy(maxAttempts, onFailure);
+        return this;
+    }
+
     String id() {
         return id;
     }
 
     JobMessage build() {
         return new JobMessage(null, id, tenant, vmType, language, code, stdin, env, files,
-                new RequestedLimits(timeoutMs, memoryMb, null, pids, outputBytes), null);
+                new RequestedLimits(timeoutMs, memoryMb, null, pids, outputBytes), null, null, null, retry);
     }
 }

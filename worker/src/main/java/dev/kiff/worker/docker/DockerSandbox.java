@@ -14,6 +14,7 @@ import dev.kiff.core.job.VmType;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.pool.Sandbox;
 import dev.kiff.core.sandbox.OutputCapture;
+import dev.kiff.core.sandbox.OutputListener;
 import dev.kiff.core.sandbox.RunnerEnvelope;
 import dev.kiff.core.sandbox.RunnerFrames;
 import dev.kiff.core.sandbox.SandboxOutcome;
@@ -139,7 +140,7 @@ final class DockerSandbox implements Sandbox {
     }
 
     @Override
-    public SandboxOutcome run(Job job) {
+    public SandboxOutcome run(Job job, OutputListener output) {
         if (!alive()) {
             throw new TransientFailure("sandbox " + name + " of Job(id=" + job.id() + ") died before the job");
         }
@@ -148,7 +149,7 @@ final class DockerSandbox implements Sandbox {
         applyLimits(job);
         try (JobInputs inputs = JobInputs.stage(inputDirectory, job);
                 GatewaySession session = gateway.open(job, gatewayDirectory)) {
-            JobRun run = new JobRun(job, job.limits().outputBytes(), properties.floodLimit().toBytes());
+            JobRun run = new JobRun(job, output, job.limits().outputBytes(), properties.floodLimit().toBytes());
             current = run;
             byte[] envelope = codec.write(RunnerEnvelope.of(job, session.bindings()));
             byte[] line = new byte[envelope.length + 1];
@@ -303,6 +304,7 @@ final class DockerSandbox implements Sandbox {
     /** One job's output and end, fed by the frames. */
     private final class JobRun {
         final Job job;
+        final OutputListener listener;
         final OutputCapture stdout;
         final OutputCapture stderr;
         final long floodLimit;
@@ -310,8 +312,9 @@ final class DockerSandbox implements Sandbox {
         volatile ExitReport exit;
         volatile boolean flooded;
 
-        JobRun(Job job, int cap, long floodLimit) {
+        JobRun(Job job, OutputListener listener, int cap, long floodLimit) {
             this.job = job;
+            this.listener = listener;
             this.stdout = new OutputCapture(cap);
             this.stderr = new OutputCapture(cap);
             this.floodLimit = floodLimit;
@@ -319,6 +322,9 @@ final class DockerSandbox implements Sandbox {
 
         synchronized void append(boolean toStderr, byte[] chunk) {
             (toStderr ? stderr : stdout).append(chunk);
+            if (!flooded) {
+                listener.output(toStderr, chunk);
+            }
             if (!flooded && Math.max(stdout.totalBytes(), stderr.totalBytes()) > floodLimit) {
                 flooded = true;
                 flood(this);

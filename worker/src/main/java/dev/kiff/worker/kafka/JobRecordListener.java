@@ -8,6 +8,7 @@ import dev.kiff.core.port.SandboxRuntime;
 import dev.kiff.core.job.InvalidJobException;
 import dev.kiff.core.job.Job;
 import dev.kiff.core.job.JobMessage;
+import dev.kiff.core.job.JobStatus;
 import dev.kiff.core.job.JobValidator;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.topic.Topics;
@@ -84,6 +85,10 @@ public class JobRecordListener {
         Job job = parsed.get();
         try {
             JobResult result = executor.execute(job, runtime);
+            if (result.status() == JobStatus.QUEUED) {
+                // Its code failed and it asked for another run: after a back-off, as a platform failure would be.
+                return new Next.Again(backoff(attempt), attempt + 1);
+            }
             if (!result.status().isTerminal()) {
                 return new Next.Again(lease, attempt);
             }
@@ -92,14 +97,21 @@ public class JobRecordListener {
             return giveUp(job, e.getMessage(), attempt);
         } catch (RuntimeException e) {
             String reason = rootMessage(e);
-            if (attempt >= maxAttempts) {
+            // The job's own attempts are counted where it runs (the executor dead-letters it when they are used
+            // up); this cap only stops a record that fails before any run, such as while the database is away.
+            int tries = Math.max(maxAttempts, job.retry().maxAttempts() + 1);
+            if (attempt >= tries) {
                 return giveUp(job, reason, attempt);
             }
-            Duration delay = retryBackoff.multipliedBy(1L << Math.min(attempt - 1, 10));
+            Duration delay = backoff(attempt);
             log.warn("Job(id={}) failed try {} of {} on the platform, trying again in {} ms: {}", job.id(), attempt,
-                    maxAttempts, delay.toMillis(), reason);
+                    tries, delay.toMillis(), reason);
             return new Next.Again(delay, attempt + 1);
         }
+    }
+
+    private Duration backoff(int attempt) {
+        return retryBackoff.multipliedBy(1L << Math.min(attempt - 1, 10));
     }
 
     private Next giveUp(Job job, String reason, int attempt) {

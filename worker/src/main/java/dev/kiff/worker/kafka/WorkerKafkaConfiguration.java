@@ -4,6 +4,9 @@ import dev.kiff.core.exec.JobExecutor;
 import dev.kiff.core.gateway.ArtifactStore;
 import dev.kiff.core.job.JobValidator;
 import dev.kiff.core.json.JobCodec;
+import dev.kiff.core.output.LiveOutput;
+import dev.kiff.core.output.LogStore;
+import dev.kiff.spring.KafkaLogPublisher;
 import dev.kiff.core.pool.WarmPool;
 import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.port.ResultPublisher;
@@ -29,9 +32,19 @@ public class WorkerKafkaConfiguration {
     }
 
     @Bean
+    LiveOutput liveOutput(LogStore logs, KafkaTemplate<String, byte[]> kafka, JobCodec codec, Clock clock,
+            WorkerProperties worker) {
+        return new LiveOutput(logs, new KafkaLogPublisher(kafka, codec), clock, worker.outputChunkChars(),
+                worker.outputCap().toBytes());
+    }
+
+    @Bean
     JobExecutor jobExecutor(JobRepository jobs, WarmPool pool, ResultPublisher results, ArtifactStore artifacts,
-            Clock clock, WorkerProperties worker) {
-        return new JobExecutor(jobs, pool, results, artifacts, clock, worker.id(), worker.lease());
+            LiveOutput output, KafkaTemplate<String, byte[]> kafka, JobCodec codec, Clock clock,
+            WorkerProperties worker) {
+        return new JobExecutor(jobs, pool, results, artifacts, output,
+                new KafkaDeadLetterPublisher(kafka, codec, worker.resultPublishTimeout()), clock, worker.id(),
+                worker.lease());
     }
 
     @Bean
@@ -47,6 +60,8 @@ public class WorkerKafkaConfiguration {
             WorkerProperties worker) {
         Properties overrides = new Properties();
         overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // A batch is published in one Kafka transaction: a batch the API aborted must never run.
+        overrides.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return new KafkaJobFeed(() -> consumers.createConsumer(Topics.WORKER_GROUP, worker.id(), null, overrides),
                 worker.vmTypes(), pool, listener, Duration.ofMillis(500), worker.drainTimeout());
     }
