@@ -103,6 +103,7 @@ public final class JooqBatchRepository implements BatchRepository {
     public List<UUID> cancelQueued(UUID id, String reason, Instant at) {
         JobStatus to = JobStatus.QUEUED.cancel();
         return db.transactionResult(tx -> {
+            JooqJobRepository.lockNumbering(tx.dsl());
             tx.dsl().update(BATCHES).set(BATCHES.CANCELLED_AT, at)
                     .where(BATCHES.ID.eq(id).and(BATCHES.CANCELLED_AT.isNull())).execute();
             return tx.dsl().update(JOBS)
@@ -110,7 +111,7 @@ public final class JooqBatchRepository implements BatchRepository {
                     .set(JOBS.MESSAGE, reason)
                     .set(JOBS.FINISHED_AT, at)
                     .set(JOBS.UPDATED_AT, clock.instant())
-                    .set(JOBS.RESULT_SEQ, DSL.field("nextval('job_result_seq')", Long.class))
+                    .set(JOBS.RESULT_SEQ, JooqJobRepository.NEXT_RESULT)
                     .where(JOBS.BATCH_ID.eq(id).and(JOBS.STATUS.eq(JobStatus.QUEUED)))
                     .returning(JOBS.ID)
                     .fetch(JOBS.ID);

@@ -49,7 +49,18 @@ public final class JooqJobRepository implements JobRepository {
     private final Clock clock;
 
     /** The next number of the result sequence: results are numbered in the order they are stored. */
-    private static final Field<Long> NEXT_RESULT = DSL.field("nextval('job_result_seq')", Long.class);
+    static final Field<Long> NEXT_RESULT = DSL.field("nextval('job_result_seq')", Long.class);
+    /** The advisory lock that makes results commit in the order of their numbers (any constant, used only here). */
+    private static final long NUMBERING_LOCK = 0x6b696666L;
+
+    /**
+     * Takes, until {@code tx} ends, the lock under which results are numbered. A number taken inside a transaction is
+     * visible only at its commit; without the lock a later number could commit first, and a reader that moved past
+     * it (a tenant's stream) would never see the earlier one. Held from numbering to commit, a few milliseconds.
+     */
+    static void lockNumbering(DSLContext tx) {
+        tx.select(DSL.field("pg_advisory_xact_lock({0})", Object.class, DSL.val(NUMBERING_LOCK))).fetch();
+    }
 
     public JooqJobRepository(DSLContext db, JobCodec codec, Clock clock) {
         this.db = db;
@@ -166,12 +177,18 @@ public final class JooqJobRepository implements JobRepository {
     @Override
     public boolean deadLetter(UUID id, String reason, Instant at) {
         JobStatus to = JobStatus.QUEUED.fail();
-        return changed(db, id, JobStatus.QUEUED, to, db.update(JOBS)
-                .set(JOBS.STATUS, to)
-                .set(JOBS.MESSAGE, "dead-lettered after its last attempt: " + reason)
-                .set(JOBS.FINISHED_AT, at)
-                .set(JOBS.DEAD_LETTERED_AT, at)
-                .set(JOBS.RESULT_SEQ, NEXT_RESULT), JOBS.STATUS.eq(JobStatus.QUEUED));
+        return db.transactionResult(tx -> lockedFirst(tx.dsl()) && changed(tx.dsl(), id, JobStatus.QUEUED, to,
+                tx.dsl().update(JOBS)
+                        .set(JOBS.STATUS, to)
+                        .set(JOBS.MESSAGE, "dead-lettered after its last attempt: " + reason)
+                        .set(JOBS.FINISHED_AT, at)
+                        .set(JOBS.DEAD_LETTERED_AT, at)
+                        .set(JOBS.RESULT_SEQ, NEXT_RESULT), JOBS.STATUS.eq(JobStatus.QUEUED)));
+    }
+
+    private static boolean lockedFirst(DSLContext tx) {
+        lockNumbering(tx);
+        return true;
     }
 
     @Override
@@ -214,8 +231,9 @@ public final class JooqJobRepository implements JobRepository {
     public boolean complete(JobResult result) {
         JobStatus to = JobStatus.RUNNING.complete(result.status());
         Timings timings = result.timings();
-        return db.transactionResult(tx -> endAttempt(tx.dsl(), result.id(), to, result.message(),
-                timings.finishedAt(), changed(tx.dsl(), result.id(), JobStatus.RUNNING, to, tx.dsl().update(JOBS)
+        return db.transactionResult(tx -> lockedFirst(tx.dsl()) && endAttempt(tx.dsl(), result.id(), to,
+                result.message(), timings.finishedAt(), changed(tx.dsl(), result.id(), JobStatus.RUNNING, to,
+                tx.dsl().update(JOBS)
                 .set(JOBS.STATUS, to)
                 .set(JOBS.EXIT_CODE, result.exitCode())
                 .set(JOBS.STDOUT, result.stdout())
@@ -247,8 +265,8 @@ public final class JooqJobRepository implements JobRepository {
     @Override
     public boolean cancel(UUID id, JobStatus from, String reason, Instant at) {
         JobStatus to = from.cancel();
-        return db.transactionResult(tx -> endAttempt(tx.dsl(), id, to, reason, at, changed(tx.dsl(), id, from, to,
-                tx.dsl().update(JOBS)
+        return db.transactionResult(tx -> lockedFirst(tx.dsl()) && endAttempt(tx.dsl(), id, to, reason, at,
+                changed(tx.dsl(), id, from, to, tx.dsl().update(JOBS)
                         .set(JOBS.STATUS, to)
                         .set(JOBS.MESSAGE, reason)
                         .set(JOBS.FINISHED_AT, at)
@@ -261,14 +279,17 @@ public final class JooqJobRepository implements JobRepository {
     }
 
     private boolean endQueued(UUID id, JobStatus to, String reason, Instant at) {
-        UpdateSetMoreStep<JobsRecord> update = db.update(JOBS)
-                .set(JOBS.STATUS, to)
-                .set(JOBS.MESSAGE, reason)
-                .set(JOBS.FINISHED_AT, at);
-        if (to != JobStatus.REJECTED) {
-            update = update.set(JOBS.RESULT_SEQ, NEXT_RESULT); // a rejected job was never accepted: no result
-        }
-        return changed(db, id, JobStatus.QUEUED, to, update, JOBS.STATUS.eq(JobStatus.QUEUED));
+        return db.transactionResult(tx -> {
+            UpdateSetMoreStep<JobsRecord> update = tx.dsl().update(JOBS)
+                    .set(JOBS.STATUS, to)
+                    .set(JOBS.MESSAGE, reason)
+                    .set(JOBS.FINISHED_AT, at);
+            if (to != JobStatus.REJECTED) { // a rejected job was never accepted: no result
+                lockNumbering(tx.dsl());
+                update = update.set(JOBS.RESULT_SEQ, NEXT_RESULT);
+            }
+            return changed(tx.dsl(), id, JobStatus.QUEUED, to, update, JOBS.STATUS.eq(JobStatus.QUEUED));
+        });
     }
 
     private boolean changed(DSLContext tx, UUID id, JobStatus from, JobStatus to,

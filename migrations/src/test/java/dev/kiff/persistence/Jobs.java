@@ -5,6 +5,7 @@ import dev.kiff.core.job.JobResult;
 import dev.kiff.core.job.JobStatus;
 import dev.kiff.core.job.Language;
 import dev.kiff.core.job.Limits;
+import dev.kiff.core.job.RetryPolicy;
 import dev.kiff.core.job.Timings;
 import dev.kiff.core.job.VmType;
 import java.time.Instant;
@@ -21,11 +22,13 @@ final class Jobs {
     static final Instant FINISHED_AT = STARTED_AT.plusMillis(1500);
 
     private UUID id = UUID.randomUUID();
+    private String tenant = Job.DEFAULT_TENANT;
     private String code = "print(1)";
     private String stdin = "";
     private Map<String, String> env = Map.of();
     private Map<String, String> files = Map.of();
     private Limits limits = new Limits(10_000, 256, 1.0, 64, 65_536);
+    private RetryPolicy retry = RetryPolicy.DEFAULT;
 
     private Jobs() {
     }
@@ -38,6 +41,16 @@ final class Jobs {
 
     Jobs id(UUID id) {
         this.id = id;
+        return this;
+    }
+
+    Jobs tenant(String tenant) {
+        this.tenant = tenant;
+        return this;
+    }
+
+    Jobs retry(RetryPolicy retry) {
+        this.retry = retry;
         return this;
     }
 
@@ -62,8 +75,8 @@ final class Jobs {
     }
 
     Job build() {
-        return new Job(id, Job.DEFAULT_TENANT, VmType.CODE_EXEC, Language.PYTHON, code, stdin, env, files, limits,
-                SUBMITTED_AT);
+        return new Job(id, tenant, VmType.CODE_EXEC, Language.PYTHON, code, stdin, env, files, limits, SUBMITTED_AT,
+                null, null, retry);
     }
 
     /** The result a worker reports for {@code job} after it ran on {@code workerId}. */
@@ -72,6 +85,11 @@ final class Jobs {
         return new JobResult(JobResult.VERSION, job.id(), job.tenant(), job.vmType(), status, exitCode, stdout,
                 false, stderr, false, message, workerId, 1, Timings.of(job.submittedAt(), STARTED_AT, FINISHED_AT),
                 List.of());
+    }
+
+    /** A tenant id no other test uses, so a test sees only its own jobs, batches and results. */
+    static String freshTenant() {
+        return "t-" + UUID.randomUUID();
     }
 
     static JobResult succeeded(Job job, String workerId, String stdout) {

@@ -3,32 +3,36 @@ package dev.kiff.persistence;
 import static dev.kiff.persistence.jooq.Tables.JOBS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import dev.kiff.core.job.Attempt;
 import dev.kiff.core.job.IllegalTransitionException;
 import dev.kiff.core.job.Job;
 import dev.kiff.core.job.JobResult;
 import dev.kiff.core.job.JobStatus;
 import dev.kiff.core.job.Limits;
+import dev.kiff.core.job.RetryPolicy;
 import dev.kiff.core.job.Timings;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.port.JobRecord;
+import dev.kiff.core.port.StoredResult;
 import dev.kiff.core.sandbox.CapturedOutput;
 import dev.kiff.core.sandbox.OutputCapture;
-import dev.kiff.testkit.EmbeddedPostgresServer;
-import dev.kiff.testkit.SharedInfrastructure;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,13 +50,8 @@ class JooqJobRepositoryIT {
 
     @BeforeAll
     static void migrateAndConnect() throws SQLException {
-        EmbeddedPostgresServer postgres = SharedInfrastructure.postgres();
-        Flyway.configure()
-                .dataSource(postgres.jdbcUrl(), postgres.username(), postgres.password())
-                .load()
-                .migrate();
-        connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password());
-        db = DSL.using(connection, SQLDialect.POSTGRES);
+        connection = Database.connect();
+        db = Database.using(connection);
         repository = new JooqJobRepository(db, new JobCodec(), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -146,7 +145,14 @@ class JooqJobRepositoryIT {
                 Timings.of(job.submittedAt(), Jobs.STARTED_AT, Jobs.FINISHED_AT), List.of());
         assertThat(repository.complete(result)).isTrue();
 
-        assertThat(state(job)).isEqualTo(result);
+        JobResult stored = state(job);
+        assertThat(stored.attemptHistory()).singleElement().satisfies(run -> {
+            assertThat(run.status()).isEqualTo(JobStatus.FAILED);
+            assertThat(run.workerId()).isEqualTo(WORKER);
+            assertThat(run.finishedAt()).isEqualTo(Jobs.FINISHED_AT);
+            assertThat(run.reason()).isEqualTo("exited with code 3");
+        });
+        assertThat(stored.with(null, List.of(), false)).isEqualTo(result);
     }
 
     @Test
@@ -174,10 +180,11 @@ class JooqJobRepositoryIT {
     @Test
     void requeuesARunningJobSoTheNextStartIsAttemptTwo() {
         Job job = queued();
-        assertThat(repository.requeue(job.id())).as("a QUEUED job cannot be requeued").isFalse();
+        assertThat(repository.requeue(job.id(), JobStatus.QUEUED, "worker died", Jobs.STARTED_AT))
+                .as("a QUEUED job cannot be requeued").isFalse();
 
         assertThat(repository.markRunning(job.id(), WORKER, Jobs.STARTED_AT)).hasValue(1);
-        assertThat(repository.requeue(job.id())).isTrue();
+        assertThat(repository.requeue(job.id(), JobStatus.QUEUED, "worker died", Jobs.STARTED_AT)).isTrue();
 
         JobResult requeued = state(job);
         assertThat(requeued.status()).isEqualTo(JobStatus.QUEUED);
@@ -194,14 +201,16 @@ class JooqJobRepositoryIT {
         Job job = queued();
         repository.markRunning(job.id(), WORKER, Jobs.STARTED_AT);
 
-        assertThat(repository.requeueAbandoned(job.id(), Jobs.STARTED_AT)).as("heartbeat not older").isFalse();
+        assertThat(repository.requeueAbandoned(job.id(), Jobs.STARTED_AT, "lease ran out", Jobs.STARTED_AT))
+                .as("heartbeat not older").isFalse();
         assertThat(repository.heartbeat(WORKER, java.util.List.of(job.id()), Jobs.STARTED_AT.plusSeconds(30)))
                 .isEqualTo(1);
-        assertThat(repository.requeueAbandoned(job.id(), Jobs.STARTED_AT.plusSeconds(20)))
-                .as("the heartbeat renewed the lease").isFalse();
+        assertThat(repository.requeueAbandoned(job.id(), Jobs.STARTED_AT.plusSeconds(20), "lease ran out",
+                Jobs.STARTED_AT)).as("the heartbeat renewed the lease").isFalse();
         assertThat(state(job).status()).isEqualTo(JobStatus.RUNNING);
 
-        assertThat(repository.requeueAbandoned(job.id(), Jobs.STARTED_AT.plusSeconds(31))).isTrue();
+        assertThat(repository.requeueAbandoned(job.id(), Jobs.STARTED_AT.plusSeconds(31), "lease ran out",
+                Jobs.STARTED_AT)).isTrue();
         assertThat(state(job).status()).isEqualTo(JobStatus.QUEUED);
         assertThat(repository.markRunning(job.id(), "worker-b", Jobs.STARTED_AT.plusSeconds(40))).hasValue(2);
     }
@@ -215,7 +224,8 @@ class JooqJobRepositoryIT {
 
         assertThat(repository.heartbeat(WORKER, java.util.List.of(mine.id(), theirs.id()),
                 Jobs.STARTED_AT.plusSeconds(30))).isEqualTo(1);
-        assertThat(repository.requeueAbandoned(theirs.id(), Jobs.STARTED_AT.plusSeconds(10))).isTrue();
+        assertThat(repository.requeueAbandoned(theirs.id(), Jobs.STARTED_AT.plusSeconds(10), "lease ran out",
+                Jobs.STARTED_AT)).isTrue();
         assertThat(repository.heartbeat(WORKER, java.util.List.of(), Jobs.STARTED_AT)).isZero();
     }
 
@@ -291,14 +301,192 @@ class JooqJobRepositoryIT {
         assertThat(stored.code()).contains("\u0000");
     }
 
+    @Test
+    void recordsEachStartAsARunningAttempt() {
+        Job job = running();
+
+        assertThat(state(job).attemptHistory())
+                .containsExactly(new Attempt(1, WORKER, Jobs.STARTED_AT, null, JobStatus.RUNNING, null));
+    }
+
+    @Test
+    void endsTheCurrentAttemptWithTheStatusAndReasonOfTheRequeue() {
+        Job job = running();
+        Instant requeuedAt = Jobs.STARTED_AT.plusSeconds(3);
+
+        assertThat(repository.requeue(job.id(), JobStatus.FAILED, "exited with code 1; retrying", requeuedAt))
+                .isTrue();
+        assertThat(repository.markRunning(job.id(), "worker-b", requeuedAt.plusSeconds(1))).hasValue(2);
+
+        assertThat(state(job).attemptHistory()).containsExactly(
+                new Attempt(1, WORKER, Jobs.STARTED_AT, requeuedAt, JobStatus.FAILED, "exited with code 1; retrying"),
+                new Attempt(2, "worker-b", requeuedAt.plusSeconds(1), null, JobStatus.RUNNING, null));
+    }
+
+    @Test
+    void refusesAStartOnceTheJobUsedUpItsAttempts() {
+        Job job = queued(Jobs.python("print('twice at most')").retry(new RetryPolicy(2, false)));
+
+        assertThat(repository.markRunning(job.id(), WORKER, Jobs.STARTED_AT)).hasValue(1);
+        assertThat(repository.requeue(job.id(), JobStatus.QUEUED, "worker died", Jobs.STARTED_AT.plusSeconds(1)))
+                .isTrue();
+        assertThat(repository.markRunning(job.id(), WORKER, Jobs.STARTED_AT.plusSeconds(2))).hasValue(2);
+        assertThat(repository.requeue(job.id(), JobStatus.QUEUED, "worker died", Jobs.STARTED_AT.plusSeconds(3)))
+                .isTrue();
+
+        assertThat(repository.markRunning(job.id(), WORKER, Jobs.STARTED_AT.plusSeconds(4))).isEmpty();
+
+        JobRecord stored = repository.find(job.id()).orElseThrow();
+        assertThat(stored.job().retry()).isEqualTo(new RetryPolicy(2, false));
+        assertThat(stored.state().status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(stored.state().attempts()).isEqualTo(2);
+        assertThat(stored.state().attemptHistory()).extracting(Attempt::status)
+                .containsExactly(JobStatus.QUEUED, JobStatus.QUEUED);
+    }
+
+    @Test
+    void deadLettersAQueuedJobAndListsItWithItsAttempts() {
+        String tenant = Jobs.freshTenant();
+        Job job = queued(Jobs.python("print('unlucky')").tenant(tenant).retry(new RetryPolicy(1, false)));
+        repository.markRunning(job.id(), WORKER, Jobs.STARTED_AT);
+        repository.requeue(job.id(), JobStatus.QUEUED, "docker failed", Jobs.STARTED_AT.plusSeconds(1));
+        Job running = running(Jobs.python("print('busy')").tenant(tenant));
+
+        assertThat(repository.deadLetter(running.id(), "no", Jobs.FINISHED_AT)).as("not QUEUED").isFalse();
+        assertThat(repository.deadLetter(job.id(), "docker failed", Jobs.FINISHED_AT)).isTrue();
+        assertThat(repository.deadLetter(job.id(), "again", Jobs.FINISHED_AT)).as("no longer QUEUED").isFalse();
+
+        JobResult state = state(job);
+        assertThat(state.status()).isEqualTo(JobStatus.ERROR);
+        assertThat(state.deadLettered()).isTrue();
+        assertThat(state.message()).contains("docker failed");
+        assertThat(state.timings().finishedAt()).isEqualTo(Jobs.FINISHED_AT);
+        assertThat(state(running).deadLettered()).isFalse();
+
+        assertThat(repository.deadLettered(tenant, 0, 10)).singleElement().satisfies(stored -> {
+            assertThat(stored.result().id()).isEqualTo(job.id());
+            assertThat(stored.result().deadLettered()).isTrue();
+            assertThat(stored.result().attemptHistory()).containsExactly(new Attempt(1, WORKER, Jobs.STARTED_AT,
+                    Jobs.STARTED_AT.plusSeconds(1), JobStatus.QUEUED, "docker failed"));
+            assertThat(stored.seq()).isEqualTo(repository.latestResultSeq(tenant));
+        });
+        assertThat(repository.deadLettered(tenant, repository.latestResultSeq(tenant), 10)).isEmpty();
+        assertThat(repository.deadLettered(Jobs.freshTenant(), 0, 10)).isEmpty();
+    }
+
+    @Test
+    void listsATenantsResultsInTheOrderTheyWereStored() {
+        String tenant = Jobs.freshTenant();
+        Job failedLater = queued(Jobs.python("print('a')").tenant(tenant));
+        Job succeededFirst = running(Jobs.python("print('b')").tenant(tenant));
+        Job cancelledLast = queued(Jobs.python("print('c')").tenant(tenant));
+        Job rejected = queued(Jobs.python("print('d')").tenant(tenant));
+        Job stillRunning = running(Jobs.python("print('e')").tenant(tenant));
+        Job otherTenants = running(Jobs.python("print('f')").tenant(Jobs.freshTenant()));
+
+        assertThat(repository.complete(Jobs.succeeded(succeededFirst, WORKER, "b\n"))).isTrue();
+        assertThat(repository.complete(Jobs.succeeded(otherTenants, WORKER, "f\n"))).isTrue();
+        assertThat(repository.fail(failedLater.id(), "gave up", Jobs.FINISHED_AT)).isTrue();
+        assertThat(repository.reject(rejected.id(), "broker away", Jobs.FINISHED_AT)).isTrue();
+        assertThat(repository.cancel(cancelledLast.id(), JobStatus.QUEUED, "cancelled", Jobs.FINISHED_AT)).isTrue();
+
+        List<StoredResult> results = repository.resultsAfter(tenant, 0, 10);
+        assertThat(results).extracting(r -> r.result().id())
+                .containsExactly(succeededFirst.id(), failedLater.id(), cancelledLast.id())
+                .doesNotContain(rejected.id(), stillRunning.id());
+        assertThat(results).extracting(r -> r.result().status())
+                .containsExactly(JobStatus.SUCCEEDED, JobStatus.ERROR, JobStatus.CANCELLED);
+        assertThat(results).extracting(StoredResult::seq).isSorted().doesNotHaveDuplicates();
+        assertThat(repository.latestResultSeq(tenant)).isEqualTo(results.get(2).seq());
+
+        assertThat(repository.resultsAfter(tenant, results.get(0).seq(), 10)).extracting(r -> r.result().id())
+                .containsExactly(failedLater.id(), cancelledLast.id());
+        assertThat(repository.resultsAfter(tenant, 0, 2)).extracting(r -> r.result().id())
+                .containsExactly(succeededFirst.id(), failedLater.id());
+        assertThat(repository.resultsAfter(tenant, results.get(2).seq(), 10)).isEmpty();
+        assertThat(repository.latestResultSeq(Jobs.freshTenant())).isZero();
+    }
+
+    @Test
+    void commitsResultsInTheOrderOfTheirNumbersSoAStreamNeverSkipsOne() throws Exception {
+        String tenant = Jobs.freshTenant();
+        Job slow = running(Jobs.python("print('slow')").tenant(tenant));
+        Job fast = running(Jobs.python("print('fast')").tenant(tenant));
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try (Connection held = Database.connect(); Connection second = Database.connect()) {
+            JooqJobRepository secondWorker = new JooqJobRepository(Database.using(second), new JobCodec(),
+                    Clock.fixed(NOW, ZoneOffset.UTC));
+            Future<Boolean> fastDone = Database.using(held).transactionResult(tx -> {
+                JooqJobRepository elsewhere = new JooqJobRepository(tx.dsl(), new JobCodec(),
+                        Clock.fixed(NOW, ZoneOffset.UTC));
+                // Numbered, not yet committed: a result completed meanwhile must wait for it.
+                assertThat(elsewhere.complete(Jobs.succeeded(slow, WORKER, "slow\n"))).isTrue();
+                Future<Boolean> done = other.submit(() -> secondWorker.complete(Jobs.succeeded(fast, WORKER,
+                        "fast\n")));
+                await().atMost(Duration.ofSeconds(10)).until(() -> repository.resultsAfter(tenant, 0, 10).isEmpty()
+                        && waitingForTheNumberingLock());
+                return done;
+            });
+            assertThat(fastDone.get(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            other.shutdownNow();
+        }
+
+        List<StoredResult> results = repository.resultsAfter(tenant, 0, 10);
+        assertThat(results).extracting(r -> r.result().id()).containsExactly(slow.id(), fast.id());
+    }
+
+    private boolean waitingForTheNumberingLock() throws SQLException {
+        try (Connection probe = Database.connect()) {
+            return Database.using(probe).fetchExists(DSL.selectOne().from("pg_locks")
+                    .where("locktype = 'advisory' and not granted"));
+        }
+    }
+
+    @Test
+    void recordsTheRunAsCancelledWhenARunningJobIsCancelled() {
+        Job job = running();
+
+        assertThat(repository.cancel(job.id(), JobStatus.QUEUED, "cancelled by client", Jobs.FINISHED_AT))
+                .as("not QUEUED").isFalse();
+        assertThat(repository.cancel(job.id(), JobStatus.RUNNING, "cancelled by client", Jobs.FINISHED_AT))
+                .isTrue();
+
+        JobResult state = state(job);
+        assertThat(state.status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(state.message()).isEqualTo("cancelled by client");
+        assertThat(state.attemptHistory()).containsExactly(new Attempt(1, WORKER, Jobs.STARTED_AT, Jobs.FINISHED_AT,
+                JobStatus.CANCELLED, "cancelled by client"));
+    }
+
+    @Test
+    void recordsNoRunWhenAQueuedJobIsCancelled() {
+        Job job = queued();
+
+        assertThat(repository.cancel(job.id(), JobStatus.QUEUED, "cancelled by client", Jobs.FINISHED_AT)).isTrue();
+
+        JobResult state = state(job);
+        assertThat(state.status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(state.attemptHistory()).isEmpty();
+        assertThat(repository.markRunning(job.id(), WORKER, Jobs.STARTED_AT)).isEmpty();
+    }
+
     private static Job queued() {
-        Job job = Jobs.python("print('queued')").build();
+        return queued(Jobs.python("print('queued')"));
+    }
+
+    private static Job queued(Jobs jobs) {
+        Job job = jobs.build();
         assertThat(repository.insertQueued(job, null)).isTrue();
         return job;
     }
 
     private static Job running() {
-        Job job = queued();
+        return running(Jobs.python("print('queued')"));
+    }
+
+    private static Job running(Jobs jobs) {
+        Job job = queued(jobs);
         assertThat(repository.markRunning(job.id(), WORKER, Jobs.STARTED_AT)).hasValue(1);
         return job;
     }

@@ -82,9 +82,11 @@ public final class BatchSubmitter {
         if (!violations.isEmpty()) {
             throw new InvalidJobException(violations.subList(0, Math.min(MAX_REPORTED, violations.size())));
         }
-        quotas.admit(tenant, jobs.size(), true);
         Batch batch = new Batch(batchId, tenant.id(), jobs.size(), request.callbackUrl(), now, null, null);
-        batches.insert(batch, jobs);
+        quotas.admit(tenant, jobs.size(), true, () -> {
+            batches.insert(batch, jobs);
+            return batch;
+        });
         try {
             publisher.publishAll(jobs);
         } catch (TransientFailure e) {

@@ -120,6 +120,11 @@ public final class JobValidator {
                 callbackUrl, retry);
     }
 
+    /** Whether {@code tenant} is a valid tenant name, as jobs carry it. */
+    public static boolean validTenant(String tenant) {
+        return tenant != null && tenant.length() <= MAX_TENANT_LENGTH && TENANT.matcher(tenant).matches();
+    }
+
     /** A webhook target: an absolute http(s) URL with a host, without credentials in it. */
     public static void checkCallbackUrl(String callbackUrl, List<Violation> violations) {
         if (callbackUrl == null) {

@@ -58,9 +58,8 @@ public final class JobSubmitter {
                 ? UUID.randomUUID()
                 : UUID.nameUUIDFromBytes((tenant.id() + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
         Job job = validator.validate(request, id, tenant.id(), clock.instant());
-        quotas.admit(tenant, 1, false);
         String requestHash = idempotencyKey == null ? null : sha256(codec.write(request));
-        if (!jobs.insertQueued(job, requestHash)) {
+        if (!quotas.admit(tenant, 1, false, () -> jobs.insertQueued(job, requestHash))) {
             JobRecord existing = jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
             if (!requestHash.equals(existing.requestHash())) {
                 throw new IdempotencyConflictException(id);

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Where a tenant's quotas are enforced before anything of a submission is stored. The submission rate is a token
@@ -16,6 +17,7 @@ public final class QuotaGuard {
     private final Clock clock;
     private final Duration unfinishedRetryAfter;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     /**
      * @param unfinishedRetryAfter the {@code Retry-After} for a tenant at its concurrent-jobs quota: a guess at when
@@ -28,11 +30,22 @@ public final class QuotaGuard {
     }
 
     /**
-     * Admits a submission of {@code jobs} jobs ({@code batch}: as one batch) or throws.
+     * Admits a submission of {@code jobs} jobs ({@code batch}: as one batch) and stores it, or throws. Admission and
+     * {@code store} run under the tenant's lock, so concurrent submissions to this instance cannot together pass the
+     * concurrent-jobs quota between counting and storing. (Several API instances each hold their own lock: across
+     * them the quota can be passed by the submissions racing at that moment.)
      *
-     * @throws QuotaExceededException naming the quota, with when to try again
+     * @throws QuotaExceededException naming the quota, with when to try again; {@code store} did not run
      */
-    public void admit(Tenant tenant, int jobs, boolean batch) {
+    public <T> T admit(Tenant tenant, int jobs, boolean batch, Supplier<T> store) {
+        synchronized (locks.computeIfAbsent(tenant.id(), id -> new Object())) {
+            admit(tenant, jobs, batch);
+            return store.get();
+        }
+    }
+
+    /** Admits a submission or throws, storing nothing: see {@link #admit(Tenant, int, boolean, Supplier)}. */
+    void admit(Tenant tenant, int jobs, boolean batch) {
         Quotas quotas = tenant.quotas();
         if (batch && jobs > quotas.maxBatchSize()) {
             // Waiting does not help this one, but 429 is what a quota answers; the message says to split it.

@@ -2,8 +2,8 @@ package dev.kiff.core.tenant;
 
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.regex.Pattern;
 import dev.kiff.core.job.InvalidJobException;
+import dev.kiff.core.job.JobValidator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 public final class TenantProvisioner {
 
     private static final Logger log = LoggerFactory.getLogger(TenantProvisioner.class);
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
     private final TenantDirectory tenants;
     private final Clock clock;
@@ -57,9 +56,10 @@ public final class TenantProvisioner {
     }
 
     private static void checkName(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw InvalidJobException.of("name", "must be 1 to 64 of a-z, 0-9, '.', '_', '-', starting with a letter"
-                    + " or digit");
+        // The name is what every job of the tenant carries: it must pass the jobs' own check.
+        if (!JobValidator.validTenant(name)) {
+            throw InvalidJobException.of("name", "must be 1 to 64 of a-z, 0-9, '_', '-', starting with a letter or"
+                    + " digit");
         }
     }
 }
