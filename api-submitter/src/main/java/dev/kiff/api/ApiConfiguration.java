@@ -1,27 +1,82 @@
 package dev.kiff.api;
 
-import dev.kiff.api.kafka.KafkaJobPublisher;
+import dev.kiff.api.auth.ApiKeyAuthenticator;
+import dev.kiff.api.auth.TenantArgumentResolver;
+import dev.kiff.api.events.JobEventStream;
+import dev.kiff.api.events.LiveEvents;
+import dev.kiff.api.events.OpenStreams;
+import dev.kiff.api.events.TenantEventStream;
+import dev.kiff.api.kafka.KafkaBatchEventPublisher;
 import dev.kiff.api.kafka.KafkaCancellationPublisher;
+import dev.kiff.api.kafka.KafkaJobPublisher;
+import dev.kiff.api.kafka.LiveFeedListener;
+import dev.kiff.api.kafka.ResultFollowerListener;
 import dev.kiff.api.results.ResultWaiters;
-import dev.kiff.core.submit.JobCanceller;
-import dev.kiff.spring.KafkaResultPublisher;
 import dev.kiff.api.results.ResultsListener;
+import dev.kiff.api.webhook.HttpClientWebhookTransport;
+import dev.kiff.api.webhook.WebhookProperties;
+import dev.kiff.core.batch.BatchCanceller;
+import dev.kiff.core.batch.BatchRepository;
+import dev.kiff.core.batch.BatchSubmitter;
 import dev.kiff.core.job.JobValidator;
 import dev.kiff.core.json.JobCodec;
+import dev.kiff.core.notify.ResultFollower;
+import dev.kiff.core.output.LogStore;
 import dev.kiff.core.port.JobPublisher;
 import dev.kiff.core.port.JobRepository;
+import dev.kiff.core.port.ResultPublisher;
+import dev.kiff.core.submit.JobCanceller;
 import dev.kiff.core.submit.JobSubmitter;
+import dev.kiff.core.tenant.ApiKey;
+import dev.kiff.core.tenant.QuotaGuard;
+import dev.kiff.core.tenant.Quotas;
+import dev.kiff.core.tenant.TenantDirectory;
+import dev.kiff.core.tenant.TenantProvisioner;
+import dev.kiff.core.webhook.WebhookBackoff;
+import dev.kiff.core.webhook.WebhookDispatcher;
+import dev.kiff.core.webhook.WebhookRepository;
+import dev.kiff.spring.KafkaResultPublisher;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 @Configuration(proxyBeanMethods = false)
 public class ApiConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(ApiConfiguration.class);
+
     @Bean
-    JobPublisher jobPublisher(KafkaTemplate<String, byte[]> kafka, JobCodec codec, ApiProperties properties) {
-        return new KafkaJobPublisher(kafka, codec, properties.publishTimeout());
+    KafkaJobPublisher jobPublisher(KafkaTemplate<String, byte[]> kafka, KafkaProperties kafkaProperties,
+            JobCodec codec, ApiProperties properties) {
+        Map<String, Object> producer = kafkaProperties.buildProducerProperties();
+        // A batch of 10,000 jobs is buffered whole before its commit: room for it, and time to hand it over.
+        producer.put("buffer.memory", String.valueOf(256L * 1024 * 1024));
+        producer.put("max.block.ms", String.valueOf(properties.publishTimeout().toMillis()));
+        producer.put("delivery.timeout.ms", String.valueOf(properties.publishTimeout().toMillis() * 3));
+        producer.put("linger.ms", "5");
+        DefaultKafkaProducerFactory<String, byte[]> transactional = new DefaultKafkaProducerFactory<>(producer);
+        // Unique per instance: two instances sharing a transactional id would fence each other off.
+        transactional.setTransactionIdPrefix("kiff-api-" + UUID.randomUUID() + "-");
+        return new KafkaJobPublisher(kafka, transactional, codec, properties.publishTimeout());
+    }
+
+    @Bean
+    ResultPublisher resultPublisher(KafkaTemplate<String, byte[]> kafka, JobCodec codec, ApiProperties properties) {
+        return new KafkaResultPublisher(kafka, codec, properties.publishTimeout());
     }
 
     @Bean
@@ -30,20 +85,142 @@ public class ApiConfiguration {
     }
 
     @Bean
-    ResultsListener resultsListener(ResultWaiters waiters, JobCodec codec) {
-        return new ResultsListener(waiters, codec);
+    LiveEvents liveEvents() {
+        return new LiveEvents();
     }
 
     @Bean
-    JobCanceller jobCanceller(JobRepository jobs, KafkaTemplate<String, byte[]> kafka, JobCodec codec,
+    ResultsListener resultsListener(ResultWaiters waiters, LiveEvents live, JobCodec codec) {
+        return new ResultsListener(waiters, live, codec);
+    }
+
+    @Bean
+    LiveFeedListener liveFeedListener(LiveEvents live, JobCodec codec) {
+        return new LiveFeedListener(live, codec);
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService streamSenders() {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(8, r -> {
+            Thread thread = new Thread(r, "kiff-sse-" + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Bean
+    OpenStreams openStreams(ExecutorService streamSenders, ApiProperties properties) {
+        return new OpenStreams(streamSenders, properties.streamTimeout());
+    }
+
+    @Bean
+    JobEventStream jobEventStream(JobSubmitter submitter, LogStore logs, LiveEvents live, OpenStreams streams) {
+        return new JobEventStream(submitter, logs, live, streams);
+    }
+
+    @Bean
+    TenantEventStream tenantEventStream(JobRepository jobs, LiveEvents live, OpenStreams streams) {
+        return new TenantEventStream(jobs, live, streams);
+    }
+
+    @Bean
+    JobCanceller jobCanceller(JobRepository jobs, ResultPublisher results, KafkaTemplate<String, byte[]> kafka,
             ApiProperties properties, Clock clock) {
-        return new JobCanceller(jobs, new KafkaResultPublisher(kafka, codec, properties.publishTimeout()),
-                new KafkaCancellationPublisher(kafka, properties.publishTimeout()), clock);
+        return new JobCanceller(jobs, results, new KafkaCancellationPublisher(kafka, properties.publishTimeout()),
+                clock);
+    }
+
+    @Bean
+    QuotaGuard quotaGuard(TenantDirectory tenants, Clock clock, ApiProperties properties) {
+        return new QuotaGuard(tenants, clock, properties.quotaRetryAfter());
     }
 
     @Bean
     JobSubmitter jobSubmitter(JobValidator validator, JobRepository jobs, JobPublisher publisher, JobCodec codec,
-            Clock clock) {
-        return new JobSubmitter(validator, jobs, publisher, codec, clock);
+            QuotaGuard quotas, Clock clock) {
+        return new JobSubmitter(validator, jobs, publisher, codec, quotas, clock);
+    }
+
+    @Bean
+    BatchSubmitter batchSubmitter(JobValidator validator, BatchRepository batches, JobPublisher publisher,
+            QuotaGuard quotas, Clock clock) {
+        return new BatchSubmitter(validator, batches, publisher, quotas, clock);
+    }
+
+    @Bean
+    BatchCanceller batchCanceller(BatchSubmitter submitter, BatchRepository batches, JobRepository jobs,
+            JobCanceller canceller, ResultPublisher results, Clock clock) {
+        return new BatchCanceller(submitter, batches, jobs, canceller, results, clock);
+    }
+
+    @Bean
+    TenantProvisioner tenantProvisioner(TenantDirectory tenants, Clock clock) {
+        return new TenantProvisioner(tenants, clock);
+    }
+
+    @Bean
+    ApiKeyAuthenticator apiKeyAuthenticator(TenantDirectory tenants, Clock clock, ApiProperties properties) {
+        return new ApiKeyAuthenticator(tenants, clock, properties.authCache());
+    }
+
+    @Bean
+    WebMvcConfigurer tenantResolution(ApiKeyAuthenticator authenticator) {
+        return new WebMvcConfigurer() {
+            @Override
+            public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+                resolvers.add(new TenantArgumentResolver(authenticator));
+            }
+        };
+    }
+
+    /** The development tenant of {@code ./kiff dev}, with the key the operator chose. */
+    @Bean
+    ApplicationRunner devTenant(TenantProvisioner provisioner, ApiProperties properties) {
+        return args -> {
+            if (properties.devTenant() != null && !properties.devTenant().isBlank()
+                    && properties.devTenantKey() != null && !properties.devTenantKey().isBlank()) {
+                provisioner.ensure(properties.devTenant(), new ApiKey(properties.devTenantKey()), Quotas.DEFAULT);
+                log.info("development tenant '{}' accepts the configured key", properties.devTenant());
+            }
+        };
+    }
+
+    @Bean
+    ResultFollower resultFollower(JobRepository jobs, BatchRepository batches, WebhookRepository webhooks,
+            KafkaTemplate<String, byte[]> kafka, JobCodec codec, ApiProperties properties, Clock clock) {
+        return new ResultFollower(jobs, batches, webhooks,
+                new KafkaBatchEventPublisher(kafka, codec, properties.publishTimeout()), codec, clock);
+    }
+
+    @Bean
+    ResultFollowerListener resultFollowerListener(ResultFollower follower, JobCodec codec,
+            ApiProperties properties) {
+        return new ResultFollowerListener(follower, codec, properties.followerBackoff());
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService webhookSenders(WebhookProperties properties) {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(properties.senders(), r -> {
+            Thread thread = new Thread(r, "kiff-webhook-" + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Bean
+    WebhookDispatcher webhookDispatcher(WebhookRepository deliveries, TenantDirectory tenants,
+            ExecutorService webhookSenders, WebhookProperties properties, Clock clock) {
+        return new WebhookDispatcher(deliveries, tenants,
+                new HttpClientWebhookTransport(properties.connectTimeout(), properties.timeout()),
+                new WebhookBackoff(properties.backoffBase(), properties.backoffCap(), properties.maxAttempts()),
+                webhookSenders, clock, properties.claim(), properties.senders() * 4);
+    }
+
+    @Bean
+    ApiTicks apiTicks(WebhookDispatcher webhooks, OpenStreams streams, WebhookProperties webhookProperties,
+            ApiProperties properties) {
+        return new ApiTicks(webhooks, streams, webhookProperties, properties);
     }
 }

@@ -17,11 +17,32 @@ final class ApiClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** The development tenant's key, as src/test/resources/application.properties sets it. */
+    static final String ACME_KEY = "kiff_test_acme_key";
+    static final String ADMIN_KEY = "kiff_test_admin_key";
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
+    private final String key;
 
     ApiClient(int port) {
+        this(port, ACME_KEY);
+    }
+
+    /** A client acting with {@code key}; null sends no key at all. */
+    ApiClient(int port, String key) {
         this.base = URI.create("http://localhost:" + port);
+        this.key = key;
+    }
+
+    URI base() {
+        return base;
+    }
+
+    Reply post(String path, String body) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
     }
 
     Reply postJob(String body) {
@@ -38,14 +59,26 @@ final class ApiClient {
     }
 
     Reply get(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build());
+        return get(path, Map.of());
+    }
+
+    /** A GET with extra headers, such as {@code Accept} or {@code Last-Event-ID}. */
+    Reply get(String path, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET();
+        headers.forEach(request::header);
+        return send(request.build());
     }
 
     Reply delete(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).DELETE().build());
     }
 
-    private Reply send(HttpRequest request) {
+    private Reply send(HttpRequest unsigned) {
+        HttpRequest request = unsigned;
+        if (key != null && unsigned.headers().firstValue("Authorization").isEmpty()) {
+            request = HttpRequest.newBuilder(unsigned, (name, value) -> true)
+                    .header("Authorization", "Bearer " + key).build();
+        }
         try {
             HttpResponse<String> response = http.send(request,
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package dev.kiff.api.results;
 
+import dev.kiff.api.events.LiveEvents;
 import dev.kiff.core.job.InvalidJobException;
 import dev.kiff.core.job.JobResult;
 import dev.kiff.core.json.JobCodec;
@@ -11,17 +12,19 @@ import org.springframework.kafka.annotation.KafkaListener;
 
 /**
  * Hears {@code kiff.results} from now on, in a consumer group of this instance alone (every instance must hear
- * every result), and wakes the requests waiting for each job.
+ * every result), and wakes the requests waiting for each job and the streams watching it.
  */
 public class ResultsListener {
 
     private static final Logger log = LoggerFactory.getLogger(ResultsListener.class);
 
     private final ResultWaiters waiters;
+    private final LiveEvents live;
     private final JobCodec codec;
 
-    public ResultsListener(ResultWaiters waiters, JobCodec codec) {
+    public ResultsListener(ResultWaiters waiters, LiveEvents live, JobCodec codec) {
         this.waiters = waiters;
+        this.live = live;
         this.codec = codec;
     }
 
@@ -34,6 +37,7 @@ public class ResultsListener {
             log.debug("Job(id={}) result heard {} ms after it was published", result.id(),
                     System.currentTimeMillis() - record.timestamp());
             waiters.resultArrived(result);
+            live.resultArrived(result);
         } catch (InvalidJobException e) {
             log.warn("result record {}-{}@{} (key {}) is not a job result: {}", record.topic(), record.partition(),
                     record.offset(), record.key(), e.getMessage());

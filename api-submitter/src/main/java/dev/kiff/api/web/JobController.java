@@ -1,15 +1,19 @@
 package dev.kiff.api.web;
 
 import dev.kiff.api.ApiProperties;
+import dev.kiff.api.events.JobEventStream;
 import dev.kiff.api.results.ResultWaiters;
 import dev.kiff.core.gateway.Artifact;
 import dev.kiff.core.gateway.ArtifactStore;
 import dev.kiff.core.job.InvalidJobException;
-import dev.kiff.core.job.Job;
 import dev.kiff.core.job.JobRequest;
 import dev.kiff.core.job.JobResult;
 import dev.kiff.core.job.Violation;
 import dev.kiff.core.json.JobCodec;
+import dev.kiff.core.output.LogChunk;
+import dev.kiff.core.output.LogStore;
+import dev.kiff.core.tenant.Tenant;
+import dev.kiff.core.webhook.WebhookRepository;
 import dev.kiff.core.submit.JobNotFoundException;
 import dev.kiff.core.submit.JobCanceller;
 import dev.kiff.core.submit.JobSubmitter;
@@ -37,6 +41,8 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import org.springframework.util.unit.DataSize;
 
 /**
  * {@code /v1/jobs}: submit a job, read its state and result. Bodies are read and written with the contract's
@@ -55,9 +61,16 @@ public class JobController {
     private final ArtifactStore artifacts;
     private final ResultWaiters waiters;
     private final JobCanceller canceller;
+    private final JobEventStream events;
+    private final LogStore logs;
+    private final WebhookRepository webhooks;
 
     public JobController(JobSubmitter submitter, JobCodec codec, ApiProperties properties, ArtifactStore artifacts,
-            ResultWaiters waiters, JobCanceller canceller) {
+            ResultWaiters waiters, JobCanceller canceller, JobEventStream events, LogStore logs,
+            WebhookRepository webhooks) {
+        this.events = events;
+        this.logs = logs;
+        this.webhooks = webhooks;
         this.waiters = waiters;
         this.canceller = canceller;
         this.submitter = submitter;
@@ -67,20 +80,20 @@ public class JobController {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<byte[]> submit(InputStream body,
+    public ResponseEntity<byte[]> submit(Tenant tenant, InputStream body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) throws IOException {
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
             throw InvalidJobException.of("Idempotency-Key", "must be 1 to 255 printable ASCII characters");
         }
-        JobRequest request = codec.readRequest(readCapped(body));
-        Submission submission = submitter.submit(request, Job.DEFAULT_TENANT, idempotencyKey);
+        JobRequest request = codec.readRequest(readCapped(body, properties.maxBodySize()));
+        Submission submission = submitter.submit(request, tenant, idempotencyKey);
         JobResult job = submission.job();
         String self = "/v1/jobs/" + job.id();
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("id", job.id());
         answer.put("status", job.status());
         answer.put("replayed", submission.replayed());
-        answer.put("links", Map.of("self", self));
+        answer.put("links", Map.of("self", self, "events", self + "/events", "logs", self + "/logs"));
         return ResponseEntity.status(HttpStatus.ACCEPTED)
                 .location(URI.create(self))
                 .header("Idempotent-Replayed", String.valueOf(submission.replayed()))
@@ -94,18 +107,18 @@ public class JobController {
      * answer for a job that has not ended carries a {@code Retry-After} hint.
      */
     @GetMapping("/{id}")
-    public CompletableFuture<ResponseEntity<byte[]>> get(@PathVariable("id") String id,
+    public CompletableFuture<ResponseEntity<byte[]>> get(Tenant tenant, @PathVariable("id") String id,
             @RequestParam(name = "wait", required = false) String wait) {
         UUID jobId = jobId(id);
         Duration waitFor = parseWait(wait);
         if (waitFor.isZero()) {
-            return CompletableFuture.completedFuture(answer(submitter.find(jobId, Job.DEFAULT_TENANT)));
+            return CompletableFuture.completedFuture(answer(submitter.find(jobId, tenant.id())));
         }
         // Listen first, then read: a result published between the two is not missed, and one read suffices.
         CompletableFuture<JobResult> ended = waiters.await(jobId);
         JobResult job;
         try {
-            job = submitter.find(jobId, Job.DEFAULT_TENANT);
+            job = submitter.find(jobId, tenant.id());
         } catch (RuntimeException e) {
             waiters.forget(jobId, ended);
             throw e;
@@ -117,7 +130,7 @@ public class JobController {
         return ended.completeOnTimeout(null, waitFor.toMillis(), TimeUnit.MILLISECONDS).thenApply(result -> {
             waiters.forget(jobId, ended);
             // The published result is the stored one (the worker stores, then publishes); on timeout, read again.
-            return answer(result != null ? result : submitter.find(jobId, Job.DEFAULT_TENANT));
+            return answer(result != null ? result : submitter.find(jobId, tenant.id()));
         });
     }
 
@@ -126,8 +139,8 @@ public class JobController {
      * Answers the CANCELLED job (again, when it was cancelled before); 409 when it already ended otherwise.
      */
     @DeleteMapping("/{id}")
-    public ResponseEntity<byte[]> cancel(@PathVariable("id") String id) {
-        return answer(canceller.cancel(jobId(id), Job.DEFAULT_TENANT));
+    public ResponseEntity<byte[]> cancel(Tenant tenant, @PathVariable("id") String id) {
+        return answer(canceller.cancel(jobId(id), tenant.id()));
     }
 
     private ResponseEntity<byte[]> answer(JobResult job) {
@@ -166,17 +179,18 @@ public class JobController {
 
     /** The names and sizes of the files the job left in {@code /out}. */
     @GetMapping("/{id}/artifacts")
-    public ResponseEntity<byte[]> artifacts(@PathVariable("id") String id) {
-        JobResult job = submitter.find(jobId(id), Job.DEFAULT_TENANT);
+    public ResponseEntity<byte[]> artifacts(Tenant tenant, @PathVariable("id") String id) {
+        JobResult job = submitter.find(jobId(id), tenant.id());
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
                 .body(codec.write(Map.of("artifacts", job.artifacts())));
     }
 
     /** One artifact's content, as the job wrote it. */
     @GetMapping("/{id}/artifacts/{*name}")
-    public ResponseEntity<byte[]> artifact(@PathVariable("id") String id, @PathVariable("name") String name) {
+    public ResponseEntity<byte[]> artifact(Tenant tenant, @PathVariable("id") String id,
+            @PathVariable("name") String name) {
         UUID jobId = jobId(id);
-        submitter.find(jobId, Job.DEFAULT_TENANT);
+        submitter.find(jobId, tenant.id());
         String relative = name.startsWith("/") ? name.substring(1) : name;
         Artifact artifact = artifacts.find(jobId, relative)
                 .orElseThrow(() -> new JobNotFoundException(jobId, "no artifact '" + relative + "'"));
@@ -187,7 +201,56 @@ public class JobController {
                 .body(artifact.content());
     }
 
-    private static UUID jobId(String id) {
+    /**
+     * The job's status changes, output and result as Server-Sent Events; reconnect with {@code Last-Event-ID} (or
+     * {@code ?lastEventId=}) to resume right after the last event seen.
+     */
+    @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    public SseEmitter events(Tenant tenant, @PathVariable("id") String id,
+            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+            @RequestParam(name = "lastEventId", required = false) String lastEventIdParam) {
+        return events.open(jobId(id), tenant.id(), lastEventId != null ? lastEventId : lastEventIdParam);
+    }
+
+    /** The job's kept output, chunk by chunk, every run; {@code ?stream=stdout} or {@code stderr} filters. */
+    @GetMapping("/{id}/logs")
+    public ResponseEntity<byte[]> logs(Tenant tenant, @PathVariable("id") String id,
+            @RequestParam(name = "stream", required = false) String stream) {
+        UUID jobId = jobId(id);
+        if (stream != null && !stream.equals(LogChunk.STDOUT) && !stream.equals(LogChunk.STDERR)) {
+            throw InvalidJobException.of("stream", "must be stdout or stderr");
+        }
+        submitter.find(jobId, tenant.id());
+        List<Map<String, Object>> chunks = logs.read(jobId, 0, -1).stream()
+                .filter(c -> stream == null ? !c.stream().equals(LogChunk.START) : c.stream().equals(stream))
+                .map(c -> {
+                    Map<String, Object> chunk = new LinkedHashMap<>();
+                    chunk.put("attempt", c.attempt());
+                    chunk.put("seq", c.seq());
+                    chunk.put("stream", c.stream());
+                    chunk.put("data", c.data());
+                    chunk.put("at", c.at());
+                    return chunk;
+                })
+                .toList();
+        boolean truncated = chunks.stream().anyMatch(c -> LogChunk.NOTICE.equals(c.get("stream")));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("jobId", jobId);
+        answer.put("truncated", truncated);
+        answer.put("chunks", chunks);
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(codec.write(answer));
+    }
+
+    /** The job's webhook deliveries, with every try. */
+    @GetMapping("/{id}/webhooks")
+    public ResponseEntity<byte[]> webhooks(Tenant tenant, @PathVariable("id") String id) {
+        UUID jobId = jobId(id);
+        submitter.find(jobId, tenant.id());
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .body(codec.write(Map.of("items", WebhookViews.of(webhooks.forJob(jobId)))));
+    }
+
+    static UUID jobId(String id) {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
@@ -196,8 +259,8 @@ public class JobController {
     }
 
     /** Reads the body, refusing it once it passes the cap rather than buffering whatever a client sends. */
-    private byte[] readCapped(InputStream body) throws IOException {
-        long cap = properties.maxBodySize().toBytes();
+    static byte[] readCapped(InputStream body, DataSize limit) throws IOException {
+        long cap = limit.toBytes();
         byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cap + 1));
         if (bytes.length > cap) {
             throw new InvalidJobException(List.of(Violation.tooLarge("$",

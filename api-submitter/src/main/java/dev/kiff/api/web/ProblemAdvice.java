@@ -1,6 +1,10 @@
 package dev.kiff.api.web;
 
 import dev.kiff.api.ApiProperties;
+import dev.kiff.api.auth.UnauthorizedException;
+import dev.kiff.core.batch.BatchNotFoundException;
+import dev.kiff.core.tenant.QuotaExceededException;
+import dev.kiff.core.tenant.TenantExistsException;
 import dev.kiff.core.failure.PermanentFailure;
 import dev.kiff.core.failure.TransientFailure;
 import dev.kiff.core.job.InvalidJobException;
@@ -23,8 +27,9 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 /**
  * Maps failures to RFC 9457 problem+json by type: invalid input 400 (413 when over a size cap) with an
- * {@code errors} list naming each field, unknown job 404, reused idempotency key 422, platform trouble 503 with
- * {@code Retry-After}. Spring's own web errors (415, 405, unreadable bodies) come out as problems through the base
+ * {@code errors} list naming each field, no or unknown API key 401, unknown job or batch (or another tenant's) 404,
+ * tenant name taken 409, reused idempotency key 422, a quota reached 429 with {@code quota} and
+ * {@code Retry-After}, platform trouble 503 with {@code Retry-After}. Spring's own web errors (415, 405, unreadable bodies) come out as problems through the base
  * class.
  */
 @RestControllerAdvice
@@ -57,6 +62,41 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         log.warn("request refused (404): {}", e.getMessage());
         return ResponseEntity.status(HttpStatus.NOT_FOUND)
                 .body(problem(HttpStatus.NOT_FOUND, "job-not-found", "Job not found", e.getMessage()));
+    }
+
+    @ExceptionHandler(BatchNotFoundException.class)
+    ResponseEntity<ProblemDetail> batchNotFound(BatchNotFoundException e) {
+        log.warn("request refused (404): {}", e.getMessage());
+        return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                .body(problem(HttpStatus.NOT_FOUND, "batch-not-found", "Batch not found", e.getMessage()));
+    }
+
+    @ExceptionHandler(UnauthorizedException.class)
+    ResponseEntity<ProblemDetail> unauthorized(UnauthorizedException e) {
+        log.warn("request refused (401): {}", e.getMessage());
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"kiff\"")
+                .body(problem(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", e.getMessage()));
+    }
+
+    @ExceptionHandler(QuotaExceededException.class)
+    ResponseEntity<ProblemDetail> quotaExceeded(QuotaExceededException e) {
+        log.warn("request refused (429): {}", e.getMessage());
+        long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
+        ProblemDetail problem = problem(HttpStatus.TOO_MANY_REQUESTS, "quota-exceeded", "Quota exceeded",
+                e.getMessage() + "; nothing was stored");
+        problem.setProperty("quota", e.quota());
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(seconds))
+                .body(problem);
+    }
+
+    @ExceptionHandler(TenantExistsException.class)
+    ResponseEntity<ProblemDetail> tenantExists(TenantExistsException e) {
+        log.warn("request refused (409): {}", e.getMessage());
+        ProblemDetail problem = problem(HttpStatus.CONFLICT, "tenant-exists", "Tenant exists", e.getMessage());
+        problem.setProperty("field", "name");
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
     }
 
     @ExceptionHandler(JobAlreadyEndedException.class)

@@ -1,0 +1,70 @@
+package dev.kiff.api.events;
+
+import dev.kiff.core.batch.BatchProgress;
+import dev.kiff.core.job.JobResult;
+import dev.kiff.core.output.LogChunk;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who watches what on this API instance: the live streams of single jobs and of whole tenants. The instance's
+ * listeners of {@code kiff.logs}, {@code kiff.results} and {@code kiff.batches} hand every event here, and it
+ * reaches the watchers of its job or tenant. Watchers must return at once.
+ */
+public final class LiveEvents {
+
+    /** Hears one job's output and end. */
+    public interface JobWatcher {
+        void output(LogChunk chunk);
+
+        void result(JobResult result);
+    }
+
+    /** Hears a tenant's results and batch completions. */
+    public interface TenantWatcher {
+        void result(JobResult result);
+
+        void batch(BatchProgress batch);
+    }
+
+    private final Map<UUID, Set<JobWatcher>> jobs = new ConcurrentHashMap<>();
+    private final Map<String, Set<TenantWatcher>> tenants = new ConcurrentHashMap<>();
+
+    /** Starts watching; run the returned action to stop. */
+    public Runnable watch(UUID jobId, JobWatcher watcher) {
+        jobs.computeIfAbsent(jobId, id -> ConcurrentHashMap.newKeySet()).add(watcher);
+        return () -> jobs.computeIfPresent(jobId, (id, set) -> {
+            set.remove(watcher);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** Starts watching; run the returned action to stop. */
+    public Runnable watch(String tenant, TenantWatcher watcher) {
+        tenants.computeIfAbsent(tenant, id -> ConcurrentHashMap.newKeySet()).add(watcher);
+        return () -> tenants.computeIfPresent(tenant, (id, set) -> {
+            set.remove(watcher);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    public void chunkArrived(LogChunk chunk) {
+        jobs.getOrDefault(chunk.jobId(), Set.of()).forEach(w -> w.output(chunk));
+    }
+
+    public void resultArrived(JobResult result) {
+        jobs.getOrDefault(result.id(), Set.of()).forEach(w -> w.result(result));
+        tenants.getOrDefault(result.tenant(), Set.of()).forEach(w -> w.result(result));
+    }
+
+    public void batchCompleted(BatchProgress batch) {
+        tenants.getOrDefault(batch.tenant(), Set.of()).forEach(w -> w.batch(batch));
+    }
+
+    /** How many streams are open here. */
+    public int watchers() {
+        return jobs.values().stream().mapToInt(Set::size).sum() + tenants.values().stream().mapToInt(Set::size).sum();
+    }
+}
