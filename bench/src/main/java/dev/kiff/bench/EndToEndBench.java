@@ -38,6 +38,8 @@ final class EndToEndBench implements AutoCloseable {
     private final List<Process> apps = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final int apiPort;
+    /** The key of the API's development tenant, which the bench acts as. */
+    private static final String API_KEY = "kiff_bench_key";
 
     EndToEndBench(Path apiJar, Path workerJar, int warmSlots) throws IOException, InterruptedException {
         data = Files.createTempDirectory("kb-");
@@ -54,7 +56,8 @@ final class EndToEndBench implements AutoCloseable {
                 "KIFF_WORKER_VM_TYPES", "code-exec",
                 "KIFF_WORKER_INITIAL_TARGET", String.valueOf(warmSlots),
                 "KIFF_INPUT_DIRECTORY", data.resolve("inputs").toString(),
-                "KIFF_GATEWAY_DIRECTORY", data.resolve("gateway").toString());
+                "KIFF_GATEWAY_DIRECTORY", data.resolve("gateway").toString(),
+                "KIFF_DEV_API_KEY", API_KEY);
         try {
             apps.add(start(apiJar, env, data.resolve("api.log")));
             awaitHealthy(apiPort);
@@ -88,6 +91,7 @@ final class EndToEndBench implements AutoCloseable {
     private String submit() throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(api("/v1/jobs"))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + API_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"vmType\":\"code-exec\",\"language\":\"python\",\"code\":\"print(1)\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -101,7 +105,7 @@ final class EndToEndBench implements AutoCloseable {
     private String awaitTerminal(String id) throws IOException, InterruptedException {
         for (int i = 0; i < 20; i++) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(api("/v1/jobs/" + id + "?wait=10s"))
-                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", "Bearer " + API_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
             Matcher status = STATUS.matcher(response.body());
             if (status.find() && !status.group(1).equals("QUEUED") && !status.group(1).equals("RUNNING")) {
                 Matcher wait = QUEUE_WAIT.matcher(response.body());
