@@ -47,6 +47,8 @@ public class ApiTicks implements SmartLifecycle {
     @Override
     public void stop() {
         loops.shutdownNow();
+        // Clients reconnect with Last-Event-ID, to another instance or to this one once it is back.
+        streams.closeAll();
     }
 
     @Override

@@ -19,6 +19,8 @@ import dev.kiff.persistence.jooq.tables.records.JobsRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Collection;
@@ -110,32 +112,28 @@ public final class JooqJobRepository implements JobRepository {
     @Override
     public OptionalInt markRunning(UUID id, String workerId, Instant startedAt) {
         JobStatus to = JobStatus.QUEUED.start();
-        return db.transactionResult(tx -> {
-            OptionalInt attempt = tx.dsl().update(JOBS)
-                    .set(JOBS.STATUS, to)
-                    .set(JOBS.WORKER_ID, workerId)
-                    .set(JOBS.STARTED_AT, startedAt)
-                    .set(JOBS.HEARTBEAT_AT, startedAt)
-                    .set(JOBS.ATTEMPTS, JOBS.ATTEMPTS.plus(1))
-                    .set(JOBS.UPDATED_AT, clock.instant())
-                    .where(JOBS.ID.eq(id).and(JOBS.STATUS.eq(JobStatus.QUEUED))
-                            .and(JOBS.ATTEMPTS.lt(JOBS.MAX_ATTEMPTS)))
-                    .returning(JOBS.ATTEMPTS)
-                    .fetchOptional()
-                    .map(row -> OptionalInt.of(row.getAttempts()))
-                    .orElseGet(() -> lostRace(id, JobStatus.QUEUED, to, OptionalInt.empty()));
-            if (attempt.isPresent()) {
-                tx.dsl().insertInto(JOB_ATTEMPTS)
-                        .set(JOB_ATTEMPTS.JOB_ID, id)
-                        .set(JOB_ATTEMPTS.ATTEMPT, attempt.getAsInt())
-                        .set(JOB_ATTEMPTS.WORKER_ID, workerId)
-                        .set(JOB_ATTEMPTS.STARTED_AT, startedAt)
-                        .set(JOB_ATTEMPTS.STATUS, to)
-                        .onConflict(JOB_ATTEMPTS.JOB_ID, JOB_ATTEMPTS.ATTEMPT).doNothing()
-                        .execute();
-            }
-            return attempt;
-        });
+        // One statement, one round trip, on the path of every job's start: the job moves and its run is recorded.
+        // The attempt row is overwritten rather than skipped on conflict, so RETURNING always answers a started job.
+        return db.resultQuery("""
+                WITH started AS (
+                  UPDATE jobs SET status = ?, worker_id = ?, started_at = ?::timestamptz,
+                                  heartbeat_at = ?::timestamptz, attempts = attempts + 1, updated_at = ?::timestamptz
+                  WHERE id = ? AND status = ? AND attempts < max_attempts
+                  RETURNING id, attempts)
+                INSERT INTO job_attempts (job_id, attempt, worker_id, started_at, status)
+                SELECT id, attempts, ?, ?::timestamptz, ? FROM started
+                ON CONFLICT (job_id, attempt) DO UPDATE SET worker_id = excluded.worker_id,
+                  started_at = excluded.started_at, status = excluded.status, finished_at = NULL, reason = NULL
+                RETURNING attempt""",
+                        to.name(), workerId, utc(startedAt), utc(startedAt), utc(clock.instant()), id,
+                        JobStatus.QUEUED.name(), workerId, utc(startedAt), to.name())
+                .fetchOptional()
+                .map(row -> OptionalInt.of(row.get(0, Integer.class)))
+                .orElseGet(() -> lostRace(id, JobStatus.QUEUED, to, OptionalInt.empty()));
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 
     @Override
@@ -231,20 +229,28 @@ public final class JooqJobRepository implements JobRepository {
     public boolean complete(JobResult result) {
         JobStatus to = JobStatus.RUNNING.complete(result.status());
         Timings timings = result.timings();
-        return db.transactionResult(tx -> lockedFirst(tx.dsl()) && endAttempt(tx.dsl(), result.id(), to,
-                result.message(), timings.finishedAt(), changed(tx.dsl(), result.id(), JobStatus.RUNNING, to,
-                tx.dsl().update(JOBS)
-                .set(JOBS.STATUS, to)
-                .set(JOBS.EXIT_CODE, result.exitCode())
-                .set(JOBS.STDOUT, result.stdout())
-                .set(JOBS.STDOUT_TRUNCATED, result.stdoutTruncated())
-                .set(JOBS.STDERR, result.stderr())
-                .set(JOBS.STDERR_TRUNCATED, result.stderrTruncated())
-                .set(JOBS.MESSAGE, result.message())
-                .set(JOBS.ARTIFACTS, JSON.valueOf(codec.writeString(result.artifacts())))
-                .set(JOBS.FINISHED_AT, timings.finishedAt())
-                .set(JOBS.RESULT_SEQ, NEXT_RESULT),
-                JOBS.STATUS.eq(JobStatus.RUNNING).and(JOBS.WORKER_ID.eq(result.workerId())))));
+        // One statement on the path of every job's end: under the numbering lock (taken before the number, held to
+        // the statement's commit) the job ends, gets its result number, and its run is recorded as ended.
+        int ended = db.resultQuery("""
+                WITH numbering AS (SELECT pg_advisory_xact_lock(?) AS locked),
+                done AS (
+                  UPDATE jobs SET status = ?, exit_code = ?, stdout = ?, stdout_truncated = ?, stderr = ?,
+                                  stderr_truncated = ?, message = ?, artifacts = ?::json, finished_at = ?::timestamptz,
+                                  result_seq = nextval('job_result_seq'), updated_at = ?::timestamptz
+                  FROM numbering
+                  WHERE id = ? AND status = ? AND worker_id = ?
+                  RETURNING jobs.id),
+                run AS (
+                  UPDATE job_attempts SET status = ?, reason = ?, finished_at = ?::timestamptz
+                  WHERE job_id IN (SELECT id FROM done) AND finished_at IS NULL)
+                SELECT count(*) FROM done""",
+                        NUMBERING_LOCK, to.name(), result.exitCode(), result.stdout(), result.stdoutTruncated(),
+                        result.stderr(), result.stderrTruncated(), result.message(),
+                        codec.writeString(result.artifacts()), utc(timings.finishedAt()), utc(clock.instant()),
+                        result.id(), JobStatus.RUNNING.name(), result.workerId(), to.name(), result.message(),
+                        utc(timings.finishedAt()))
+                .fetchOne(0, Integer.class);
+        return ended == 1 || lostRace(result.id(), JobStatus.RUNNING, to, false);
     }
 
     @Override

@@ -36,6 +36,11 @@ public final class OpenStreams {
         open.forEach(session -> session.comment("keep-alive"));
     }
 
+    /** Ends every open stream: on shutdown, so the server need not wait for clients to hang up. */
+    public void closeAll() {
+        open.forEach(SseSession::complete);
+    }
+
     public int size() {
         return open.size();
     }

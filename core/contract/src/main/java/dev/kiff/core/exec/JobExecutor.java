@@ -3,6 +3,7 @@ package dev.kiff.core.exec;
 import dev.kiff.core.failure.TransientFailure;
 import dev.kiff.core.gateway.Artifact;
 import dev.kiff.core.gateway.ArtifactStore;
+import dev.kiff.core.job.Attempt;
 import dev.kiff.core.job.Job;
 import dev.kiff.core.job.JobResult;
 import dev.kiff.core.job.JobStatus;
@@ -18,6 +19,7 @@ import dev.kiff.core.sandbox.SandboxOutcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -131,8 +133,12 @@ public final class JobExecutor {
             return publishIfTerminal(job);
         }
         log.info("Job(id={}) ended {} in {} ms", job.id(), result.status(), result.timings().runTimeMs());
-        // The stored result, with its batch and every attempt: what the API answers and webhooks send.
-        JobResult stored = jobs.find(job.id()).map(JobRecord::state).orElse(result);
+        // The stored result, with its batch and every attempt: what the API answers and webhooks send. A first run
+        // is its only attempt, known here; later runs read the earlier ones back.
+        JobResult stored = number == 1
+                ? result.with(job.batchId(), List.of(new Attempt(1, workerId, startedAt,
+                        result.timings().finishedAt(), result.status(), result.message())), false)
+                : jobs.find(job.id()).map(JobRecord::state).orElse(result);
         results.publish(stored);
         return stored;
     }

@@ -35,10 +35,9 @@ public final class LiveOutput {
         this.capBytes = capBytes;
     }
 
-    /** Starts recording run {@code attempt} of the job: its start is kept and announced at once. */
+    /** Starts recording run {@code attempt} of the job; its start is kept and announced with the first flush. */
     public OutputRecorder open(Job job, int attempt) {
         OutputRecorder recorder = new OutputRecorder(job, attempt, store, publisher, clock, chunkChars, capBytes);
-        recorder.start();
         open.add(recorder);
         return recorder;
     }

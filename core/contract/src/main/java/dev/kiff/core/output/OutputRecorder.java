@@ -40,6 +40,8 @@ public final class OutputRecorder implements OutputListener {
     private long recordedBytes;
     private boolean capped;
     private int seq;
+    /** Whether the start chunk was flushed. Touched only under the flush lock. */
+    private boolean started;
 
     OutputRecorder(Job job, int attempt, LogStore store, LogPublisher publisher, Clock clock, int chunkChars,
             long capBytes) {
@@ -52,10 +54,6 @@ public final class OutputRecorder implements OutputListener {
         this.capBytes = capBytes;
     }
 
-    /** Keeps and announces the start of the run (chunk 0), so watchers see it before any output. */
-    void start() {
-        write(List.of(chunk(0, LogChunk.START, "")));
-    }
 
     @Override
     public synchronized void output(boolean toStderr, byte[] bytes) {
@@ -90,6 +88,12 @@ public final class OutputRecorder implements OutputListener {
         // One flush at a time, so chunks are kept and announced in the order they are numbered.
         synchronized (flushing) {
             List<LogChunk> chunks = new ArrayList<>();
+            if (!started) {
+                // The start of the run (chunk 0) goes out with the first flush, ahead of any output: it costs the
+                // job's start no write of its own.
+                started = true;
+                chunks.add(chunk(0, LogChunk.START, ""));
+            }
             synchronized (this) {
                 for (Segment segment : pending) {
                     String text = segment.text.toString();

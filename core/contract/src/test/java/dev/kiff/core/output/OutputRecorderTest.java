@@ -51,8 +51,11 @@ class OutputRecorderTest {
     }
 
     @Test
-    void keepsAndAnnouncesTheStartOfTheRunAsChunkZeroAtOnce() {
-        open();
+    void keepsAndAnnouncesTheStartOfTheRunAsChunkZeroWithItsFirstFlush() {
+        OutputRecorder recorder = open();
+        assertThat(published).as("the start costs the job no write of its own").isEmpty();
+
+        recorder.flush();
 
         LogChunk start = new LogChunk(LogChunk.VERSION, job.id(), "acme", 1, 0, LogChunk.START, "", NOW);
         assertThat(store.read(job.id(), 0, -1)).containsExactly(start);
@@ -90,6 +93,7 @@ class OutputRecorderTest {
     @Test
     void flushingWithNothingNewKeepsAndAnnouncesNothing() {
         OutputRecorder recorder = open();
+        recorder.flush();
         published.clear();
 
         recorder.flush();
