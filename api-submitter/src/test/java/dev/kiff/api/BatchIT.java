@@ -4,19 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kiff.api.ApiClient.Reply;
-import dev.kiff.api.events.LiveEvents;
 import dev.kiff.core.job.JobMessage;
 import dev.kiff.core.job.JobResult;
 import dev.kiff.core.job.JobStatus;
 import dev.kiff.core.job.VmType;
-import dev.kiff.core.json.JobCodec;
-import dev.kiff.core.output.LogStore;
-import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.core.webhook.WebhookSignature;
 import dev.kiff.testkit.SharedInfrastructure;
 import dev.kiff.testkit.TopicRecorder;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
-import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,13 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,8 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  * pages of its jobs, its completion (event, signed webhook) and its cancellation. A {@link StandInWorker} moves the
  * jobs as a worker would.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class BatchIT {
+class BatchIT extends ApiIntegrationTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String TOPIC = Topics.jobs(VmType.CODE_EXEC);
@@ -64,35 +51,14 @@ class BatchIT {
     private static TopicRecorder kills;
     private static TopicSize topicSize;
 
-    @Value("${local.server.port}")
-    int port;
-    @Autowired
-    DataSource dataSource;
-    @Autowired
-    JobRepository jobs;
-    @Autowired
-    LogStore logs;
-    @Autowired
-    KafkaTemplate<String, byte[]> kafka;
-    @Autowired
-    JobCodec codec;
-    @Autowired
-    Clock clock;
-    @Autowired
-    LiveEvents live;
 
     private JdbcTemplate jdbc;
     private StandInWorker worker;
 
-    @DynamicPropertySource
-    static void infra(DynamicPropertyRegistry registry) {
-        SharedInfrastructure.springProperties().forEach((key, value) -> registry.add(key, () -> value));
-    }
-
     @BeforeEach
     void setUp() {
         jdbc = new JdbcTemplate(dataSource);
-        worker = new StandInWorker(jobs, logs, kafka, codec, clock);
+        worker = standInWorker();
         if (published == null) {
             String bootstrap = SharedInfrastructure.kafka().bootstrapServers();
             published = new TopicRecorder(bootstrap, TOPIC);

@@ -4,25 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kiff.api.ApiClient.Reply;
-import dev.kiff.api.events.LiveEvents;
 import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.json.JobCodec;
-import dev.kiff.core.output.LogStore;
-import dev.kiff.core.port.JobRepository;
-import dev.kiff.testkit.SharedInfrastructure;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,39 +18,19 @@ import tools.jackson.databind.JsonNode;
  * ({@code GET /v1/events}) against the real broker and database, with a {@link StandInWorker} running the jobs: every
  * event in order, live and replayed, and a reconnect with {@code Last-Event-ID} resuming with exactly the rest.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class JobEventsIT {
+class JobEventsIT extends ApiIntegrationTest {
 
     private static final Duration SEEN = Duration.ofSeconds(30);
     private static final Duration QUIET = Duration.ofMillis(800);
 
-    @Value("${local.server.port}")
-    int port;
-    @Autowired
-    JobRepository jobs;
-    @Autowired
-    LogStore logs;
-    @Autowired
-    KafkaTemplate<String, byte[]> kafka;
-    @Autowired
-    JobCodec codec;
-    @Autowired
-    Clock clock;
-    @Autowired
-    LiveEvents live;
 
     private ApiClient api;
     private StandInWorker worker;
 
-    @DynamicPropertySource
-    static void infra(DynamicPropertyRegistry registry) {
-        SharedInfrastructure.springProperties().forEach((key, value) -> registry.add(key, () -> value));
-    }
-
     @BeforeEach
     void setUp() {
         api = new ApiClient(port);
-        worker = new StandInWorker(jobs, logs, kafka, codec, clock);
+        worker = standInWorker();
         ListenersReady.hear(live, kafka, codec);
     }
 

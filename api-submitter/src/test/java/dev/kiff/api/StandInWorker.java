@@ -65,7 +65,10 @@ final class StandInWorker {
             throw new IllegalStateException("Job(id=" + id + ") could not be started: not QUEUED, or out of attempts");
         }
         Job job = jobs.find(id).map(JobRecord::job).orElseThrow();
-        return new Run(job, attempt.getAsInt(), output.open(job, attempt.getAsInt()));
+        OutputRecorder recorder = output.open(job, attempt.getAsInt());
+        // A worker's first output tick (every 150 ms) sends the run's start even when the code is silent.
+        output.tick();
+        return new Run(job, attempt.getAsInt(), recorder);
     }
 
     /** Runs a job start to end: started, {@code stdout} written as one chunk, SUCCEEDED with exit code 0. */

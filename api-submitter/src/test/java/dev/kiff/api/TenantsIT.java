@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kiff.api.ApiClient.Reply;
 import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.port.JobRepository;
-import dev.kiff.testkit.SharedInfrastructure;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -21,16 +19,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,25 +30,13 @@ import tools.jackson.databind.json.JsonMapper;
  * Tenants against the real database and broker: who a key belongs to, what the admin key may do, that a tenant
  * never sees (nor learns of) another's jobs and batches, its quotas, and its dead letters.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class TenantsIT {
+class TenantsIT extends ApiIntegrationTest {
 
     private static final String PROBLEM_JSON = "application/problem+json";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    @Value("${local.server.port}")
-    int port;
-    @Autowired
-    DataSource dataSource;
-    @Autowired
-    JobRepository jobs;
 
     private JdbcTemplate jdbc;
-
-    @DynamicPropertySource
-    static void infra(DynamicPropertyRegistry registry) {
-        SharedInfrastructure.springProperties().forEach((key, value) -> registry.add(key, () -> value));
-    }
 
     @BeforeEach
     void setUp() {

@@ -7,29 +7,19 @@ import dev.kiff.api.ApiClient.Reply;
 import dev.kiff.api.webhook.WebhookProperties;
 import dev.kiff.core.job.JobStatus;
 import dev.kiff.core.job.VmType;
-import dev.kiff.core.json.JobCodec;
-import dev.kiff.core.output.LogStore;
-import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.core.webhook.WebhookSignature;
 import dev.kiff.testkit.SharedInfrastructure;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -38,43 +28,23 @@ import tools.jackson.databind.JsonNode;
  * {@code kiff.webhooks.max-attempts} tries, every try recorded. The retry settings of the test contexts
  * (src/test/resources/application.properties) make the tries follow each other within a second.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class WebhookIT {
+class WebhookIT extends ApiIntegrationTest {
 
     private static final Duration SEEN = Duration.ofSeconds(30);
     private static final Duration QUIET = Duration.ofSeconds(1);
 
     private static TopicSize topicSize;
 
-    @Value("${local.server.port}")
-    int port;
-    @Autowired
-    JobRepository jobs;
-    @Autowired
-    LogStore logs;
-    @Autowired
-    KafkaTemplate<String, byte[]> kafka;
-    @Autowired
-    JobCodec codec;
-    @Autowired
-    Clock clock;
-    @Autowired
-    DataSource dataSource;
     @Autowired
     WebhookProperties webhookProperties;
 
     private ApiClient api;
     private StandInWorker worker;
 
-    @DynamicPropertySource
-    static void infra(DynamicPropertyRegistry registry) {
-        SharedInfrastructure.springProperties().forEach((key, value) -> registry.add(key, () -> value));
-    }
-
     @BeforeEach
     void setUp() {
         api = new ApiClient(port);
-        worker = new StandInWorker(jobs, logs, kafka, codec, clock);
+        worker = standInWorker();
         if (topicSize == null) {
             topicSize = new TopicSize(SharedInfrastructure.kafka().bootstrapServers(), Topics.jobs(VmType.CODE_EXEC));
         }
