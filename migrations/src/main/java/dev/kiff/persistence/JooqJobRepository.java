@@ -191,20 +191,37 @@ public final class JooqJobRepository implements JobRepository {
 
     @Override
     public List<StoredResult> deadLettered(String tenant, long afterSeq, int limit) {
-        return db.selectFrom(JOBS)
+        List<StoredResult> page = db.selectFrom(JOBS)
                 .where(JOBS.TENANT.eq(tenant).and(JOBS.DEAD_LETTERED_AT.isNotNull()).and(JOBS.RESULT_SEQ.gt(afterSeq)))
                 .orderBy(JOBS.RESULT_SEQ)
                 .limit(limit)
-                .fetch(row -> new StoredResult(row.getResultSeq(), withHistory(toRecord(row).state())));
+                .fetch(row -> new StoredResult(row.getResultSeq(), toRecord(row).state()));
+        return withHistories(page);
     }
 
     @Override
     public List<StoredResult> resultsAfter(String tenant, long afterSeq, int limit) {
-        return db.selectFrom(JOBS)
+        List<StoredResult> page = db.selectFrom(JOBS)
                 .where(JOBS.TENANT.eq(tenant).and(JOBS.RESULT_SEQ.gt(afterSeq)))
                 .orderBy(JOBS.RESULT_SEQ)
                 .limit(limit)
                 .fetch(row -> new StoredResult(row.getResultSeq(), toRecord(row).state()));
+        return withHistories(page);
+    }
+
+    /** The page's results with every run of each, read in one query. */
+    private List<StoredResult> withHistories(List<StoredResult> page) {
+        if (page.isEmpty()) {
+            return page;
+        }
+        Map<UUID, List<Attempt>> runs = db.selectFrom(JOB_ATTEMPTS)
+                .where(JOB_ATTEMPTS.JOB_ID.in(page.stream().map(r -> r.result().id()).toList()))
+                .orderBy(JOB_ATTEMPTS.JOB_ID, JOB_ATTEMPTS.ATTEMPT)
+                .fetchGroups(JOB_ATTEMPTS.JOB_ID, a -> new Attempt(a.getAttempt(), a.getWorkerId(), a.getStartedAt(),
+                        a.getFinishedAt(), a.getStatus(), a.getReason()));
+        return page.stream().map(stored -> new StoredResult(stored.seq(), stored.result().with(
+                stored.result().batchId(), runs.getOrDefault(stored.result().id(), List.of()),
+                stored.result().deadLettered()))).toList();
     }
 
     @Override

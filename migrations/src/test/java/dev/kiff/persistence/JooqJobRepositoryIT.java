@@ -397,6 +397,9 @@ class JooqJobRepositoryIT {
         assertThat(results).extracting(r -> r.result().status())
                 .containsExactly(JobStatus.SUCCEEDED, JobStatus.ERROR, JobStatus.CANCELLED);
         assertThat(results).extracting(StoredResult::seq).isSorted().doesNotHaveDuplicates();
+        assertThat(results.get(0).result().attemptHistory()).as("each result with its runs")
+                .extracting(Attempt::status).containsExactly(JobStatus.SUCCEEDED);
+        assertThat(results.get(1).result().attemptHistory()).isEmpty();
         assertThat(repository.latestResultSeq(tenant)).isEqualTo(results.get(2).seq());
 
         assertThat(repository.resultsAfter(tenant, results.get(0).seq(), 10)).extracting(r -> r.result().id())
