@@ -35,6 +35,7 @@ import dev.kiff.core.tenant.TenantProvisioner;
 import dev.kiff.core.webhook.WebhookBackoff;
 import dev.kiff.core.webhook.WebhookDispatcher;
 import dev.kiff.core.webhook.WebhookRepository;
+import dev.kiff.spring.BackgroundLoops;
 import dev.kiff.spring.KafkaResultPublisher;
 import java.time.Clock;
 import java.util.List;
@@ -42,7 +43,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationRunner;
@@ -101,12 +101,7 @@ public class ApiConfiguration {
 
     @Bean(destroyMethod = "shutdownNow")
     ExecutorService streamSenders() {
-        AtomicInteger n = new AtomicInteger();
-        return Executors.newFixedThreadPool(8, r -> {
-            Thread thread = new Thread(r, "kiff-sse-" + n.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        return Executors.newFixedThreadPool(8, BackgroundLoops.daemonThreads("kiff-sse"));
     }
 
     @Bean
@@ -201,12 +196,7 @@ public class ApiConfiguration {
 
     @Bean(destroyMethod = "shutdownNow")
     ExecutorService webhookSenders(WebhookProperties properties) {
-        AtomicInteger n = new AtomicInteger();
-        return Executors.newFixedThreadPool(properties.senders(), r -> {
-            Thread thread = new Thread(r, "kiff-webhook-" + n.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        return Executors.newFixedThreadPool(properties.senders(), BackgroundLoops.daemonThreads("kiff-webhook"));
     }
 
     @Bean

@@ -175,18 +175,15 @@ public final class JooqJobRepository implements JobRepository {
     @Override
     public boolean deadLetter(UUID id, String reason, Instant at) {
         JobStatus to = JobStatus.QUEUED.fail();
-        return db.transactionResult(tx -> lockedFirst(tx.dsl()) && changed(tx.dsl(), id, JobStatus.QUEUED, to,
-                tx.dsl().update(JOBS)
-                        .set(JOBS.STATUS, to)
-                        .set(JOBS.MESSAGE, "dead-lettered after its last attempt: " + reason)
-                        .set(JOBS.FINISHED_AT, at)
-                        .set(JOBS.DEAD_LETTERED_AT, at)
-                        .set(JOBS.RESULT_SEQ, NEXT_RESULT), JOBS.STATUS.eq(JobStatus.QUEUED)));
-    }
-
-    private static boolean lockedFirst(DSLContext tx) {
-        lockNumbering(tx);
-        return true;
+        return db.transactionResult(tx -> {
+            lockNumbering(tx.dsl());
+            return changed(tx.dsl(), id, JobStatus.QUEUED, to, tx.dsl().update(JOBS)
+                    .set(JOBS.STATUS, to)
+                    .set(JOBS.MESSAGE, "dead-lettered after its last attempt: " + reason)
+                    .set(JOBS.FINISHED_AT, at)
+                    .set(JOBS.DEAD_LETTERED_AT, at)
+                    .set(JOBS.RESULT_SEQ, NEXT_RESULT), JOBS.STATUS.eq(JobStatus.QUEUED));
+        });
     }
 
     @Override
@@ -288,12 +285,14 @@ public final class JooqJobRepository implements JobRepository {
     @Override
     public boolean cancel(UUID id, JobStatus from, String reason, Instant at) {
         JobStatus to = from.cancel();
-        return db.transactionResult(tx -> lockedFirst(tx.dsl()) && endAttempt(tx.dsl(), id, to, reason, at,
-                changed(tx.dsl(), id, from, to, tx.dsl().update(JOBS)
-                        .set(JOBS.STATUS, to)
-                        .set(JOBS.MESSAGE, reason)
-                        .set(JOBS.FINISHED_AT, at)
-                        .set(JOBS.RESULT_SEQ, NEXT_RESULT), JOBS.STATUS.eq(from))));
+        return db.transactionResult(tx -> {
+            lockNumbering(tx.dsl());
+            return endAttempt(tx.dsl(), id, to, reason, at, changed(tx.dsl(), id, from, to, tx.dsl().update(JOBS)
+                    .set(JOBS.STATUS, to)
+                    .set(JOBS.MESSAGE, reason)
+                    .set(JOBS.FINISHED_AT, at)
+                    .set(JOBS.RESULT_SEQ, NEXT_RESULT), JOBS.STATUS.eq(from)));
+        });
     }
 
     @Override

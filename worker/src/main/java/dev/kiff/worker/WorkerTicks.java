@@ -4,9 +4,8 @@ import dev.kiff.core.exec.JobExecutor;
 import dev.kiff.core.output.LiveOutput;
 import dev.kiff.core.pool.SandboxFactory;
 import dev.kiff.core.pool.WarmPool;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import dev.kiff.spring.BackgroundLoops;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -25,7 +24,7 @@ public final class WorkerTicks implements SmartLifecycle {
     private final JobExecutor executor;
     private final LiveOutput output;
     private final WorkerProperties properties;
-    private ScheduledExecutorService loops;
+    private BackgroundLoops loops;
 
     public WorkerTicks(WarmPool pool, SandboxFactory sandboxes, JobExecutor executor, LiveOutput output,
             WorkerProperties properties) {
@@ -43,43 +42,28 @@ public final class WorkerTicks implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.error("could not look for sandboxes an earlier run left behind: {}", e.toString());
         }
-        loops = Executors.newScheduledThreadPool(3, runnable -> {
-            Thread thread = new Thread(runnable, "kiff-worker-tick");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long tick = properties.poolTick().toMillis();
-        loops.scheduleWithFixedDelay(() -> guarded("pool tick", pool::tick), 0, tick, TimeUnit.MILLISECONDS);
-        long beat = Math.max(100, properties.lease().toMillis() / 3);
-        loops.scheduleWithFixedDelay(() -> guarded("lease heartbeat", executor::heartbeat), beat, beat,
-                TimeUnit.MILLISECONDS);
-        long flush = properties.outputFlushInterval().toMillis();
-        loops.scheduleWithFixedDelay(() -> guarded("live output", output::tick), flush, flush, TimeUnit.MILLISECONDS);
+        loops = new BackgroundLoops("kiff-worker-tick", 3);
+        loops.every("pool tick", Duration.ZERO, properties.poolTick(), pool::tick);
+        Duration beat = Duration.ofMillis(Math.max(100, properties.lease().toMillis() / 3));
+        loops.every("lease heartbeat", beat, beat, executor::heartbeat);
+        loops.every("live output", properties.outputFlushInterval(), properties.outputFlushInterval(), output::tick);
     }
 
     @Override
     public void stop() {
-        loops.shutdownNow();
+        loops.close();
         pool.close();
         log.info("warm pools closed");
     }
 
     @Override
     public boolean isRunning() {
-        return loops != null && !loops.isShutdown();
+        return loops != null && loops.isRunning();
     }
 
     /** Starts before the job feed, stops after it: no job is taken without pools, none left running without them. */
     @Override
     public int getPhase() {
         return Integer.MAX_VALUE - 200;
-    }
-
-    private static void guarded(String what, Runnable loop) {
-        try {
-            loop.run();
-        } catch (RuntimeException e) {
-            log.error("{} failed, going on: {}", what, e.toString());
-        }
     }
 }

@@ -118,10 +118,6 @@ public class BatchController {
     }
 
     private static UUID batchId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw InvalidJobException.of("id", "'" + id + "' is not a batch id (a UUID)");
-        }
+        return PathIds.parse(id, "batch");
     }
 }

@@ -251,11 +251,7 @@ public class JobController {
     }
 
     static UUID jobId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw InvalidJobException.of("id", "'" + id + "' is not a job id (a UUID)");
-        }
+        return PathIds.parse(id, "job");
     }
 
     /** Reads the body, refusing it once it passes the cap rather than buffering whatever a client sends. */

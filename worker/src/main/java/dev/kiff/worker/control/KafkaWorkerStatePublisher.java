@@ -4,6 +4,7 @@ import dev.kiff.core.control.WorkerState;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.pool.WarmPool;
 import dev.kiff.core.topic.Topics;
+import dev.kiff.spring.BackgroundLoops;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -50,11 +51,7 @@ public final class KafkaWorkerStatePublisher implements SmartLifecycle {
 
     @Override
     public void start() {
-        loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "kiff-worker-state");
-            thread.setDaemon(true);
-            return thread;
-        });
+        loop = Executors.newSingleThreadScheduledExecutor(BackgroundLoops.daemonThreads("kiff-worker-state"));
         loop.scheduleWithFixedDelay(() -> {
             try {
                 publish();

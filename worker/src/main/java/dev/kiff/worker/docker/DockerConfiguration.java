@@ -6,6 +6,7 @@ import dev.kiff.core.job.VmTypeCatalogue;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.pool.SandboxFactory;
 import dev.kiff.core.pool.WarmPool;
+import dev.kiff.spring.BackgroundLoops;
 import dev.kiff.worker.WorkerProperties;
 import dev.kiff.worker.gateway.GatewayProperties;
 import java.time.Clock;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -46,23 +46,16 @@ public class DockerConfiguration {
 
     @Bean(destroyMethod = "shutdownNow")
     ExecutorService sandboxStarter(WorkerProperties worker) {
-        AtomicInteger count = new AtomicInteger();
-        return Executors.newFixedThreadPool(worker.startConcurrency(), runnable -> {
-            Thread thread = new Thread(runnable, "kiff-sandbox-start-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        return Executors.newFixedThreadPool(worker.startConcurrency(),
+                BackgroundLoops.daemonThreads("kiff-sandbox-start"));
     }
 
     /** Also the worker's {@link dev.kiff.core.port.SandboxRuntime}: every job runs in one of its sandboxes. */
     @Bean
     WarmPool warmPool(SandboxFactory sandboxFactory, VmTypeCatalogue catalogue, WorkerProperties worker,
             ExecutorService sandboxStarter, Clock clock) {
-        ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "kiff-sandbox-replace");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(
+                BackgroundLoops.daemonThreads("kiff-sandbox-replace"));
         return new WarmPool(sandboxFactory, catalogue, worker.vmTypes(), worker.initialTarget(), worker.capacity(),
                 sandboxStarter, later, worker.replaceAfter(), clock);
     }
