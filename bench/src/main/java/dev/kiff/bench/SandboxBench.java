@@ -73,7 +73,8 @@ final class SandboxBench implements AutoCloseable {
         streams = DockerClients.create(host, Duration.ofSeconds(30), null, 64);
         docker = new DockerProperties(host, Duration.ofSeconds(30), Duration.ofSeconds(2), "",
                 DataSize.ofMegabytes(64), DataSize.ofMegabytes(16), 256, DataSize.ofMegabytes(32), 128,
-                DataSize.ofMegabytes(64), DataSize.ofMegabytes(16), scratch.resolve("inputs"));
+                DataSize.ofMegabytes(64), DataSize.ofMegabytes(16), scratch.resolve("inputs"),
+                Duration.ofSeconds(2), DataSize.ofMegabytes(16));
         gatewayProperties = new GatewayProperties(scratch.resolve("gateway"), Duration.ofSeconds(30),
                 Duration.ofSeconds(5), 100, DataSize.ofMegabytes(10), 16, 64, DataSize.ofMegabytes(16), Map.of());
     }
@@ -237,7 +238,7 @@ final class SandboxBench implements AutoCloseable {
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try (OutputStream stdin = process.getOutputStream()) {
             byte[] envelope = codec.write(new RunnerEnvelope(1, Language.PYTHON, code, "", Map.of(), List.of(),
-                    List.of()));
+                    List.of(), null, null));
             stdin.write(envelope);
             stdin.write('\n');
         }

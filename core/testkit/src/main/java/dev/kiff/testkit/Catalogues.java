@@ -16,23 +16,38 @@ public final class Catalogues {
     }
 
     /**
-     * The built-in catalogue with one VM type opted into {@code reuse: tenant} for up to {@code maxUses} jobs per
-     * sandbox, as a trusted batch pipeline would have it.
+     * The built-in catalogue with one VM type opted into {@code reuse: tenant} (container isolation, wiped between
+     * jobs) for up to {@code maxUses} jobs per sandbox, as a trusted batch pipeline would have it.
      */
     public static Path reusing(String vmType, int maxUses) {
+        return withPool(vmType, "container", "tenant", maxUses);
+    }
+
+    /** The built-in catalogue with every VM type on one container per job ({@code isolation: container}). */
+    public static Path containerPerJob() {
+        return withPool("[a-z-]+", "container", "none", 1);
+    }
+
+    /**
+     * The built-in catalogue with the pool of the VM types matching {@code vmTypes} (a regular expression) set to
+     * this isolation, reuse and maximum uses.
+     */
+    public static Path withPool(String vmTypes, String isolation, String reuse, int maxUses) {
         String yaml;
         try (InputStream in = Catalogues.class.getResourceAsStream(BUILT_IN)) {
             if (in == null) {
                 throw new IllegalStateException(BUILT_IN + " is not on the classpath");
             }
             yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            String reused = yaml.replaceFirst("(?m)^(  " + vmType + ":(?:\\n    .*)*?\\n    pool: \\{[^}]*?)reuse: none, "
-                    + "maxUses: 1,", "$1reuse: tenant, maxUses: " + maxUses + ",");
-            if (reused.equals(yaml)) {
-                throw new IllegalStateException("could not opt " + vmType + " into reuse in the built-in catalogue");
+            String changed = yaml.replaceAll("(?m)^(  (?:" + vmTypes + "):(?:\\n    .*)*?\\n    pool: \\{[^}]*?)"
+                    + "isolation: namespaces, reuse: none, maxUses: \\d+,",
+                    "$1isolation: " + isolation + ", reuse: " + reuse + ", maxUses: " + maxUses + ",");
+            if (changed.equals(yaml)) {
+                throw new IllegalStateException("could not change the pool of " + vmTypes
+                        + " in the built-in catalogue");
             }
             Path file = Files.createTempFile("kiff-catalogue-", ".yml");
-            Files.writeString(file, reused);
+            Files.writeString(file, changed);
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -30,6 +30,9 @@ import org.springframework.validation.annotation.Validated;
  * @param outSize         size of the writable tmpfs at /out, where a job leaves its artifacts
  * @param inputDirectory  where the worker stages each job's input files, mounted read-only into its sandbox at
  *                        /input (when the worker runs in a container, the same path on the host)
+ * @param killGrace       how long past a job's wall-clock limit the worker waits for the runner, which kills the
+ *                        job itself at the limit, before it kills the whole sandbox
+ * @param shmSize         size of each job's own tmpfs at /dev/shm under {@code isolation: namespaces}
  */
 @Validated
 @ConfigurationProperties("kiff.docker")
@@ -45,5 +48,7 @@ public record DockerProperties(
         @Min(0) int gvisorPidsOverhead,
         @NotNull DataSize floodLimit,
         @NotNull DataSize outSize,
-        @NotNull Path inputDirectory) {
+        @NotNull Path inputDirectory,
+        @NotNull Duration killGrace,
+        @NotNull DataSize shmSize) {
 }

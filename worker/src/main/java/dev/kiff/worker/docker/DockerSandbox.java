@@ -9,7 +9,9 @@ import dev.kiff.core.failure.TransientFailure;
 import dev.kiff.core.gateway.GatewaySession;
 import dev.kiff.core.gateway.SandboxGateway;
 import dev.kiff.core.job.Job;
+import dev.kiff.core.gateway.GatewayUsage;
 import dev.kiff.core.job.Limits;
+import dev.kiff.core.job.ResourceUsage;
 import dev.kiff.core.job.VmType;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.pool.Sandbox;
@@ -31,6 +33,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -43,11 +46,19 @@ import tools.jackson.databind.json.JsonMapper;
  * back as runner frames on the attached stdout (see {@link RunnerFrames}); the frame {@code X} ends a job. When the
  * container dies instead (killed on timeout or flood, or the runner itself was killed), the end of the attach stream
  * ends the job.
+ *
+ * <p>An isolating sandbox serves many jobs: the runner gives each its own namespaces and kills it at its own limits,
+ * so the sandbox outlives a job that timed out, flooded or ran out of memory. Only when the runner does not answer
+ * in time does the worker kill the whole sandbox. When the runner reports that it could not isolate (gVisor), the
+ * sandbox serves one job.
  */
 final class DockerSandbox implements Sandbox {
 
     private static final Logger log = LoggerFactory.getLogger(DockerSandbox.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** What the runner may relay past the flood limit before it stops: a read or two of its pipes. */
+    private static final long FLOOD_SLACK = 1024 * 1024;
+    private static final AtomicBoolean toldNoIsolation = new AtomicBoolean();
 
     private final String containerId;
     private final String name;
@@ -62,7 +73,9 @@ final class DockerSandbox implements Sandbox {
     private final Path gatewayDirectory;
     private final Consumer<UUID> onJob;
     private final EnvelopeFeed stdin = new EnvelopeFeed();
-    private final boolean reusable;
+    private volatile boolean reusable;
+    private final boolean isolating;
+    private volatile boolean isolated;
     private final CountDownLatch ready = new CountDownLatch(1);
     private final CompletableFuture<Void> streamEnded = new CompletableFuture<>();
     private Limits limits;
@@ -72,7 +85,8 @@ final class DockerSandbox implements Sandbox {
     private boolean destroyed;
     private Attachment attachment;
 
-    DockerSandbox(String containerId, String name, VmType type, boolean gvisor, boolean reusable, Limits limits,
+    DockerSandbox(String containerId, String name, VmType type, boolean gvisor, boolean reusable, boolean isolating,
+            Limits limits,
             DockerClient control, DockerProperties properties, SandboxGateway gateway, JobCodec codec, Clock clock,
             Path inputDirectory, Path gatewayDirectory, Consumer<UUID> onJob) {
         this.containerId = containerId;
@@ -80,6 +94,7 @@ final class DockerSandbox implements Sandbox {
         this.type = type;
         this.gvisor = gvisor;
         this.reusable = reusable;
+        this.isolating = isolating;
         this.limits = limits;
         this.control = control;
         this.properties = properties;
@@ -149,9 +164,10 @@ final class DockerSandbox implements Sandbox {
         applyLimits(job);
         try (JobInputs inputs = JobInputs.stage(inputDirectory, job);
                 GatewaySession session = gateway.open(job, gatewayDirectory)) {
-            JobRun run = new JobRun(job, output, job.limits().outputBytes(), properties.floodLimit().toBytes());
+            long floodLimit = properties.floodLimit().toBytes();
+            JobRun run = new JobRun(job, output, job.limits().outputBytes(), floodLimit + FLOOD_SLACK);
             current = run;
-            byte[] envelope = codec.write(RunnerEnvelope.of(job, session.bindings()));
+            byte[] envelope = codec.write(RunnerEnvelope.of(job, session.bindings(), floodLimit));
             byte[] line = new byte[envelope.length + 1];
             System.arraycopy(envelope, 0, line, 0, envelope.length);
             line[envelope.length] = '\n';
@@ -160,15 +176,18 @@ final class DockerSandbox implements Sandbox {
             if (!reusable) {
                 stdin.close();
             }
-            boolean timedOut = !run.awaitEnd(job.limits().timeoutMs());
-            if (timedOut) {
-                log.info("Job(id={}) passed its {} ms wall-clock limit; killing sandbox {}", job.id(),
-                        job.limits().timeoutMs(), name);
+            // The runner kills the job at its limit; the sandbox is killed only if the runner does not answer.
+            boolean killed = !run.awaitEnd(job.limits().timeoutMs() + properties.killGrace().toMillis());
+            if (killed) {
+                log.info("Job(id={}) passed its {} ms wall-clock limit and the runner did not end it; killing "
+                        + "sandbox {}", job.id(), job.limits().timeoutMs(), name);
                 kill();
                 run.awaitEnd(properties.callTimeout().toMillis());
             }
             Instant finishedAt = clock.instant();
             ExitReport exit = run.exit;
+            boolean timedOut = killed || exit != null && exit.timedOut();
+            boolean flooded = run.flooded || exit != null && exit.flooded();
             Integer exitCode = exit != null ? Integer.valueOf(exit.code()) : null;
             boolean oomKilled = exit != null && Boolean.TRUE.equals(exit.oomKilled());
             if (exit == null || exit.oomKilled() == null && exit.code() == 137) {
@@ -176,15 +195,17 @@ final class DockerSandbox implements Sandbox {
                 // knows whether the kernel's out-of-memory killer struck.
                 var state = call("inspect", job, () -> control.inspectContainerCmd(containerId).exec()).getState();
                 oomKilled = Boolean.TRUE.equals(state.getOOMKilled());
-                if (exitCode == null && state.getExitCodeLong() != null && !timedOut && !run.flooded) {
+                if (exitCode == null && state.getExitCodeLong() != null && !timedOut && !flooded) {
                     exitCode = state.getExitCodeLong().intValue();
                 }
             }
-            if (timedOut || run.flooded || oomKilled || exit == null) {
+            // An isolated job's end, however it came, left its sandbox as clean as before; otherwise the sandbox is
+            // not trusted with another job after a kill.
+            if (killed || run.flooded || exit == null || !isolated && (timedOut || flooded || oomKilled)) {
                 dead = true;
             }
             return new SandboxOutcome(exitCode, run.stdout.result(), run.stderr.result(), timedOut, oomKilled,
-                    run.flooded, startedAt, finishedAt, session.artifacts());
+                    flooded, startedAt, finishedAt, session.artifacts(), usage(exit, run, session));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             dead = true;
@@ -195,6 +216,14 @@ final class DockerSandbox implements Sandbox {
                 dead = true;
             }
         }
+    }
+
+    private static ResourceUsage usage(ExitReport exit, JobRun run, GatewaySession session) {
+        GatewayUsage gateway = session.usage();
+        long output = exit != null && exit.outputBytes() != null ? exit.outputBytes()
+                : run.stdout.totalBytes() + run.stderr.totalBytes();
+        return new ResourceUsage(exit == null ? null : exit.cpuMs(),
+                exit == null ? null : (exit.maxRssKb() + 1023) / 1024, output, gateway.requests(), gateway.bytes());
     }
 
     /** Applies the job's limits when they differ from the sandbox's: CPU, memory and pids change in place. */
@@ -208,7 +237,7 @@ final class DockerSandbox implements Sandbox {
                 .withMemory(memory)
                 .withMemorySwap(memory)
                 .withNanoCPUs(Math.round(wanted.cpus() * 1_000_000_000L))
-                .withPidsLimit(DockerSandboxFactory.pidsLimit(wanted, gvisor, properties))
+                .withPidsLimit(DockerSandboxFactory.pidsLimit(wanted, gvisor, isolating, properties))
                 .exec());
         limits = wanted;
     }
@@ -290,14 +319,35 @@ final class DockerSandbox implements Sandbox {
         killer.start();
     }
 
-    /** How the runner said a job ended. */
-    record ExitReport(int code, long maxRssKb, long cpuMs, Boolean oomKilled) {
+    /** How the runner said a job ended, and what it used; the runner kills a job itself at its limits. */
+    record ExitReport(int code, long maxRssKb, long cpuMs, Boolean oomKilled, boolean timedOut, boolean flooded,
+            Long outputBytes) {
 
         static ExitReport parse(String json) {
             JsonNode node = JSON.readTree(json);
             JsonNode oom = node.path("oomKilled");
+            JsonNode output = node.path("outputBytes");
             return new ExitReport(node.path("exit").asInt(125), node.path("maxRssKb").asLong(),
-                    node.path("cpuMs").asLong(), oom.isBoolean() ? oom.asBoolean() : null);
+                    node.path("cpuMs").asLong(), oom.isBoolean() ? oom.asBoolean() : null,
+                    node.path("timedOut").asBoolean(false), node.path("flooded").asBoolean(false),
+                    output.isNumber() ? output.asLong() : null);
+        }
+    }
+
+    /** What the runner said when it was ready: whether it gives every job namespaces of its own, and if not why. */
+    private void ready(String json) {
+        JsonNode node = JSON.readTree(json);
+        isolated = "namespaces".equals(node.path("isolation").asString(""));
+        if (isolating && !isolated) {
+            // Serve one job, like a container-per-job sandbox: without namespaces a job could leave something behind.
+            reusable = false;
+            String reason = node.path("isolationError").asString("unknown");
+            if (toldNoIsolation.compareAndSet(false, true)) {
+                log.warn("sandboxes of {} cannot isolate jobs from each other here ({}); each serves one job",
+                        type.wireName(), reason);
+            } else {
+                log.debug("sandbox {} cannot isolate jobs: {}", name, reason);
+            }
         }
     }
 
@@ -351,6 +401,7 @@ final class DockerSandbox implements Sandbox {
             @Override
             public void ready(String json) {
                 log.debug("sandbox {} ready: {}", name, json);
+                DockerSandbox.this.ready(json);
                 ready.countDown();
             }
 

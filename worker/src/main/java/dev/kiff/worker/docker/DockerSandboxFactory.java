@@ -41,6 +41,13 @@ import org.slf4j.LoggerFactory;
  * read-only root, no capabilities, no new privileges, non-root user, memory without swap, CPU quota, pids and file
  * ulimits, no log driver), its resident runner attached and waiting for a job.
  *
+ * <p>Under {@code isolation: namespaces} the runner gives every job Linux namespaces of its own, which Docker's
+ * defaults forbid: the container gets Kiff's seccomp profile ({@code sandbox-seccomp.json}, which allows
+ * {@code unshare} and {@code mount} and refuses what no sandbox needs) instead of Docker's, and its {@code /proc}
+ * unmasked, since the kernel lets a user namespace mount a fresh {@code /proc} only where the existing one is fully
+ * visible. The runner masks the same paths again in every job's own {@code /proc}; the job never sees the
+ * container's.
+ *
  * <p>The only host paths a sandbox sees are two directories of its own: its input files (read-only, at /input) and
  * the directory where each job's gateway socket appears (at /run/kiff).
  */
@@ -71,6 +78,7 @@ public final class DockerSandboxFactory implements SandboxFactory {
     private final String host;
     private final String pid;
     private final AtomicLong sequence = new AtomicLong();
+    private final String seccompProfile = seccompProfile();
     /** The container each recent job ran in, for diagnostics: which sandbox was it, and is it gone? */
     private final Map<UUID, String> recent = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(256, 0.75f, false) {
@@ -120,6 +128,7 @@ public final class DockerSandboxFactory implements SandboxFactory {
             throw e;
         }
         DockerSandbox sandbox = new DockerSandbox(containerId, name, type, runtime.equals("runsc"), reusable,
+                isolating(policy),
                 limits, control, properties, gateway, codec, clock, inputs, gatewayDirectory,
                 job -> recent.put(job, containerId));
         try {
@@ -156,7 +165,12 @@ public final class DockerSandboxFactory implements SandboxFactory {
     private String create(String name, String slot, VmType type, VmTypePolicy policy, String runtime,
             boolean reusable, Limits limits, Path inputs, Path gatewayDirectory) {
         long memoryBytes = limits.memoryMb() * 1024L * 1024L;
-        HostConfig hostConfig = HostConfig.newHostConfig()
+        boolean isolating = isolating(policy);
+        List<String> securityOpts = new ArrayList<>(List.of("no-new-privileges"));
+        if (isolating) {
+            securityOpts.add("seccomp=" + seccompProfile);
+        }
+        HostConfig hostConfig = (isolating ? new UnmaskedHostConfig() : HostConfig.newHostConfig())
                 .withNetworkMode("none")
                 .withRuntime(runtime)
                 .withReadonlyRootfs(true)
@@ -172,12 +186,12 @@ public final class DockerSandboxFactory implements SandboxFactory {
                                 AccessMode.rw),
                         new Bind(inputs.toString(), new Volume("/input"), AccessMode.ro)))
                 .withCapDrop(Capability.ALL)
-                .withSecurityOpts(List.of("no-new-privileges"))
+                .withSecurityOpts(securityOpts)
                 .withMemory(memoryBytes)
                 .withMemorySwap(memoryBytes)
                 .withMemorySwappiness(0L)
                 .withNanoCPUs(Math.round(limits.cpus() * 1_000_000_000L))
-                .withPidsLimit(pidsLimit(limits, runtime.equals("runsc"), properties))
+                .withPidsLimit(pidsLimit(limits, runtime.equals("runsc"), isolating, properties))
                 .withUlimits(List.of(
                         new Ulimit("nofile", properties.maxOpenFiles(), properties.maxOpenFiles()),
                         new Ulimit("fsize", properties.maxFileSize().toBytes(), properties.maxFileSize().toBytes())))
@@ -186,8 +200,17 @@ public final class DockerSandboxFactory implements SandboxFactory {
         PoolSpec pool = policy.pool();
         List<String> env = new ArrayList<>();
         env.add("KIFF_PRELOAD=" + String.join(",", pool.preload()));
-        // Reused: the runner waits for the next job. Single use: it kills what the job left and idles until removed.
-        env.add(reusable ? "KIFF_REUSE=1" : "KIFF_LINGER=1");
+        // Isolating: every job in namespaces of its own, each with its own scratch space of these sizes. Reused: the
+        // runner waits for the next job. Single use: it kills what the job left and idles until removed.
+        if (isolating) {
+            env.add("KIFF_ISOLATE=1");
+            env.add("KIFF_WORKSPACE_BYTES=" + properties.workspaceSize().toBytes());
+            env.add("KIFF_TMP_BYTES=" + properties.tmpSize().toBytes());
+            env.add("KIFF_OUT_BYTES=" + properties.outSize().toBytes());
+            env.add("KIFF_SHM_BYTES=" + properties.shmSize().toBytes());
+        } else {
+            env.add(reusable ? "KIFF_REUSE=1" : "KIFF_LINGER=1");
+        }
         try {
             return control.createContainerCmd(policy.image())
                     .withName(name)
@@ -217,8 +240,49 @@ public final class DockerSandboxFactory implements SandboxFactory {
         return recent.get(jobId);
     }
 
-    static long pidsLimit(Limits limits, boolean gvisor, DockerProperties properties) {
-        return (long) limits.pids() + (gvisor ? properties.gvisorPidsOverhead() : 0);
+    static boolean isolating(VmTypePolicy policy) {
+        return policy.pool().isolation() == PoolSpec.Isolation.NAMESPACES;
+    }
+
+    /**
+     * The job's pids limit, plus what the platform's own processes in the sandbox need: gVisor's kernel threads,
+     * or the runner's per-job processes (the job's container process, its init, the next job's namespaces).
+     */
+    static long pidsLimit(Limits limits, boolean gvisor, boolean isolating, DockerProperties properties) {
+        return (long) limits.pids() + (gvisor ? properties.gvisorPidsOverhead() : 0) + (isolating ? 4 : 0);
+    }
+
+    private static String seccompProfile() {
+        try (var in = DockerSandboxFactory.class.getResourceAsStream("sandbox-seccomp.json")) {
+            if (in == null) {
+                throw new IllegalStateException("sandbox-seccomp.json is missing from the worker's classpath");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * docker-java's HostConfig lacks the engine's {@code MaskedPaths} and {@code ReadonlyPaths}; empty lists turn
+     * them off, as {@code docker run --security-opt systempaths=unconfined} does.
+     */
+    static final class UnmaskedHostConfig extends HostConfig {
+        private static final long serialVersionUID = 1L;
+
+        @com.fasterxml.jackson.annotation.JsonProperty("MaskedPaths")
+        private final List<String> maskedPaths = List.of();
+
+        @com.fasterxml.jackson.annotation.JsonProperty("ReadonlyPaths")
+        private final List<String> readonlyPaths = List.of();
+
+        List<String> maskedPaths() {
+            return maskedPaths;
+        }
+
+        List<String> readonlyPaths() {
+            return readonlyPaths;
+        }
     }
 
     /**

@@ -151,7 +151,7 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
             }
             // Without a claim, only a sandbox nobody has claimed may be taken.
             warm = reserved || slots.idle.size() > slots.reserved ? slots.take(job.tenant(), job.limits()) : null;
-            if (warm == null && slots.spec.reuse() == PoolSpec.Reuse.TENANT && slots.idle.size() > slots.reserved) {
+            if (warm == null && slots.spec.reusesSandboxes() && slots.idle.size() > slots.reserved) {
                 // Only other tenants' sandboxes are idle: retire one, so the one started for this job takes its place.
                 evicted = slots.evictOtherTenant(job.tenant());
             }
@@ -207,7 +207,7 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
             slots.busy--;
             slots.served++;
             slots.busyNanos += Duration.between(began, clock.instant()).toNanos();
-            keep = ran && !closed && slots.spec.reuse() == PoolSpec.Reuse.TENANT
+            keep = ran && !closed && slots.spec.reusesSandboxes()
                     && warm.uses + 1 < slots.spec.maxUses() && !tooOld(slots.spec, warm.sandbox)
                     && warm.sandbox.alive() && slots.total() < slots.target;
             if (keep) {
@@ -315,11 +315,11 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
     }
 
     private boolean reusable(VmType type) {
-        return catalogue.policy(type).pool().reuse() == PoolSpec.Reuse.TENANT;
+        return catalogue.policy(type).pool().reusesSandboxes();
     }
 
     private boolean tooOld(PoolSpec spec, Sandbox sandbox) {
-        return spec.reuse() == PoolSpec.Reuse.TENANT
+        return spec.reusesSandboxes()
                 && Duration.between(sandbox.readyAt(), clock.instant()).toMillis() > spec.maxAgeMs();
     }
 

@@ -1,6 +1,7 @@
 package dev.kiff.core.sandbox;
 
 import dev.kiff.core.gateway.Artifact;
+import dev.kiff.core.job.ResourceUsage;
 import java.time.Instant;
 import java.util.List;
 
@@ -13,6 +14,7 @@ import java.util.List;
  * @param flooded   the output passed the runtime's flood limit and the runtime killed the sandbox
  * @param startedAt when the sandbox was started (the user code begins moments later)
  * @param artifacts the files the code left in {@code /out}, as handed to the gateway
+ * @param usage     what the run consumed
  */
 public record SandboxOutcome(
         Integer exitCode,
@@ -23,9 +25,11 @@ public record SandboxOutcome(
         boolean flooded,
         Instant startedAt,
         Instant finishedAt,
-        List<Artifact> artifacts) {
+        List<Artifact> artifacts,
+        ResourceUsage usage) {
 
     public SandboxOutcome {
         artifacts = List.copyOf(artifacts);
+        usage = usage == null ? ResourceUsage.UNKNOWN : usage;
     }
 }

@@ -1,6 +1,7 @@
 package dev.kiff.core.sandbox;
 
 import dev.kiff.core.gateway.Artifact;
+import dev.kiff.core.job.ResourceUsage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ public final class Outcomes {
     private CapturedOutput stderr = CapturedOutput.EMPTY;
     private boolean timedOut;
     private boolean oomKilled;
+    private ResourceUsage usage = ResourceUsage.UNKNOWN;
     private boolean flooded;
     private Instant startedAt = STARTED_AT;
     private Instant finishedAt = STARTED_AT.plusMillis(250);
@@ -74,9 +76,14 @@ public final class Outcomes {
         return this;
     }
 
+    public Outcomes used(ResourceUsage usage) {
+        this.usage = usage;
+        return this;
+    }
+
     public SandboxOutcome build() {
         return new SandboxOutcome(exitCode, stdout, stderr, timedOut, oomKilled, flooded, startedAt, finishedAt,
-                artifacts);
+                artifacts, usage);
     }
 
     private static CapturedOutput whole(String text) {
