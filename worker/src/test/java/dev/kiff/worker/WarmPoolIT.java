@@ -47,20 +47,21 @@ class WarmPoolIT extends WorkerIntegrationTest {
     }
 
     @Test
-    void runsAJobInASandboxStartedBeforeItAndReplacesItAfterwards() {
+    void runsJobsOneAfterAnotherInTheSandboxStartedBeforeThem() {
         await().atMost(CONVERGE).until(() -> sandboxesOfThisWorker().size() == 1
                 && sandboxesOfThisWorker().get(0).getStatus().startsWith("Up"));
         Container warm = sandboxesOfThisWorker().get(0);
 
-        JobMessages job = JobMessages.python("import socket; print(socket.gethostname())");
-        JobResult result = run(job);
+        JobResult first = run(JobMessages.python("import socket; print(socket.gethostname())"));
+        JobResult second = run(JobMessages.python("import socket; print(socket.gethostname())"));
 
-        assertThat(result.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(first.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(warm.getId()).as("the job ran in the sandbox that was warm before it")
-                .startsWith(result.stdout().strip());
-        assertThat(containersOf(job.id())).isEmpty();
-        await().atMost(CONVERGE).until(() -> sandboxesOfThisWorker().stream()
-                .anyMatch(c -> !c.getId().equals(warm.getId())));
+                .startsWith(first.stdout().strip());
+        assertThat(second.stdout()).as("each job in namespaces of its own, in the same sandbox")
+                .isEqualTo(first.stdout());
+        assertNothingLeftRunning(second);
+        assertThat(sandboxesOfThisWorker()).extracting(Container::getId).containsExactly(warm.getId());
     }
 
     @Test

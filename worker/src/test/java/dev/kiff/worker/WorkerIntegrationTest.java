@@ -3,6 +3,9 @@ package dev.kiff.worker;
 import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.TopContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
 import dev.kiff.core.job.JobResult;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.port.JobRecord;
@@ -86,6 +89,36 @@ abstract class WorkerIntegrationTest {
 
     List<JobResult> publishedResults(String id) {
         return results().recordsWithKey(id).stream().map(r -> codec.readResult(r.value())).toList();
+    }
+
+    /**
+     * Nothing the job started still runs: its single-use sandbox is gone or idles with its runner alone, and an
+     * isolating sandbox holds its runner and the next job's empty namespaces (the runner's own forks), nothing else.
+     */
+    void assertNothingLeftRunning(JobResult result) {
+        String container = sandboxes.containerOf(result.id());
+        org.assertj.core.api.Assertions.assertThat(container).as("the sandbox %s ran in", result.id()).isNotNull();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<String> commands = processesOf(container);
+            org.assertj.core.api.Assertions.assertThat(commands).as("processes of sandbox %s", container)
+                    .allMatch(command -> command.contains("kiff-runner")).hasSizeLessThanOrEqualTo(3);
+        });
+    }
+
+    /** The command lines of the processes in the container; none when it is gone or stopped. */
+    List<String> processesOf(String container) {
+        try {
+            TopContainerResponse top = docker.topContainerCmd(container).exec();
+            int command = List.of(top.getTitles()).indexOf("CMD");
+            return java.util.Arrays.stream(top.getProcesses()).map(row -> row[command]).toList();
+        } catch (NotFoundException | ConflictException e) {
+            return List.of();
+        } catch (com.github.dockerjava.api.exception.DockerException e) {
+            if (e.getHttpStatus() == 500 && String.valueOf(e.getMessage()).contains("is not running")) {
+                return List.of();
+            }
+            throw e;
+        }
     }
 
     /** The containers the job's sandbox still has: none, once a single-use sandbox's job ended. */

@@ -75,7 +75,7 @@ class WorkerPipelineIT extends WorkerIntegrationTest {
         assertThat(result.status()).isEqualTo(JobStatus.TIMED_OUT);
         assertThat(result.message()).contains("1000 ms");
         assertThat(result.timings().runTimeMs()).isBetween(1000L, 5000L);
-        assertThat(containersOf(job.id())).isEmpty();
+        assertNothingLeftRunning(result);
     }
 
     @Test
