@@ -114,7 +114,8 @@ abstract class WorkerIntegrationTest {
         } catch (NotFoundException | ConflictException e) {
             return List.of();
         } catch (com.github.dockerjava.api.exception.DockerException e) {
-            if (e.getHttpStatus() == 500 && String.valueOf(e.getMessage()).contains("is not running")) {
+            String message = String.valueOf(e.getMessage());
+            if (e.getHttpStatus() == 500 && (message.contains("is not running") || message.contains("state stopped"))) {
                 return List.of();
             }
             throw e;

@@ -208,6 +208,9 @@ public final class DockerSandboxFactory implements SandboxFactory {
             env.add("KIFF_TMP_BYTES=" + properties.tmpSize().toBytes());
             env.add("KIFF_OUT_BYTES=" + properties.outSize().toBytes());
             env.add("KIFF_SHM_BYTES=" + properties.shmSize().toBytes());
+            if (policy.network() == dev.kiff.core.job.NetworkPolicy.GATEWAY && !policy.bindings().isEmpty()) {
+                env.add("KIFF_GATEWAY=1"); // each job's namespaces get the gateway relay, made before the job
+            }
         } else {
             env.add(reusable ? "KIFF_REUSE=1" : "KIFF_LINGER=1");
         }
