@@ -276,7 +276,12 @@ class Client:
         return self._json("POST", "/v1/jobs", body=request, headers=headers)
 
     def get(self, job_id: str) -> dict:
-        """The JobResult of a job, whatever its status."""
+        """The JobResult of a job, whatever its status.
+
+        Its ``usage`` is what the run consumed (``cpuMs``, ``peakMemoryMb``, ``outputBytes``, ``gatewayCalls``,
+        ``gatewayBytes``), or None until a run ends the job; read it with ``.get("usage")``, as servers from before
+        usage do not send the field.
+        """
         return self._json("GET", f"/v1/jobs/{_seg(job_id)}")
 
     def wait(self, job_id: str, timeout: float | None = None, poll: float = 30) -> dict:

@@ -220,6 +220,14 @@ class JobsTest(FakeServerTest):
         self.assertEqual((result["status"], result["stdout"]), ("SUCCEEDED", "42\n"))
         self.assertEqual([r.query.get("wait") for r in self.fake.requests], ["30s"] * 3)
 
+    def test_a_result_carries_what_its_run_used(self):
+        usage = {"cpuMs": 31, "peakMemoryMb": 9, "outputBytes": 2, "gatewayCalls": 1, "gatewayBytes": None}
+        answers = iter([job_result("SUCCEEDED", usage=usage), job_result("SUCCEEDED")])  # a server from before usage
+        self.fake.routes[("GET", f"/v1/jobs/{JOB}")] = lambda r: r.reply(200, next(answers))
+
+        self.assertEqual(self.client.get(JOB)["usage"], usage)
+        self.assertIsNone(self.client.wait(JOB).get("usage"))
+
     def test_wait_times_out(self):
         @self.fake.route("GET", f"/v1/jobs/{JOB}")
         def _(r):

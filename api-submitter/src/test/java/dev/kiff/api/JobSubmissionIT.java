@@ -12,6 +12,7 @@ import dev.kiff.core.job.JobResult;
 import dev.kiff.core.job.JobStatus;
 import dev.kiff.core.job.Language;
 import dev.kiff.core.job.RequestedLimits;
+import dev.kiff.core.job.ResourceUsage;
 import dev.kiff.core.job.VmType;
 import dev.kiff.core.job.VmTypeCatalogue;
 import dev.kiff.core.json.JobCodec;
@@ -115,6 +116,7 @@ class JobSubmissionIT {
         assertThat(state.path("status").asString()).isEqualTo("QUEUED");
         assertThat(state.path("vmType").asString()).isEqualTo("code-exec");
         assertThat(state.path("timings").path("queuedAt").isString()).as(stored.toString()).isTrue();
+        assertThat(state.path("usage").isNull()).as("nothing ran yet: " + stored).isTrue();
         assertThat(rows.countWithId(id)).isEqualTo(1);
 
         List<ConsumerRecord<String, byte[]>> records = exactlyOneRecordWithKey(id);
@@ -247,7 +249,8 @@ class JobSubmissionIT {
         JobResult queued = jobs.find(id).orElseThrow().state();
         jobs.markRunning(id, "worker-a", Instant.now());
         JobResult ended = new JobResult(JobResult.VERSION, id, queued.tenant(), queued.vmType(), JobStatus.SUCCEEDED,
-                0, "1\n", false, "", false, null, "worker-a", 1, queued.timings(), List.of());
+                0, "1\n", false, "", false, null, "worker-a", 1, queued.timings(), List.of())
+                .withUsage(new ResourceUsage(42L, 17L, 2L, 0, 0L));
         jobs.complete(ended);
         kafka.send(Topics.RESULTS, id.toString(), codec.write(ended));
 
@@ -255,6 +258,12 @@ class JobSubmissionIT {
         Reply reply = await().atMost(Duration.ofSeconds(20)).until(waiting::join, r -> r != null);
         assertThat(reply.json().path("status").asString()).isEqualTo("SUCCEEDED");
         assertThat(reply.header("Retry-After")).isNull();
+        JsonNode usage = reply.json().path("usage");
+        assertThat(usage.path("cpuMs").asLong()).as(reply.toString()).isEqualTo(42);
+        assertThat(usage.path("peakMemoryMb").asLong()).isEqualTo(17);
+        assertThat(usage.path("outputBytes").asLong()).isEqualTo(2);
+        assertThat(usage.path("gatewayCalls").asInt()).isZero();
+        assertThat(usage.path("gatewayBytes").asLong()).isZero();
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.kiff.core.job.JobMessage;
 import dev.kiff.core.job.JobResult;
 import dev.kiff.core.job.JobStatus;
 import dev.kiff.core.job.Limits;
+import dev.kiff.core.job.ResourceUsage;
 import dev.kiff.core.job.Timings;
 import dev.kiff.core.job.VmType;
 import dev.kiff.core.json.JobCodec;
@@ -243,6 +244,7 @@ public final class JooqJobRepository implements JobRepository {
     public boolean complete(JobResult result) {
         JobStatus to = JobStatus.RUNNING.complete(result.status());
         Timings timings = result.timings();
+        ResourceUsage usage = result.usage() == null ? ResourceUsage.UNKNOWN : result.usage();
         // One statement on the path of every job's end: under the numbering lock (taken before the number, held to
         // the statement's commit) the job ends, gets its result number, and its run is recorded as ended.
         int ended = db.resultQuery("""
@@ -250,7 +252,9 @@ public final class JooqJobRepository implements JobRepository {
                 done AS (
                   UPDATE jobs SET status = ?, exit_code = ?, stdout = ?, stdout_truncated = ?, stderr = ?,
                                   stderr_truncated = ?, message = ?, artifacts = ?::json, finished_at = ?::timestamptz,
-                                  result_seq = nextval('job_result_seq'), updated_at = ?::timestamptz
+                                  cpu_ms = ?, peak_memory_mb = ?, output_bytes = ?, gateway_calls = ?,
+                                  gateway_bytes = ?, result_seq = nextval('job_result_seq'),
+                                  updated_at = ?::timestamptz
                   FROM numbering
                   WHERE id = ? AND status = ? AND worker_id = ?
                   RETURNING jobs.id),
@@ -260,7 +264,9 @@ public final class JooqJobRepository implements JobRepository {
                 SELECT count(*) FROM done""",
                         NUMBERING_LOCK, to.name(), result.exitCode(), result.stdout(), result.stdoutTruncated(),
                         result.stderr(), result.stderrTruncated(), result.message(),
-                        codec.writeString(result.artifacts()), utc(timings.finishedAt()), utc(clock.instant()),
+                        codec.writeString(result.artifacts()), utc(timings.finishedAt()), usage.cpuMs(),
+                        usage.peakMemoryMb(), usage.outputBytes(), usage.gatewayCalls(), usage.gatewayBytes(),
+                        utc(clock.instant()),
                         result.id(), JobStatus.RUNNING.name(), result.workerId(), to.name(), result.message(),
                         utc(timings.finishedAt()))
                 .fetchOne(0, Integer.class);
@@ -336,8 +342,10 @@ public final class JooqJobRepository implements JobRepository {
                 row.getStatus(), row.getExitCode(), row.getStdout(), row.getStdoutTruncated(), row.getStderr(),
                 row.getStderrTruncated(), row.getMessage(), row.getWorkerId(), row.getAttempts(),
                 Timings.of(row.getSubmittedAt(), row.getStartedAt(), row.getFinishedAt()),
-                row.getArtifacts() == null ? List.of() : codec.readArtifactList(row.getArtifacts().data()))
-                .with(row.getBatchId(), List.of(), row.getDeadLetteredAt() != null);
+                new ResourceUsage(row.getCpuMs(), row.getPeakMemoryMb(), row.getOutputBytes(), row.getGatewayCalls(),
+                        row.getGatewayBytes()),
+                row.getArtifacts() == null ? List.of() : codec.readArtifactList(row.getArtifacts().data()),
+                row.getBatchId(), List.of(), row.getDeadLetteredAt() != null);
         return new JobRecord(job, row.getRequestHash(), state);
     }
 

@@ -11,6 +11,7 @@ import dev.kiff.core.job.Job;
 import dev.kiff.core.job.JobResult;
 import dev.kiff.core.job.JobStatus;
 import dev.kiff.core.job.Limits;
+import dev.kiff.core.job.ResourceUsage;
 import dev.kiff.core.job.RetryPolicy;
 import dev.kiff.core.job.Timings;
 import dev.kiff.core.json.JobCodec;
@@ -87,6 +88,7 @@ class JooqJobRepositoryIT {
         assertThat(state.timings().queuedAt()).isEqualTo(Jobs.SUBMITTED_AT);
         assertThat(state.timings().startedAt()).isNull();
         assertThat(state.timings().finishedAt()).isNull();
+        assertThat(state.usage()).isNull();
         assertThat(updatedAt(job)).isEqualTo(NOW);
     }
 
@@ -153,6 +155,35 @@ class JooqJobRepositoryIT {
             assertThat(run.reason()).isEqualTo("exited with code 3");
         });
         assertThat(stored.with(null, List.of(), false)).isEqualTo(result);
+    }
+
+    @Test
+    void storesWhatTheRunUsedWithTheResultAndReadsItBack() {
+        String tenant = Jobs.freshTenant();
+        Job job = running(Jobs.python("print(1)").tenant(tenant));
+        // Past what an int holds, and one figure the sandbox could not measure.
+        ResourceUsage used = new ResourceUsage(1_234L, 87L, 5_000_000_000L, 3, null);
+        JobResult result = Jobs.succeeded(job, WORKER, "1\n").withUsage(used);
+
+        assertThat(repository.complete(result)).isTrue();
+
+        assertThat(state(job).usage()).isEqualTo(used);
+        assertThat(state(job).with(null, List.of(), false)).isEqualTo(result);
+        assertThat(repository.resultsAfter(tenant, 0, 10)).singleElement()
+                .satisfies(stored -> assertThat(stored.result().usage()).isEqualTo(used));
+        assertThat(db.select(JOBS.CPU_MS, JOBS.PEAK_MEMORY_MB, JOBS.OUTPUT_BYTES, JOBS.GATEWAY_CALLS,
+                JOBS.GATEWAY_BYTES).from(JOBS).where(JOBS.ID.eq(job.id())).fetchOne().intoList())
+                .as("plain columns, so usage can be summed in SQL")
+                .containsExactly(1_234L, 87L, 5_000_000_000L, 3, null);
+    }
+
+    @Test
+    void storesNoUsageForAResultWhoseRunMeasuredNothing() {
+        Job job = running();
+
+        assertThat(repository.complete(Jobs.succeeded(job, WORKER, "1\n").withUsage(ResourceUsage.UNKNOWN))).isTrue();
+
+        assertThat(state(job).usage()).isNull();
     }
 
     @Test

@@ -38,8 +38,15 @@ class WorkerPipelineIT extends WorkerIntegrationTest {
         assertThat(result.attempts()).isEqualTo(1);
         assertThat(result.timings().queueWaitMs()).isNotNull();
         assertThat(result.timings().runTimeMs()).isNotNull();
-        assertThat(publishedResults(job.id())).singleElement()
-                .satisfies(published -> assertThat(published.status()).isEqualTo(JobStatus.SUCCEEDED));
+        assertThat(result.usage()).as("what the run used, from the runner's exit report").isNotNull();
+        assertThat(result.usage().outputBytes()).isEqualTo(3L);
+        assertThat(result.usage().peakMemoryMb()).isPositive();
+        assertThat(result.usage().cpuMs()).isNotNegative();
+        assertThat(result.usage().gatewayCalls()).isZero();
+        assertThat(publishedResults(job.id())).singleElement().satisfies(published -> {
+            assertThat(published.status()).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(published.usage()).isEqualTo(result.usage());
+        });
     }
 
     @Test

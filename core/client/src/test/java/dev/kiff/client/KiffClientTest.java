@@ -16,6 +16,7 @@ import dev.kiff.core.job.JobRequest;
 import dev.kiff.core.job.JobResult;
 import dev.kiff.core.job.JobStatus;
 import dev.kiff.core.job.Language;
+import dev.kiff.core.job.ResourceUsage;
 import dev.kiff.core.job.RetryPolicy;
 import dev.kiff.core.job.VmType;
 import dev.kiff.core.output.LogChunk;
@@ -134,6 +135,19 @@ class KiffClientTest {
 
         assertThat(e.status()).isEqualTo(502);
         assertThat(e.detail()).isEqualTo("<h1>Bad gateway</h1>");
+    }
+
+    @Test
+    void exposesWhatTheRunUsedAndReadsAServerThatSendsNoUsage() {
+        String ended = "{\"v\":1,\"id\":\"" + ID + "\",\"tenant\":\"acme\",\"vmType\":\"code-exec\","
+                + "\"status\":\"SUCCEEDED\",\"exitCode\":0,\"stdout\":\"1\\n\",\"stdoutTruncated\":false,"
+                + "\"stderr\":\"\",\"stderrTruncated\":false,\"message\":null,\"workerId\":\"worker-1\","
+                + "\"attempts\":1,\"artifacts\":[],\"batchId\":null,\"attemptHistory\":[],\"deadLettered\":false";
+        server.on("GET", JOB, json(200, ended + ",\"usage\":{\"cpuMs\":31,\"peakMemoryMb\":9,\"outputBytes\":2,"
+                + "\"gatewayCalls\":1,\"gatewayBytes\":null}}"), json(200, ended + "}"));
+
+        assertThat(client.get(ID).usage()).isEqualTo(new ResourceUsage(31L, 9L, 2L, 1, null));
+        assertThat(client.get(ID).usage()).as("a server from before usage").isNull();
     }
 
     @Test

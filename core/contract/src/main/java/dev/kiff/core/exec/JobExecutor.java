@@ -123,8 +123,8 @@ public final class JobExecutor {
         JobResult result = new JobResult(JobResult.VERSION, job.id(), job.tenant(), job.vmType(), verdict.status(),
                 outcome.exitCode(), outcome.stdout().text(), outcome.stdout().truncated(), outcome.stderr().text(),
                 outcome.stderr().truncated(), verdict.message(), workerId, number,
-                Timings.of(job.submittedAt(), startedAt, outcome.finishedAt()),
-                outcome.artifacts().stream().map(Artifact::info).toList());
+                Timings.of(job.submittedAt(), startedAt, outcome.finishedAt()), outcome.usage(),
+                outcome.artifacts().stream().map(Artifact::info).toList(), null, List.of(), false);
         if (!outcome.artifacts().isEmpty()) {
             artifacts.save(job.id(), outcome.artifacts());
         }

@@ -11,6 +11,9 @@ import java.util.UUID;
  * @param exitCode the user process's exit code; {@code null} when it never ran or was killed by the platform
  * @param message  a human-readable reason for every status but {@code SUCCEEDED}
  * @param attempts  how many times a worker started this job
+ * @param usage     what the run that gave this result consumed; null when no run ended in it (the job is queued or
+ *                  running, or ended without a run of its own: cancelled, rejected, dead-lettered) or the sandbox
+ *                  measured nothing
  * @param artifacts the files the job left in {@code /out}, downloadable at {@code /v1/jobs/{id}/artifacts/{name}}
  * @param batchId   the batch the job belongs to, or null
  * @param attemptHistory every run of the job, oldest first, with why a run did not count
@@ -31,6 +34,7 @@ public record JobResult(
         String workerId,
         int attempts,
         Timings timings,
+        ResourceUsage usage,
         List<ArtifactInfo> artifacts,
         UUID batchId,
         List<Attempt> attemptHistory,
@@ -39,20 +43,37 @@ public record JobResult(
     public JobResult {
         artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
         attemptHistory = attemptHistory == null ? List.of() : List.copyOf(attemptHistory);
+        // One way to say "nothing measured", so a result reads back from the store as it was written.
+        usage = ResourceUsage.UNKNOWN.equals(usage) ? null : usage;
     }
 
-    /** A result outside any batch, with no attempt history recorded. */
+    /** A result outside any batch, with no attempt history recorded and no usage measured. */
     public JobResult(int v, UUID id, String tenant, VmType vmType, JobStatus status, Integer exitCode, String stdout,
             boolean stdoutTruncated, String stderr, boolean stderrTruncated, String message, String workerId,
             int attempts, Timings timings, List<ArtifactInfo> artifacts) {
         this(v, id, tenant, vmType, status, exitCode, stdout, stdoutTruncated, stderr, stderrTruncated, message,
-                workerId, attempts, timings, artifacts, null, List.of(), false);
+                workerId, attempts, timings, null, artifacts, null, List.of(), false);
+    }
+
+    /** A result with no usage measured (the components before usage was part of results). */
+    public JobResult(int v, UUID id, String tenant, VmType vmType, JobStatus status, Integer exitCode, String stdout,
+            boolean stdoutTruncated, String stderr, boolean stderrTruncated, String message, String workerId,
+            int attempts, Timings timings, List<ArtifactInfo> artifacts, UUID batchId, List<Attempt> attemptHistory,
+            boolean deadLettered) {
+        this(v, id, tenant, vmType, status, exitCode, stdout, stdoutTruncated, stderr, stderrTruncated, message,
+                workerId, attempts, timings, null, artifacts, batchId, attemptHistory, deadLettered);
     }
 
     /** The same result with its batch, its runs and whether it was dead-lettered, as the store knows them. */
     public JobResult with(UUID batch, List<Attempt> history, boolean deadLetter) {
         return new JobResult(v, id, tenant, vmType, status, exitCode, stdout, stdoutTruncated, stderr, stderrTruncated,
-                message, workerId, attempts, timings, artifacts, batch, history, deadLetter);
+                message, workerId, attempts, timings, usage, artifacts, batch, history, deadLetter);
+    }
+
+    /** The same result with what its run consumed. */
+    public JobResult withUsage(ResourceUsage used) {
+        return new JobResult(v, id, tenant, vmType, status, exitCode, stdout, stdoutTruncated, stderr, stderrTruncated,
+                message, workerId, attempts, timings, used, artifacts, batchId, attemptHistory, deadLettered);
     }
 
     public static final int VERSION = 1;

@@ -13,6 +13,7 @@ import dev.kiff.core.job.Job;
 import dev.kiff.core.job.JobResult;
 import dev.kiff.core.job.JobStatus;
 import dev.kiff.core.job.Jobs;
+import dev.kiff.core.job.ResourceUsage;
 import dev.kiff.core.job.RetryPolicy;
 import dev.kiff.core.output.InMemoryLogStore;
 import dev.kiff.core.output.LiveOutput;
@@ -83,6 +84,44 @@ class JobExecutorTest {
         assertThat(jobs.state(job.id())).isEqualTo(result);
         assertThat(results.published()).containsExactly(result);
         assertThat(artifacts.list(job.id())).containsExactly(new ArtifactInfo("out.csv", 2));
+    }
+
+    @Test
+    void storesAndPublishesWhatTheRunUsed() {
+        ResourceUsage used = new ResourceUsage(120L, 18L, 3L, 2, 4096L);
+        sandboxes.thenReturn(exit(0).stdout("45\n").used(used).build());
+
+        JobResult result = executor().execute(job);
+
+        assertThat(result.usage()).isEqualTo(used);
+        assertThat(jobs.state(job.id()).usage()).isEqualTo(used);
+        assertThat(results.published()).extracting(JobResult::usage).containsExactly(used);
+    }
+
+    @Test
+    void aRetriedJobsResultCarriesWhatItsLastRunUsed() {
+        Job retried = Jobs.job().retry(new RetryPolicy(2, true)).build();
+        ResourceUsage firstRun = new ResourceUsage(900L, 64L, 10L, 0, 0L);
+        ResourceUsage lastRun = new ResourceUsage(40L, 12L, 3L, null, null);
+        sandboxes.thenReturn(exit(1).used(firstRun).build()).thenReturn(exit(0).used(lastRun).build());
+
+        JobResult first = executor().execute(retried);
+        JobResult second = executor().execute(retried);
+
+        assertThat(first.usage()).as("a requeued job has no result yet").isNull();
+        assertThat(second.usage()).isEqualTo(lastRun);
+        assertThat(jobs.state(retried.id()).usage()).isEqualTo(lastRun);
+        assertThat(results.published()).extracting(JobResult::usage).containsExactly(lastRun);
+    }
+
+    @Test
+    void aRunThatMeasuredNothingHasNoUsage() {
+        sandboxes.thenReturn(exit(0).used(ResourceUsage.UNKNOWN).build());
+
+        JobResult result = executor().execute(job);
+
+        assertThat(result.usage()).isNull();
+        assertThat(results.published()).extracting(JobResult::usage).containsExactly((ResourceUsage) null);
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.kiff.core.job.JobStatus;
 import dev.kiff.core.job.Jobs;
 import dev.kiff.core.job.Language;
 import dev.kiff.core.job.RequestedLimits;
+import dev.kiff.core.job.ResourceUsage;
 import dev.kiff.core.job.Timings;
 import dev.kiff.core.job.Violation;
 import dev.kiff.core.job.VmType;
@@ -84,7 +85,7 @@ class JobCodecTest {
                 Instant.parse("2026-11-28T12:00:01.250Z"));
         JobResult result = new JobResult(JobResult.VERSION, ID, "acme", VmType.DATA_PROCESSING, JobStatus.FAILED, 3,
                 "partial\n", true, "Traceback…\n", false, "exited with code 3", "worker-7", 2, timings,
-                List.of(new ArtifactInfo("report.csv", 1234)));
+                List.of(new ArtifactInfo("report.csv", 1234))).withUsage(new ResourceUsage(87L, 21L, 19L, 1, null));
 
         String text = codec.writeString(result);
 
@@ -92,8 +93,22 @@ class JobCodecTest {
                 .contains("\"queuedAt\":\"2026-11-28T12:00:00Z\"")
                 .contains("\"finishedAt\":\"2026-11-28T12:00:01.250Z\"")
                 .contains("\"queueWaitMs\":1000").contains("\"runTimeMs\":250")
-                .contains("\"artifacts\":[{\"name\":\"report.csv\",\"sizeBytes\":1234}]");
+                .contains("\"artifacts\":[{\"name\":\"report.csv\",\"sizeBytes\":1234}]")
+                .contains("\"usage\":{\"cpuMs\":87,\"peakMemoryMb\":21,\"outputBytes\":19,\"gatewayCalls\":1,"
+                        + "\"gatewayBytes\":null}");
         assertThat(codec.readResult(json(text))).isEqualTo(result);
+    }
+
+    @Test
+    void readsAResultWrittenBeforeResultsCarriedUsageAsOneWithoutUsage() {
+        JobResult queued = JobResult.queued(Jobs.job().id(ID).build());
+        String text = codec.writeString(queued);
+        assertThat(text).contains("\"usage\":null");
+
+        JobResult read = codec.readResult(json(text.replace("\"usage\":null,", "")));
+
+        assertThat(read.usage()).isNull();
+        assertThat(read).isEqualTo(queued);
     }
 
     @Test

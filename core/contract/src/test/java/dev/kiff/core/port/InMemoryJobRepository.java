@@ -181,7 +181,7 @@ public class InMemoryJobRepository implements JobRepository {
                 s.id(), s.tenant(), s.vmType(), to, result.exitCode(), result.stdout(), result.stdoutTruncated(),
                 result.stderr(), result.stderrTruncated(), result.message(), s.workerId(), s.attempts(),
                 Timings.of(s.timings().queuedAt(), s.timings().startedAt(), result.timings().finishedAt()),
-                result.artifacts()));
+                result.artifacts()).withUsage(result.usage()));
         if (completed) {
             endAttempt(result.id(), to, result.message(), result.timings().finishedAt());
             resultSeqs.put(result.id(), nextSeq++);
@@ -223,6 +223,6 @@ public class InMemoryJobRepository implements JobRepository {
             Instant queuedAt, Instant startedAt, Instant finishedAt) {
         return new JobResult(s.v(), s.id(), s.tenant(), s.vmType(), status, s.exitCode(), s.stdout(),
                 s.stdoutTruncated(), s.stderr(), s.stderrTruncated(), message, workerId, attempts,
-                Timings.of(queuedAt, startedAt, finishedAt), s.artifacts());
+                Timings.of(queuedAt, startedAt, finishedAt), s.artifacts()).withUsage(s.usage());
     }
 }
