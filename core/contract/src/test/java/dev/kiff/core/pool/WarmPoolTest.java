@@ -37,7 +37,8 @@ class WarmPoolTest {
     private static final VmType ML = VmType.ML_AGENT;
     private static final VmType API = VmType.API_COMPOSITION;
     private static final Executor SYNC = Runnable::run;
-    private static final VmTypeCatalogue BUILT_IN = VmTypeCatalogue.builtIn();
+    /** The built-in catalogue with every type on one container per job: what most of these tests are about. */
+    private static final VmTypeCatalogue BUILT_IN = singleUse();
     private static final int ROOMY = 16;
 
     /** The built-in catalogue, but code-exec sandboxes serve up to 3 jobs of one tenant within a minute. */
@@ -589,6 +590,34 @@ class WarmPoolTest {
     }
 
     @Nested
+    class NamespaceIsolation {
+
+        /** The catalogue as shipped: every type on {@code isolation: namespaces}. */
+        private WarmPool isolating(int target) {
+            return pool(VmTypeCatalogue.builtIn(), target, ROOMY, SYNC, CODE);
+        }
+
+        @Test
+        void keepsTheSandboxForItsTenantAfterEveryJobAndNeverGivesItToAnother() {
+            WarmPool pool = isolating(1);
+            pool.tick();
+            FakeSandbox sandbox = factory.sandbox(1);
+            Job first = job("acme");
+            Job second = job("acme");
+            Job other = job("globex");
+
+            pool.run(first);
+            pool.run(second);
+            pool.run(other);
+
+            assertThat(sandbox.reusable()).isTrue();
+            assertThat(sandbox.jobs()).containsExactly(first, second);
+            assertThat(factory.started()).filteredOn(s -> s.jobs().contains(other)).hasSize(1)
+                    .doesNotContain(sandbox);
+        }
+    }
+
+    @Nested
     class TenantReuse {
 
         @TempDir
@@ -1008,6 +1037,18 @@ class WarmPoolTest {
 
             assertThat(pool.available(CODE)).isEqualTo(1);
             assertThat(announced).containsExactly(CODE);
+        }
+    }
+
+    private static VmTypeCatalogue singleUse() {
+        try (var in = VmTypeCatalogue.class.getResourceAsStream("/dev/kiff/core/kiff-catalogue.yml")) {
+            String yaml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replaceAll("isolation: namespaces, reuse: none, maxUses: \\d+", "isolation: container, reuse: none, maxUses: 1");
+            Path file = Files.createTempFile("kiff-catalogue-", ".yml");
+            Files.writeString(file, yaml);
+            return VmTypeCatalogue.load(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }
