@@ -117,8 +117,12 @@ abstract class WorkerIntegrationTest {
             return List.of();
         } catch (com.github.dockerjava.api.exception.DockerException e) {
             // The engine could not list them: a container that stopped meanwhile (runsc says so in many words).
-            var state = docker.inspectContainerCmd(container).exec().getState();
-            if (e.getHttpStatus() == 500 && !Boolean.TRUE.equals(state.getRunning())) {
+            try {
+                var state = docker.inspectContainerCmd(container).exec().getState();
+                if (e.getHttpStatus() == 500 && !Boolean.TRUE.equals(state.getRunning())) {
+                    return List.of();
+                }
+            } catch (NotFoundException gone) {
                 return List.of();
             }
             throw e;
