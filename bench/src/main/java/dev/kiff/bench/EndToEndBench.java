@@ -12,61 +12,130 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * End to end, as an agent sees it: HTTP submit of {@code print(1)} until its result is readable through the API
  * (long-poll), against the real platform started for the run: an embedded KRaft broker and PostgreSQL, the API and
  * one worker as their own processes (the jars `./kiff bench` built), all on loopback.
+ *
+ * <p>Besides one job at a time ({@link #latencies}): a closed loop of N clients ({@link #closedLoop}), a corpus as one
+ * batch ({@link #batch}), and the worker restarted under another catalogue ({@link #restartWorker}), so both isolation
+ * modes are measured against the same broker, database and API.
  */
 final class EndToEndBench implements AutoCloseable {
 
-    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"");
-    private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([A-Z_]+)\"");
-    private static final Pattern QUEUE_WAIT = Pattern.compile("\"queueWaitMs\"\\s*:\\s*(\\d+)");
-    private static final Pattern RUN_TIME = Pattern.compile("\"runTimeMs\"\\s*:\\s*(\\d+)");
     /** Per job: the platform's own view of where the time went (submitted → started, started → finished). */
     final List<long[]> breakdown = new ArrayList<>();
 
     private final Path data;
     private final EmbeddedKafkaServer kafka;
     private final EmbeddedPostgresServer postgres;
-    private final List<Process> apps = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final Map<String, String> env;
+    private final Path workerJar;
+    private Process api;
+    private Process worker;
+    private int workerStarts;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final JsonMapper json = JsonMapper.builder().build();
     private final int apiPort;
+    private final int workerPort;
     /** The key of the API's development tenant, which the bench acts as. */
-    private static final String API_KEY = "kiff_bench_key";
+    static final String DEV_KEY = "kiff_bench_key";
+    /** The admin key the API is started with, so the bench can make a tenant with quotas of its own. */
+    private final String adminKey = "kiff_bench_admin_" + UUID.randomUUID();
 
-    EndToEndBench(Path apiJar, Path workerJar, int warmSlots) throws IOException, InterruptedException {
+    /**
+     * @param warmSlots the worker's warm code-exec sandboxes ({@code KIFF_WORKER_INITIAL_TARGET}; no scheduler runs,
+     *                  so they stay that many)
+     * @param capacity  the worker's capacity ({@code KIFF_WORKER_CAPACITY})
+     */
+    EndToEndBench(Path apiJar, Path workerJar, int warmSlots, int capacity) throws IOException, InterruptedException {
+        this.workerJar = workerJar;
         data = Files.createTempDirectory("kb-");
         kafka = EmbeddedKafkaServer.start(freePort(), data.resolve("kafka"));
         postgres = EmbeddedPostgresServer.start(freePort(), data.resolve("postgres"));
         apiPort = freePort();
-        int workerPort = freePort();
-        Map<String, String> env = Map.of(
-                "KIFF_KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
-                "KIFF_DB_URL", postgres.jdbcUrl(),
-                "KIFF_API_PORT", String.valueOf(apiPort),
-                "KIFF_WORKER_PORT", String.valueOf(workerPort),
-                "KIFF_WORKER_ID", "bench-e2e-worker",
-                "KIFF_WORKER_VM_TYPES", "code-exec",
-                "KIFF_WORKER_INITIAL_TARGET", String.valueOf(warmSlots),
-                "KIFF_INPUT_DIRECTORY", data.resolve("inputs").toString(),
-                "KIFF_GATEWAY_DIRECTORY", data.resolve("gateway").toString(),
-                "KIFF_DEV_API_KEY", API_KEY);
+        workerPort = freePort();
+        Map<String, String> common = new HashMap<>();
+        common.put("KIFF_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        common.put("KIFF_DB_URL", postgres.jdbcUrl());
+        common.put("KIFF_API_PORT", String.valueOf(apiPort));
+        common.put("KIFF_WORKER_PORT", String.valueOf(workerPort));
+        common.put("KIFF_WORKER_ID", "bench-e2e-worker");
+        common.put("KIFF_WORKER_VM_TYPES", "code-exec");
+        common.put("KIFF_WORKER_INITIAL_TARGET", String.valueOf(warmSlots));
+        common.put("KIFF_WORKER_CAPACITY", String.valueOf(capacity));
+        common.put("KIFF_INPUT_DIRECTORY", data.resolve("inputs").toString());
+        common.put("KIFF_GATEWAY_DIRECTORY", data.resolve("gateway").toString());
+        common.put("KIFF_DEV_API_KEY", DEV_KEY);
+        common.put("KIFF_ADMIN_KEY", adminKey);
+        env = Map.copyOf(common);
         try {
-            apps.add(start(apiJar, env, data.resolve("api.log")));
+            // Both at once: each takes ~15 s to start on two cores, and neither needs the other to start (both run
+            // the migrations, under Flyway's lock).
+            api = start(apiJar, env, data.resolve("api.log"));
+            startWorker(Map.of());
             awaitHealthy(apiPort);
-            apps.add(start(workerJar, env, data.resolve("worker.log")));
-            awaitHealthy(workerPort);
         } catch (IOException | InterruptedException | RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /** Where the apps' logs are. */
+    Path logs() {
+        return data;
+    }
+
+    /**
+     * Stops the worker (it drains and removes its sandboxes) and starts it again with {@code extraEnv} on top, e.g.
+     * {@code KIFF_CATALOGUE}: the broker, database and API stay.
+     */
+    void restartWorker(Map<String, String> extraEnv) throws IOException, InterruptedException {
+        stop(worker);
+        worker = null;
+        startWorker(extraEnv);
+    }
+
+    private void startWorker(Map<String, String> extraEnv) throws IOException, InterruptedException {
+        Map<String, String> all = new HashMap<>(env);
+        all.putAll(extraEnv);
+        workerStarts++;
+        worker = start(workerJar, all, data.resolve("worker-" + workerStarts + ".log"));
+        awaitHealthy(workerPort);
+    }
+
+    /**
+     * A tenant made through the admin API with these quotas; returns its API key. The development tenant has the
+     * default quotas (50 submissions a second), which a closed loop of 16 clients on a fast path could reach.
+     */
+    String createTenant(String name, int maxConcurrentJobs, int submissionsPerSecond, int maxBatchSize)
+            throws IOException, InterruptedException {
+        Map<String, Object> body = Map.of("name", name, "quotas", Map.of("maxConcurrentJobs", maxConcurrentJobs,
+                "submissionsPerSecond", submissionsPerSecond, "maxBatchSize", maxBatchSize));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api("/v1/admin/tenants"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + adminKey)
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("creating tenant " + name + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return json.readTree(response.body()).path("apiKey").asString();
     }
 
     /** Submit → result readable, in ms, for {@code jobs} jobs one after another, {@code pause} apart. */
@@ -74,49 +143,177 @@ final class EndToEndBench implements AutoCloseable {
         List<Double> latencies = new ArrayList<>();
         for (int i = 0; i < warmUp + jobs; i++) {
             long begin = System.nanoTime();
-            String id = submit();
-            String status = awaitTerminal(id);
+            String id = submit(DEV_KEY, "print(1)");
+            JsonNode result = awaitTerminal(DEV_KEY, id);
             double ms = (System.nanoTime() - begin) / 1e6;
+            String status = result.path("status").asString();
             if (!"SUCCEEDED".equals(status)) {
-                throw new IllegalStateException("job " + id + " ended " + status);
+                throw new IllegalStateException("job " + id + " ended " + status + ": " + result.path("message"));
             }
             if (i >= warmUp) {
                 latencies.add(ms);
+                JsonNode timings = result.path("timings");
+                if (timings.path("queueWaitMs").isNumber() && timings.path("runTimeMs").isNumber()) {
+                    breakdown.add(new long[] {timings.path("queueWaitMs").asLong(),
+                            timings.path("runTimeMs").asLong()});
+                }
             }
             TimeUnit.MILLISECONDS.sleep(pause.toMillis());
         }
         return latencies;
     }
 
-    private String submit() throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api("/v1/jobs"))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + API_KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"vmType\":\"code-exec\",\"language\":\"python\",\"code\":\"print(1)\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        Matcher id = ID.matcher(response.body());
-        if (response.statusCode() / 100 != 2 || !id.find()) {
-            throw new IllegalStateException("submit answered " + response.statusCode() + ": " + response.body());
-        }
-        return id.group(1);
+    /**
+     * What a closed loop measured: jobs that ended SUCCEEDED with the right output (their latencies), and those that
+     * did not (an HTTP error, a 429, another status or output), with the first such failure.
+     */
+    record Load(int clients, int jobs, int errors, double seconds, double jobsPerSecond, double p50Ms, double p99Ms,
+            String firstError) {
     }
 
-    private String awaitTerminal(String id) throws IOException, InterruptedException {
-        for (int i = 0; i < 20; i++) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(api("/v1/jobs/" + id + "?wait=10s"))
-                    .header("Authorization", "Bearer " + API_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
-            Matcher status = STATUS.matcher(response.body());
-            if (status.find() && !status.group(1).equals("QUEUED") && !status.group(1).equals("RUNNING")) {
-                Matcher wait = QUEUE_WAIT.matcher(response.body());
-                Matcher run = RUN_TIME.matcher(response.body());
-                if (wait.find() && run.find()) {
-                    breakdown.add(new long[] {Long.parseLong(wait.group(1)), Long.parseLong(run.group(1))});
+    /**
+     * {@code clients} threads, each submitting {@code print(1)} and long-polling its result, then the next, until
+     * {@code duration} has passed (a job under way then is finished and counted). Latency is submit → result in hand;
+     * jobs/s is the jobs that succeeded over the time until the last client stopped.
+     */
+    Load closedLoop(String key, int clients, Duration duration) throws InterruptedException {
+        List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger errors = new AtomicInteger();
+        AtomicReference<String> firstError = new AtomicReference<>();
+        ExecutorService threads = Executors.newFixedThreadPool(clients);
+        long begin = System.nanoTime();
+        long deadline = begin + duration.toNanos();
+        for (int c = 0; c < clients; c++) {
+            threads.execute(() -> {
+                while (System.nanoTime() < deadline) {
+                    long start = System.nanoTime();
+                    try {
+                        String id = submit(key, "print(1)");
+                        JsonNode result = awaitTerminal(key, id);
+                        double ms = (System.nanoTime() - start) / 1e6;
+                        if ("SUCCEEDED".equals(result.path("status").asString())
+                                && "1\n".equals(result.path("stdout").asString())) {
+                            latencies.add(ms);
+                        } else {
+                            errors.incrementAndGet();
+                            firstError.compareAndSet(null, "job " + id + " ended " + result.path("status").asString()
+                                    + ": " + result.path("message").asString("") + " stdout=" + result.path("stdout"));
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        errors.incrementAndGet();
+                        firstError.compareAndSet(null, e.toString());
+                        pause(100); // an error answered at once must not spin the loop
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
-                return status.group(1);
+            });
+        }
+        threads.shutdown();
+        if (!threads.awaitTermination(duration.toSeconds() + 120, TimeUnit.SECONDS)) {
+            threads.shutdownNow();
+            throw new IllegalStateException("a closed-loop client did not stop");
+        }
+        double seconds = (System.nanoTime() - begin) / 1e9;
+        if (latencies.isEmpty()) {
+            throw new IllegalStateException("no job of the closed loop of " + clients + " succeeded; first error: "
+                    + firstError.get() + "; logs in " + data);
+        }
+        return new Load(clients, latencies.size(), errors.get(), seconds, latencies.size() / seconds,
+                Bench.percentile(latencies, 50), Bench.percentile(latencies, 99), firstError.get());
+    }
+
+    /** A batch's results in submission order, and the time from its submission to the last result in hand. */
+    record BatchRun(String id, List<JsonNode> results, double seconds) {
+    }
+
+    /**
+     * Submits the Python programs as one batch ({@code POST /v1/batches} with {@code jobs}), waits until it is
+     * COMPLETED ({@code GET /v1/batches/{id}} every 50 ms) and reads every job's result
+     * ({@code GET /v1/batches/{id}/jobs}, paged).
+     */
+    BatchRun batch(String key, List<String> programs, Duration timeout) throws IOException, InterruptedException {
+        List<Map<String, Object>> jobs = new ArrayList<>();
+        for (String code : programs) {
+            Map<String, Object> job = new LinkedHashMap<>();
+            job.put("vmType", "code-exec");
+            job.put("language", "python");
+            job.put("code", code);
+            jobs.add(job);
+        }
+        String body = json.writeValueAsString(Map.of("jobs", jobs));
+        long begin = System.nanoTime();
+        HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(api("/v1/batches"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (submitted.statusCode() != 202) {
+            throw new IllegalStateException("batch submit answered " + submitted.statusCode() + ": "
+                    + submitted.body());
+        }
+        String id = json.readTree(submitted.body()).path("id").asString();
+        long deadline = begin + timeout.toNanos();
+        while (true) {
+            JsonNode progress = json.readTree(get(key, "/v1/batches/" + id));
+            if ("COMPLETED".equals(progress.path("status").asString())) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("batch " + id + " did not complete within " + timeout + ": "
+                        + progress + "; logs in " + data);
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        List<JsonNode> results = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = json.readTree(get(key, "/v1/batches/" + id + "/jobs?limit=1000"
+                    + (cursor == null ? "" : "&cursor=" + java.net.URLEncoder.encode(cursor,
+                            java.nio.charset.StandardCharsets.UTF_8))));
+            page.path("items").forEach(results::add);
+            cursor = page.path("nextCursor").isString() ? page.path("nextCursor").asString() : null;
+        } while (cursor != null);
+        double seconds = (System.nanoTime() - begin) / 1e9;
+        if (results.size() != programs.size()) {
+            throw new IllegalStateException("batch " + id + " listed " + results.size() + " results for "
+                    + programs.size() + " jobs");
+        }
+        return new BatchRun(id, results, seconds);
+    }
+
+    private String submit(String key, String code) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api("/v1/jobs"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(
+                        Map.of("vmType", "code-exec", "language", "python", "code", code))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("submit answered " + response.statusCode() + ": " + response.body());
+        }
+        return json.readTree(response.body()).path("id").asString();
+    }
+
+    /** The job's result once it ended, long-polling {@code ?wait=30s}. */
+    private JsonNode awaitTerminal(String key, String id) throws IOException, InterruptedException {
+        for (int i = 0; i < 10; i++) {
+            JsonNode result = json.readTree(get(key, "/v1/jobs/" + id + "?wait=30s"));
+            String status = result.path("status").asString();
+            if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
+                return result;
             }
         }
-        throw new IllegalStateException("job " + id + " did not end");
+        throw new IllegalStateException("job " + id + " did not end within 5 minutes");
+    }
+
+    private String get(String key, String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api(path))
+                .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return response.body();
     }
 
     private URI api(String path) {
@@ -136,8 +333,8 @@ final class EndToEndBench implements AutoCloseable {
             } catch (IOException notYet) {
                 // starting
             }
-            for (Process app : apps) {
-                if (!app.isAlive()) {
+            for (Process app : new Process[] {api, worker}) {
+                if (app != null && !app.isAlive()) {
                     throw new IllegalStateException("an app died at start; see the logs in " + data);
                 }
             }
@@ -153,6 +350,29 @@ final class EndToEndBench implements AutoCloseable {
         return builder.start();
     }
 
+    private static void stop(Process app) {
+        if (app == null) {
+            return;
+        }
+        app.destroy();
+        try {
+            if (!app.waitFor(60, TimeUnit.SECONDS)) {
+                app.destroyForcibly();
+                app.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void pause(long ms) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
@@ -161,18 +381,13 @@ final class EndToEndBench implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = apps.size() - 1; i >= 0; i--) {
-            Process app = apps.get(i);
-            app.destroy();
-            try {
-                if (!app.waitFor(60, TimeUnit.SECONDS)) {
-                    app.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        stop(worker);
+        stop(api);
+        if (postgres != null) {
+            postgres.close();
         }
-        postgres.close();
-        kafka.close();
+        if (kafka != null) {
+            kafka.close();
+        }
     }
 }

@@ -92,14 +92,23 @@ final class SandboxBench implements AutoCloseable {
         return new Pool(pool, gateway, catalogue);
     }
 
-    /** Job taken → outcome in hand (ms), for the jobs of the last {@link #warmStarts} run. */
-    final List<Double> warmRuns = new ArrayList<>();
+    /**
+     * Job start latency (ms) and job taken → outcome in hand (ms), one job at a time, each handed to a sandbox that
+     * was idle when the job came.
+     */
+    record WarmStarts(List<Double> starts, List<Double> runs) {
+    }
 
-    /** Warm start latency (ms): one job at a time, each in a sandbox that was idle when the job came. */
-    List<Double> warmStarts(int jobs) {
+    /**
+     * Warm starts under the catalogue given: with {@code isolation: namespaces} the jobs (all of one tenant) share a
+     * sandbox, each in namespaces of its own; with container isolation each gets a fresh container. {@code pause}
+     * after each job lets the sandbox settle (a namespaces runner prepares the next job's namespaces after a job; a
+     * single-use pool removes and replaces the used container), as between the jobs of an agent.
+     */
+    WarmStarts warmStarts(VmTypeCatalogue catalogue, int jobs, Duration pause) throws InterruptedException {
         List<Double> starts = new ArrayList<>();
-        warmRuns.clear();
-        try (Pool pool = pool(VmTypeCatalogue.builtIn(), 2)) {
+        List<Double> runs = new ArrayList<>();
+        try (Pool pool = pool(catalogue, 2)) {
             for (int i = 0; i < jobs + 3; i++) {
                 awaitIdle(pool.pool);
                 Instant taken = clock.instant();
@@ -108,11 +117,12 @@ final class SandboxBench implements AutoCloseable {
                 double whole = (nanos(clock.instant()) - nanos(taken)) / 1e6;
                 if (i >= 3) { // the first runs warm up the JIT of the worker's own path
                     starts.add(ms);
-                    warmRuns.add(whole);
+                    runs.add(whole);
                 }
+                TimeUnit.MILLISECONDS.sleep(pause.toMillis());
             }
         }
-        return starts;
+        return new WarmStarts(starts, runs);
     }
 
     /** Cold start latency (ms): {@code docker run} of the same image, runner fed the same job on stdin. */
@@ -159,10 +169,19 @@ final class SandboxBench implements AutoCloseable {
         }
     }
 
-    /** Memory (MiB) of one idle warm sandbox: container and runner, page cache excluded, as `docker stats` shows. */
-    double idleSandboxMib() throws InterruptedException {
-        try (Pool pool = pool(VmTypeCatalogue.builtIn(), 1)) {
+    /**
+     * Memory (MiB) of one idle warm sandbox under the catalogue: container and runner, page cache excluded, as
+     * `docker stats` shows. A sandbox that serves many jobs ({@code isolation: namespaces}) is measured after it
+     * served one, as it idles between jobs: the runner and the namespaces it made ready for the next job (a fresh one
+     * measured the same, within 1 MiB).
+     */
+    double idleSandboxMib(VmTypeCatalogue catalogue) throws InterruptedException {
+        try (Pool pool = pool(catalogue, 1)) {
             awaitIdle(pool.pool);
+            if (catalogue.policy(VmType.CODE_EXEC).pool().reusesSandboxes()) {
+                pool.pool.run(job(catalogue, "print(1)", "bench"));
+                awaitIdle(pool.pool);
+            }
             TimeUnit.SECONDS.sleep(2); // let the runner settle after start-up
             String name = control.listContainersCmd()
                     .withLabelFilter(Map.of(DockerSandboxFactory.MANAGED_LABEL, "true",
