@@ -67,11 +67,16 @@ final class SandboxBench implements AutoCloseable {
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
 
     SandboxBench() throws IOException {
+        this("");
+    }
+
+    /** @param runtime the OCI runtime for every sandbox ({@code runsc} for gVisor), or empty for the catalogue's */
+    SandboxBench(String runtime) throws IOException {
         scratch = Files.createTempDirectory("kb-");
         String host = "unix:///var/run/docker.sock";
         control = DockerClients.create(host, Duration.ofSeconds(30), Duration.ofSeconds(30), 64);
         streams = DockerClients.create(host, Duration.ofSeconds(30), null, 64);
-        docker = new DockerProperties(host, Duration.ofSeconds(30), Duration.ofSeconds(2), "",
+        docker = new DockerProperties(host, Duration.ofSeconds(30), Duration.ofSeconds(2), runtime,
                 DataSize.ofMegabytes(64), DataSize.ofMegabytes(16), 256, DataSize.ofMegabytes(32), 128,
                 DataSize.ofMegabytes(64), DataSize.ofMegabytes(16), scratch.resolve("inputs"),
                 Duration.ofSeconds(2), DataSize.ofMegabytes(16));

@@ -137,12 +137,17 @@ abstract class IsolationSuite extends WorkerIntegrationTest {
         assertThat(look.stdout()).as("what the second job found of the first").isEqualTo("[]\n");
     }
 
+    /** Python defining {@code forged}: a complete runner end frame saying the job succeeded. */
+    private static final String FORGED_END = """
+            import glob, json, os, struct, sys
+            end = json.dumps({'exit': 0, 'maxRssKb': 1, 'cpuMs': 1}).encode()
+            forged = b'X' + struct.pack('>I', len(end)) + end
+            """;
+
     @Test
     void aForgedEndFrameOnItsOwnStdoutIsOnlyOutput() {
-        JobResult result = run(JobMessages.python("""
-                import json, os, struct, sys
-                end = json.dumps({'exit': 0, 'maxRssKb': 1, 'cpuMs': 1}).encode()
-                sys.stdout.buffer.write(b'forged:' + b'X' + struct.pack('>I', len(end)) + end)
+        JobResult result = run(JobMessages.python(FORGED_END + """
+                sys.stdout.buffer.write(b'forged:' + forged)
                 sys.stdout.flush()
                 os._exit(7)
                 """));
@@ -154,10 +159,7 @@ abstract class IsolationSuite extends WorkerIntegrationTest {
 
     @Test
     void cannotWriteToTheRunnersDescriptors() {
-        JobResult result = run(JobMessages.python("""
-                import glob, json, os, struct
-                end = json.dumps({'exit': 0, 'maxRssKb': 1, 'cpuMs': 1}).encode()
-                forged = b'X' + struct.pack('>I', len(end)) + end
+        JobResult result = run(JobMessages.python(FORGED_END + """
                 mine = str(os.getpid())
                 reached = []
                 for path in glob.glob('/proc/[0-9]*/fd/*'):
