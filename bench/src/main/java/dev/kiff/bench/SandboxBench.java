@@ -339,7 +339,15 @@ final class SandboxBench implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        later.shutdownNow();
+        // Used sandboxes are destroyed shortly after their job: let those removals run before the clients close.
+        later.shutdown();
+        try {
+            later.awaitTermination(5, TimeUnit.SECONDS);
+            starter.shutdown();
+            starter.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         starter.shutdownNow();
         control.close();
         streams.close();
