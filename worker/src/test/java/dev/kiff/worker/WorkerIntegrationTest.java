@@ -111,6 +111,9 @@ abstract class WorkerIntegrationTest {
     List<String> processesOf(String container) {
         try {
             TopContainerResponse top = docker.topContainerCmd(container).exec();
+            if (top.getTitles() == null || top.getProcesses() == null) {
+                return List.of(); // a container on its way out lists nothing
+            }
             int command = List.of(top.getTitles()).indexOf("CMD");
             return java.util.Arrays.stream(top.getProcesses()).map(row -> row[command]).toList();
         } catch (NotFoundException | ConflictException e) {
