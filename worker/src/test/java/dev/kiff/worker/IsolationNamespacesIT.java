@@ -46,6 +46,23 @@ class IsolationNamespacesIT extends IsolationSuite {
     }
 
     @Test
+    void aJobOverItsMemoryOrTimeEndsAloneAndTheSandboxServesTheNext() {
+        JobResult balloon = run(JobMessages.python("""
+                blocks = []
+                while True:
+                    blocks.append(bytearray(16 * 1024 * 1024))
+                """).memoryMb(64).tenant("acme"));
+        JobResult spin = run(JobMessages.python("while True:\n    pass").timeoutMs(1000).tenant("acme"));
+        JobResult next = run(JobMessages.python("print('next')").tenant("acme"));
+
+        assertThat(balloon.status()).as(balloon.toString()).isEqualTo(JobStatus.OOM_KILLED);
+        assertThat(spin.status()).as(spin.toString()).isEqualTo(JobStatus.TIMED_OUT);
+        assertThat(next.stdout()).isEqualTo("next\n");
+        assertThat(sandboxes.containerOf(next.id())).as("the runner outlived both, in the same sandbox")
+                .isEqualTo(sandboxes.containerOf(balloon.id())).isEqualTo(sandboxes.containerOf(spin.id()));
+    }
+
+    @Test
     void seesOnlyItsOwnProcessesAndItsOwnProc() {
         JobResult result = run(JobMessages.python("""
                 import os
