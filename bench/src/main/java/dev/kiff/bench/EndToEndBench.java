@@ -4,10 +4,12 @@ import dev.kiff.testkit.EmbeddedKafkaServer;
 import dev.kiff.testkit.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URLEncoder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -127,15 +129,7 @@ final class EndToEndBench implements AutoCloseable {
             throws IOException, InterruptedException {
         Map<String, Object> body = Map.of("name", name, "quotas", Map.of("maxConcurrentJobs", maxConcurrentJobs,
                 "submissionsPerSecond", submissionsPerSecond, "maxBatchSize", maxBatchSize));
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api("/v1/admin/tenants"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + adminKey)
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 201) {
-            throw new IllegalStateException("creating tenant " + name + " answered " + response.statusCode() + ": "
-                    + response.body());
-        }
-        return json.readTree(response.body()).path("apiKey").asString();
+        return post(adminKey, "/v1/admin/tenants", body).path("apiKey").asString();
     }
 
     /** Submit → result readable, in ms, for {@code jobs} jobs one after another, {@code pause} apart. */
@@ -242,16 +236,8 @@ final class EndToEndBench implements AutoCloseable {
             job.put("code", code);
             jobs.add(job);
         }
-        String body = json.writeValueAsString(Map.of("jobs", jobs));
         long begin = System.nanoTime();
-        HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(api("/v1/batches"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        if (submitted.statusCode() != 202) {
-            throw new IllegalStateException("batch submit answered " + submitted.statusCode() + ": "
-                    + submitted.body());
-        }
-        String id = json.readTree(submitted.body()).path("id").asString();
+        String id = post(key, "/v1/batches", Map.of("jobs", jobs)).path("id").asString();
         long deadline = begin + timeout.toNanos();
         while (true) {
             JsonNode progress = json.readTree(get(key, "/v1/batches/" + id));
@@ -268,8 +254,7 @@ final class EndToEndBench implements AutoCloseable {
         String cursor = null;
         do {
             JsonNode page = json.readTree(get(key, "/v1/batches/" + id + "/jobs?limit=1000"
-                    + (cursor == null ? "" : "&cursor=" + java.net.URLEncoder.encode(cursor,
-                            java.nio.charset.StandardCharsets.UTF_8))));
+                    + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8))));
             page.path("items").forEach(results::add);
             cursor = page.path("nextCursor").isString() ? page.path("nextCursor").asString() : null;
         } while (cursor != null);
@@ -282,16 +267,21 @@ final class EndToEndBench implements AutoCloseable {
     }
 
     private String submit(String key, String code) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api("/v1/jobs"))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + key)
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(
-                        Map.of("vmType", "code-exec", "language", "python", "code", code))))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return post(key, "/v1/jobs", Map.of("vmType", "code-exec", "language", "python", "code", code))
+                .path("id").asString();
+    }
+
+    /** POSTs {@code body} as JSON with the key; the answer, which must be a success. */
+    private JsonNode post(String key, String path, Object body) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api(path))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException("submit answered " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException("POST " + path + " answered " + response.statusCode() + ": "
+                    + response.body());
         }
-        return json.readTree(response.body()).path("id").asString();
+        return json.readTree(response.body());
     }
 
     /** The job's result once it ended, long-polling {@code ?wait=30s}. */

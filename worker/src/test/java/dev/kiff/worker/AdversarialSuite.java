@@ -72,11 +72,7 @@ abstract class AdversarialSuite extends WorkerIntegrationTest {
 
     @Test
     void memoryBalloonIsKilled() {
-        JobResult result = run(JobMessages.python("""
-                blocks = []
-                while True:
-                    blocks.append(bytearray(16 * 1024 * 1024))
-                """).memoryMb(64).timeoutMs(20_000));
+        JobResult result = run(JobMessages.memoryBalloon(64).timeoutMs(20_000));
         if (gvisor()) {
             // gVisor's own memory accounting may stop the allocation (MemoryError) before the host kills anything.
             assertThat(result.status()).isIn(JobStatus.OOM_KILLED, JobStatus.FAILED);

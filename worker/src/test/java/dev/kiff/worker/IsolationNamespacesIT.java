@@ -47,11 +47,7 @@ class IsolationNamespacesIT extends IsolationSuite {
 
     @Test
     void aJobOverItsMemoryOrTimeEndsAloneAndTheSandboxServesTheNext() {
-        JobResult balloon = run(JobMessages.python("""
-                blocks = []
-                while True:
-                    blocks.append(bytearray(16 * 1024 * 1024))
-                """).memoryMb(64).tenant("acme"));
+        JobResult balloon = run(JobMessages.memoryBalloon(64).tenant("acme"));
         JobResult spin = run(JobMessages.python("while True:\n    pass").timeoutMs(1000).tenant("acme"));
         JobResult next = run(JobMessages.python("print('next')").tenant("acme"));
 

@@ -31,6 +31,15 @@ final class JobMessages {
         return builder;
     }
 
+    /** Python that allocates 16 MiB blocks until something stops it, within {@code memoryMb}. */
+    static JobMessages memoryBalloon(int memoryMb) {
+        return python("""
+                blocks = []
+                while True:
+                    blocks.append(bytearray(16 * 1024 * 1024))
+                """).memoryMb(memoryMb);
+    }
+
     static JobMessages bash(String code) {
         JobMessages builder = python(code);
         builder.language = Language.BASH;

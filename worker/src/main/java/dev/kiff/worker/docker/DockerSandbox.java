@@ -8,8 +8,8 @@ import com.github.dockerjava.api.model.StreamType;
 import dev.kiff.core.failure.TransientFailure;
 import dev.kiff.core.gateway.GatewaySession;
 import dev.kiff.core.gateway.SandboxGateway;
-import dev.kiff.core.job.Job;
 import dev.kiff.core.gateway.GatewayUsage;
+import dev.kiff.core.job.Job;
 import dev.kiff.core.job.Limits;
 import dev.kiff.core.job.ResourceUsage;
 import dev.kiff.core.job.VmType;
@@ -86,9 +86,8 @@ final class DockerSandbox implements Sandbox {
     private Attachment attachment;
 
     DockerSandbox(String containerId, String name, VmType type, boolean gvisor, boolean reusable, boolean isolating,
-            Limits limits,
-            DockerClient control, DockerProperties properties, SandboxGateway gateway, JobCodec codec, Clock clock,
-            Path inputDirectory, Path gatewayDirectory, Consumer<UUID> onJob) {
+            Limits limits, DockerClient control, DockerProperties properties, SandboxGateway gateway, JobCodec codec,
+            Clock clock, Path inputDirectory, Path gatewayDirectory, Consumer<UUID> onJob) {
         this.containerId = containerId;
         this.name = name;
         this.type = type;

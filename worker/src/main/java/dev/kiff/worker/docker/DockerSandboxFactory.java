@@ -1,5 +1,6 @@
 package dev.kiff.worker.docker;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AccessMode;
@@ -14,6 +15,7 @@ import dev.kiff.core.failure.TransientFailure;
 import dev.kiff.core.gateway.GatewaySession;
 import dev.kiff.core.gateway.SandboxGateway;
 import dev.kiff.core.job.Limits;
+import dev.kiff.core.job.NetworkPolicy;
 import dev.kiff.core.job.PoolSpec;
 import dev.kiff.core.job.VmType;
 import dev.kiff.core.job.VmTypeCatalogue;
@@ -23,6 +25,7 @@ import dev.kiff.core.pool.Sandbox;
 import dev.kiff.core.pool.SandboxFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -65,6 +68,11 @@ public final class DockerSandboxFactory implements SandboxFactory {
     static final String POOL_LABEL = "dev.kiff.pool";
     /** The name of the sandbox's two host directories (inputs, gateway socket). */
     static final String SLOT_LABEL = "dev.kiff.slot";
+    /**
+     * The runner's own processes beside an isolated job: the runner, the job's init and the gateway relay, and the
+     * next job's init while it is made.
+     */
+    private static final int ISOLATION_PIDS = 4;
 
     private final DockerClient control;
     private final DockerClient streams;
@@ -208,7 +216,7 @@ public final class DockerSandboxFactory implements SandboxFactory {
             env.add("KIFF_TMP_BYTES=" + properties.tmpSize().toBytes());
             env.add("KIFF_OUT_BYTES=" + properties.outSize().toBytes());
             env.add("KIFF_SHM_BYTES=" + properties.shmSize().toBytes());
-            if (policy.network() == dev.kiff.core.job.NetworkPolicy.GATEWAY && !policy.bindings().isEmpty()) {
+            if (policy.network() == NetworkPolicy.GATEWAY && !policy.bindings().isEmpty()) {
                 env.add("KIFF_GATEWAY=1"); // each job's namespaces get the gateway relay, made before the job
             }
         } else {
@@ -249,10 +257,11 @@ public final class DockerSandboxFactory implements SandboxFactory {
 
     /**
      * The job's pids limit, plus what the platform's own processes in the sandbox need: gVisor's kernel threads,
-     * or the runner's per-job processes (the job's container process, its init, the next job's namespaces).
+     * or the runner's per-job processes.
      */
     static long pidsLimit(Limits limits, boolean gvisor, boolean isolating, DockerProperties properties) {
-        return (long) limits.pids() + (gvisor ? properties.gvisorPidsOverhead() : 0) + (isolating ? 4 : 0);
+        return (long) limits.pids() + (gvisor ? properties.gvisorPidsOverhead() : 0)
+                + (isolating ? ISOLATION_PIDS : 0);
     }
 
     private static String seccompProfile() {
@@ -260,7 +269,7 @@ public final class DockerSandboxFactory implements SandboxFactory {
             if (in == null) {
                 throw new IllegalStateException("sandbox-seccomp.json is missing from the worker's classpath");
             }
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -273,19 +282,11 @@ public final class DockerSandboxFactory implements SandboxFactory {
     static final class UnmaskedHostConfig extends HostConfig {
         private static final long serialVersionUID = 1L;
 
-        @com.fasterxml.jackson.annotation.JsonProperty("MaskedPaths")
+        @JsonProperty("MaskedPaths")
         private final List<String> maskedPaths = List.of();
 
-        @com.fasterxml.jackson.annotation.JsonProperty("ReadonlyPaths")
+        @JsonProperty("ReadonlyPaths")
         private final List<String> readonlyPaths = List.of();
-
-        List<String> maskedPaths() {
-            return maskedPaths;
-        }
-
-        List<String> readonlyPaths() {
-            return readonlyPaths;
-        }
     }
 
     /**
