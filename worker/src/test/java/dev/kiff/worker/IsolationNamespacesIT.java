@@ -24,7 +24,7 @@ class IsolationNamespacesIT extends IsolationSuite {
     }
 
     @Test
-    void refusesNamespacesKeyringsIoUringUserfaultfdAndPtraceThatWouldOtherwiseWork() {
+    void refusesNewNamespacesKeyringsIoUringUserfaultfdAndPtrace() {
         JobResult result = run(JobMessages.python("""
                 import ctypes, os
                 libc = ctypes.CDLL(None, use_errno=True)
