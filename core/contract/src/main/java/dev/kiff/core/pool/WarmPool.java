@@ -42,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * <p>The Kafka side asks {@link #tryReserve} before it takes a job, so jobs are only taken while a sandbox is idle and
  * the queue stays in Kafka. {@link #tick()} converges every pool to its target, replaces dead sandboxes and retires
  * old ones; the worker calls it every second, tests call it by hand.
+ *
+ * <p>The capacity is hard: the sandboxes held, starting, idle, busy and being destroyed together, never number more
+ * than it, whatever runs through the pool (retries, a job whose type differs from its claim, a job no idle sandbox
+ * accepts). A job that finds no idle sandbox it may use gets one started only in room the capacity leaves; without
+ * room it retires an idle sandbox nobody claimed (its claim's first, then of its own type, then of any type) and its
+ * sandbox starts once that one is gone; with none of those it waits for room. A sandbox counts until its
+ * {@link Sandbox#destroy()} returned, so no replacement starts beside one still being removed.
  */
 public final class WarmPool implements SandboxRuntime, AutoCloseable {
 
@@ -57,6 +64,9 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
     private final Map<VmType, Slots> pools = new EnumMap<>(VmType.class);
     private final List<Consumer<VmType>> idleListeners = new CopyOnWriteArrayList<>();
     private final Map<UUID, Sandbox> running = new ConcurrentHashMap<>();
+    private final Duration waitForRoom;
+    /** Sandboxes out of every pool whose {@link Sandbox#destroy()} has not returned yet: they still hold room. */
+    private int destroying;
     private boolean closed;
 
     /**
@@ -67,7 +77,18 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
      */
     public WarmPool(SandboxFactory factory, VmTypeCatalogue catalogue, Collection<VmType> types, int initialTarget,
             int capacity, Executor starter, Clock clock) {
-        this(factory, catalogue, types, initialTarget, capacity, starter, null, Duration.ZERO, clock);
+        this(factory, catalogue, types, initialTarget, capacity, starter, null, Duration.ZERO, DEFAULT_WAIT_FOR_ROOM,
+                clock);
+    }
+
+    /** How long a job run without a claim waits for room before it fails as a transient failure. */
+    public static final Duration DEFAULT_WAIT_FOR_ROOM = Duration.ofSeconds(30);
+
+    /** As below, waiting {@link #DEFAULT_WAIT_FOR_ROOM} for room. */
+    public WarmPool(SandboxFactory factory, VmTypeCatalogue catalogue, Collection<VmType> types, int initialTarget,
+            int capacity, Executor starter, ScheduledExecutorService later, Duration replaceAfter, Clock clock) {
+        this(factory, catalogue, types, initialTarget, capacity, starter, later, replaceAfter, DEFAULT_WAIT_FOR_ROOM,
+                clock);
     }
 
     /**
@@ -75,9 +96,13 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
      * @param replaceAfter how long after a job its used sandbox is removed and a replacement started: long enough
      *                     for the job's result to be stored and published first, since starting a container costs
      *                     more CPU than the rest of a short job (on two cores it doubled the tail of every job)
+     * @param waitForRoom  how long a job that finds neither a sandbox nor room waits for one before it fails as a
+     *                     transient failure (to be tried again later, not to hold its thread forever)
      */
     public WarmPool(SandboxFactory factory, VmTypeCatalogue catalogue, Collection<VmType> types, int initialTarget,
-            int capacity, Executor starter, ScheduledExecutorService later, Duration replaceAfter, Clock clock) {
+            int capacity, Executor starter, ScheduledExecutorService later, Duration replaceAfter,
+            Duration waitForRoom, Clock clock) {
+        this.waitForRoom = waitForRoom;
         this.later = later;
         this.replaceAfter = replaceAfter;
         this.factory = factory;
@@ -136,29 +161,79 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
      */
     @Override
     public SandboxOutcome run(Job job, OutputListener output) {
-        return run(job, output, false);
+        return run(job, output, null);
     }
 
-    private SandboxOutcome run(Job job, OutputListener output, boolean reserved) {
+    /**
+     * @param claim the VM type of the idle sandbox a {@link Reservation} claimed for this job, or null: the claim is
+     *              given up here, so the sandbox it stood for is the first this job may use or retire
+     */
+    private SandboxOutcome run(Job job, OutputListener output, VmType claim) {
         VmType type = job.vmType();
-        Warm warm;
-        Warm evicted = null;
+        Warm warm = null;
+        Warm victim = null;
+        boolean claimFreed = false;
         synchronized (this) {
-            Slots slots = pools.computeIfAbsent(type,
-                    t -> new Slots(catalogue.policy(t).pool(), catalogue.policy(t).pool().min()));
-            if (reserved && slots.reserved > 0) {
-                slots.reserved--;
+            // A type this worker does not serve (a record on another type's topic) gets sandboxes only for such
+            // jobs, never a warm one of its own.
+            Slots slots = pools.computeIfAbsent(type, t -> new Slots(catalogue.policy(t).pool(), 0));
+            if (claim != null) {
+                Slots claimed = pools.get(claim);
+                if (claimed != null && claimed.reserved > 0) {
+                    claimed.reserved--;
+                    claimFreed = claim != type;
+                }
             }
-            // Without a claim, only a sandbox nobody has claimed may be taken.
-            warm = reserved || slots.idle.size() > slots.reserved ? slots.take(job.tenant(), job.limits()) : null;
-            if (warm == null && slots.spec.reusesSandboxes() && slots.idle.size() > slots.reserved) {
-                // Only other tenants' sandboxes are idle: retire one, so the one started for this job takes its place.
-                evicted = slots.evictOtherTenant(job.tenant());
+            long deadline = System.nanoTime() + waitForRoom.toNanos();
+            while (true) {
+                if (slots.idle.size() > slots.reserved) {
+                    warm = slots.take(job.tenant(), job.limits());
+                    if (warm == null && slots.spec.reusesSandboxes()) {
+                        // Only other tenants' sandboxes are idle: retire one, so the one started for this job
+                        // takes its place.
+                        victim = slots.evictOtherTenant(job.tenant());
+                    }
+                }
+                if (warm != null) {
+                    slots.busy++;
+                    break;
+                }
+                if (victim == null && held() >= capacity) {
+                    victim = victim(claim, type);
+                }
+                if (victim != null) {
+                    destroying++; // its room passes to this job once it is gone
+                    break;
+                }
+                if (held() < capacity) {
+                    slots.busy++;
+                    break;
+                }
+                long left = deadline - System.nanoTime();
+                if (closed || left <= 0) {
+                    throw new TransientFailure("no room for a " + type.wireName() + " sandbox: all " + capacity
+                            + " are busy or claimed");
+                }
+                log.debug("Job(id={}) waits for room for a {} sandbox", job.id(), type.wireName());
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new TransientFailure("interrupted while waiting for room for Job(id=" + job.id() + ")", e);
+                }
             }
-            slots.busy++;
         }
-        if (evicted != null) {
-            starter.execute(evicted.sandbox::destroy);
+        if (claimFreed) {
+            announceIdle(claim);
+        }
+        if (victim != null) {
+            log.info("Job(id={}) found no idle {} sandbox it may use; retiring {} sandbox {} to make room",
+                    job.id(), type.wireName(), victim.sandbox.vmType().wireName(), victim.sandbox.id());
+            victim.sandbox.destroy();
+            synchronized (this) {
+                destroying--;
+                pools.get(type).busy++;
+            }
         }
         if (warm == null) {
             log.info("Job(id={}) found no idle {} sandbox for it; starting one", job.id(), type.wireName());
@@ -167,6 +242,7 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
             } catch (RuntimeException e) {
                 synchronized (this) {
                     pools.get(type).busy--;
+                    notifyAll();
                 }
                 throw e;
             }
@@ -184,6 +260,32 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
         boolean killed = running.remove(job.id()) == null;
         release(type, warm, job, began, !killed);
         return outcome;
+    }
+
+    /** Every sandbox held: starting, idle, busy, and on its way out. */
+    private int held() {
+        return pools.values().stream().mapToInt(Slots::total).sum() + destroying;
+    }
+
+    /**
+     * An idle sandbox nobody claimed, taken out of its pool to make room for a job: of the job's claim first, then
+     * of its own type, then of the type with the most idle beyond its claims. Null when there is none.
+     */
+    private Warm victim(VmType claim, VmType type) {
+        for (VmType candidate : new VmType[] {claim, type}) {
+            Slots slots = candidate == null ? null : pools.get(candidate);
+            if (slots != null && slots.idle.size() > slots.reserved) {
+                return slots.idle.removeLast();
+            }
+        }
+        Slots most = null;
+        for (Slots slots : pools.values()) {
+            if (slots.idle.size() > slots.reserved
+                    && (most == null || slots.idle.size() - slots.reserved > most.idle.size() - most.reserved)) {
+                most = slots;
+            }
+        }
+        return most == null ? null : most.idle.removeLast();
     }
 
     /**
@@ -212,19 +314,35 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
                     && warm.sandbox.alive() && slots.total() < slots.target;
             if (keep) {
                 slots.idle.addFirst(new Warm(warm.sandbox, job.tenant(), warm.uses + 1));
+            } else {
+                destroying++;
             }
+            notifyAll();
         }
         if (keep) {
             announceIdle(type);
         } else if (later == null || replaceAfter.isZero()) {
-            starter.execute(warm.sandbox::destroy);
-            tick();
+            starter.execute(() -> destroy(warm.sandbox));
         } else {
-            later.schedule(() -> starter.execute(() -> {
-                warm.sandbox.destroy();
-                tick();
-            }), replaceAfter.toMillis(), TimeUnit.MILLISECONDS);
+            later.schedule(() -> starter.execute(() -> destroy(warm.sandbox)), replaceAfter.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * Destroys a sandbox already counted in {@link #destroying}, then gives its room back: to a job waiting for
+     * room, or to a replacement.
+     */
+    private void destroy(Sandbox sandbox) {
+        try {
+            sandbox.destroy();
+        } finally {
+            synchronized (this) {
+                destroying--;
+                notifyAll();
+            }
+        }
+        tick();
     }
 
     /**
@@ -253,7 +371,8 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
                     doomed.add(slots.idle.removeLast().sandbox);
                 }
             }
-            int total = pools.values().stream().mapToInt(Slots::total).sum();
+            destroying += doomed.size();
+            int total = held();
             boolean added = true;
             // Round-robin over the types so one type's burst cannot take all of the capacity.
             while (added && total < capacity) {
@@ -270,7 +389,7 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
             }
         }
         for (Sandbox sandbox : doomed) {
-            starter.execute(sandbox::destroy);
+            starter.execute(() -> destroy(sandbox));
         }
         for (VmType type : toStart) {
             starter.execute(() -> startOne(type));
@@ -284,6 +403,7 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
         } catch (RuntimeException e) {
             synchronized (this) {
                 pools.get(type).starting--;
+                notifyAll();
             }
             log.error("Pool({}) could not start a sandbox: {}", type.wireName(), e.getMessage());
             return;
@@ -295,12 +415,15 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
             kept = !closed && slots.total() < slots.target;
             if (kept) {
                 slots.idle.addLast(new Warm(sandbox, null, 0));
+            } else {
+                destroying++;
             }
+            notifyAll();
         }
         if (kept) {
             announceIdle(type);
         } else {
-            sandbox.destroy();
+            destroy(sandbox);
         }
     }
 
@@ -334,9 +457,9 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
         return status;
     }
 
-    /** Total sandboxes held now: busy, idle and starting. */
+    /** Total sandboxes held now: busy, idle, starting and being destroyed; never more than the capacity. */
     public synchronized int size() {
-        return pools.values().stream().mapToInt(Slots::total).sum();
+        return held();
     }
 
     /**
@@ -353,8 +476,10 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
                 slots.idle.clear();
                 slots.reserved = 0;
             }
+            destroying += idle.size();
+            notifyAll(); // a job waiting for room gives up
         }
-        idle.forEach(Sandbox::destroy);
+        idle.forEach(this::destroy);
     }
 
     private record Warm(Sandbox sandbox, String tenant, int uses) {
@@ -372,18 +497,18 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
             this.type = type;
         }
 
+        /**
+         * Runs the job in the claimed sandbox or, when the job is of another type or the sandbox does not accept it,
+         * in room the claim makes: an idle sandbox of the claimed type is retired for it when the capacity is full.
+         */
         @Override
         public SandboxOutcome run(Job job, OutputListener output) {
-            if (job.vmType() != type) {
-                close(); // a job of another type cannot use this claim
-                return WarmPool.this.run(job, output, false);
-            }
             boolean claimed;
             synchronized (WarmPool.this) {
                 claimed = !used;
                 used = true;
             }
-            return WarmPool.this.run(job, output, claimed);
+            return WarmPool.this.run(job, output, claimed ? type : null);
         }
 
         @Override
@@ -400,6 +525,9 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
                 }
             }
             if (released) {
+                synchronized (WarmPool.this) {
+                    WarmPool.this.notifyAll();
+                }
                 announceIdle(type);
             }
         }

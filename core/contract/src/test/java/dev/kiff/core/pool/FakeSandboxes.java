@@ -27,10 +27,11 @@ final class FakeSandboxes {
     static final class FakeSandboxFactory implements SandboxFactory {
 
         private final Clock clock;
-        private final List<FakeSandbox> started = new ArrayList<>();
+        private final List<FakeSandbox> started = new java.util.concurrent.CopyOnWriteArrayList<>();
         private boolean gvisor;
         private int failures;
         private int attempts;
+        private int peak;
 
         FakeSandboxFactory(Clock clock) {
             this.clock = clock;
@@ -51,7 +52,7 @@ final class FakeSandboxes {
         }
 
         @Override
-        public Sandbox start(VmType type, boolean reusable, Limits limits) {
+        public synchronized Sandbox start(VmType type, boolean reusable, Limits limits) {
             attempts++;
             if (failures > 0) {
                 failures--;
@@ -60,6 +61,7 @@ final class FakeSandboxes {
             FakeSandbox sandbox = new FakeSandbox("sandbox-" + (started.size() + 1), type, reusable, limits,
                     clock.instant(), gvisor);
             started.add(sandbox);
+            peak = Math.max(peak, live().size());
             return sandbox;
         }
 
@@ -95,6 +97,11 @@ final class FakeSandboxes {
             return live().stream().filter(s -> s.vmType() == type).toList();
         }
 
+        /** The most sandboxes that were started and not yet destroyed at any one time. */
+        synchronized int peak() {
+            return peak;
+        }
+
         /** Calls to {@link #start}, failed ones included. */
         int attempts() {
             return attempts;
@@ -115,7 +122,7 @@ final class FakeSandboxes {
         private Consumer<Job> during = job -> { };
         private boolean breakOnRun;
         private boolean alive = true;
-        private int destroys;
+        private volatile int destroys;
 
         FakeSandbox(String id, VmType type, boolean reusable, Limits limits, Instant readyAt, boolean gvisor) {
             this.id = id;

@@ -525,6 +525,139 @@ class WarmPoolTest {
         }
     }
 
+    /**
+     * The capacity holds whatever comes through the pool: a retry run without a claim, a job of another type than
+     * its claim, a job no idle sandbox accepts, and sandboxes still on their way out. The fake factory records the
+     * most sandboxes live at once.
+     */
+    @Nested
+    class HardCapacity {
+
+        @Test
+        void aRetryWithoutAClaimRetiresAnIdleSandboxOfAnotherTypeRatherThanStartBesideIt() {
+            WarmPool pool = pool(BUILT_IN, 1, 2, SYNC, CODE, ML);
+            pool.tick();
+            FakeSandbox idleMl = factory.started(ML).get(0);
+            Job retry = job();
+            factory.started(CODE).get(0).during(first -> pool.run(retry));
+
+            try (WarmPool.Reservation claim = pool.tryReserve(CODE).orElseThrow()) {
+                claim.run(job());
+            }
+
+            assertThat(idleMl.destroyed()).as("the idle ml-agent sandbox made room for the retry").isTrue();
+            assertThat(factory.started()).filteredOn(s -> s.jobs().contains(retry)).hasSize(1);
+            assertThat(factory.peak()).isEqualTo(2);
+            assertThat(pool.size()).isLessThanOrEqualTo(2);
+        }
+
+        @Test
+        void aJobOfAnotherTypeThanItsClaimRunsInTheRoomOfTheClaimedSandbox() {
+            WarmPool pool = pool(BUILT_IN, 2, 2, SYNC, CODE);
+            pool.tick();
+            Job mismatched = Jobs.job().vmType(ML).build();
+
+            try (WarmPool.Reservation claim = pool.tryReserve(CODE).orElseThrow()) {
+                claim.run(mismatched);
+            }
+
+            assertThat(factory.started(ML)).singleElement().satisfies(ml -> {
+                assertThat(ml.jobs()).containsExactly(mismatched);
+                assertThat(ml.destroyed()).as("a type the worker does not serve keeps no sandbox").isTrue();
+            });
+            assertThat(factory.peak()).isEqualTo(2);
+            assertThat(factory.live(CODE)).as("code-exec back at its target").hasSize(2);
+            assertThat(pool.status()).extracting(PoolStatus::vmType).contains(CODE);
+        }
+
+        @Test
+        void aJobNoIdleSandboxAcceptsRetiresOneRatherThanStartBesideIt() {
+            factory.gvisor();
+            WarmPool pool = pool(BUILT_IN, 1, 1, SYNC, CODE);
+            pool.tick();
+            FakeSandbox warm = factory.sandbox(1);
+            Job big = bigJob();
+
+            try (WarmPool.Reservation claim = pool.tryReserve(CODE).orElseThrow()) {
+                claim.run(big);
+            }
+
+            assertThat(warm.destroyed()).isTrue();
+            assertThat(factory.sandbox(2).jobs()).containsExactly(big);
+            assertThat(factory.peak()).isEqualTo(1);
+        }
+
+        @Test
+        void aSandboxBeingDestroyedHoldsItsRoomUntilItIsGone() {
+            QueuedExecutor starter = new QueuedExecutor();
+            WarmPool pool = pool(BUILT_IN, 1, 1, starter, CODE);
+            pool.tick();
+            starter.runAll();
+
+            pool.run(job());
+            pool.tick();
+
+            assertThat(factory.started()).as("no replacement while the used sandbox is being removed").hasSize(1);
+            assertThat(pool.size()).isEqualTo(1);
+            starter.runAll();
+            assertThat(factory.started()).hasSize(2);
+            assertThat(factory.live()).containsExactly(factory.sandbox(2));
+            assertThat(factory.peak()).isEqualTo(1);
+        }
+
+        @Test
+        void aJobWithoutRoomGivesUpAfterWaitingAsATransientFailure() {
+            WarmPool pool = new WarmPool(factory, BUILT_IN, List.of(CODE), 1, 1, SYNC, null, Duration.ZERO,
+                    Duration.ofMillis(50), clock);
+            pool.tick();
+            Throwable[] refused = new Throwable[1];
+            factory.sandbox(1).during(first -> {
+                try {
+                    pool.run(job());
+                } catch (TransientFailure e) {
+                    refused[0] = e;
+                }
+            });
+
+            pool.run(job());
+
+            assertThat(refused[0]).isInstanceOf(TransientFailure.class).hasMessageContaining("no room");
+            assertThat(factory.peak()).isEqualTo(1);
+        }
+
+        @Test
+        void aStormOfRetriesAndMismatchedJobsNeverPassesTheCapacity() throws Exception {
+            int capacity = 4;
+            WarmPool pool = pool(BUILT_IN, 1, capacity, SYNC, CODE, ML, API);
+            pool.tick();
+            java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(12);
+            java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+            try {
+                for (int i = 0; i < 60; i++) {
+                    VmType type = List.of(CODE, ML, API).get(i % 3);
+                    Job storm = i % 4 == 0 ? Jobs.job().vmType(ML).build() : Jobs.job().vmType(type).build();
+                    boolean claimed = i % 2 == 0;
+                    threads.execute(() -> {
+                        Optional<WarmPool.Reservation> claim = claimed ? pool.tryReserve(CODE) : Optional.empty();
+                        try {
+                            (claim.isPresent() ? claim.get() : pool).run(storm);
+                        } finally {
+                            claim.ifPresent(WarmPool.Reservation::close);
+                            done.incrementAndGet();
+                        }
+                    });
+                }
+            } finally {
+                threads.shutdown();
+            }
+            assertThat(threads.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+            assertThat(factory.peak()).isLessThanOrEqualTo(capacity);
+            assertThat(factory.started()).flatMap(FakeSandbox::jobs).hasSize(60);
+            assertThat(pool.size()).isLessThanOrEqualTo(capacity);
+        }
+    }
+
     @Nested
     class Health {
 
