@@ -2,16 +2,18 @@ package dev.kiff.worker.kafka;
 
 import dev.kiff.core.job.VmType;
 import dev.kiff.core.pool.WarmPool;
-import dev.kiff.core.port.SandboxRuntime;
 import dev.kiff.core.topic.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,6 +40,11 @@ import org.springframework.context.SmartLifecycle;
  * (no rebalance through {@code max.poll.interval.ms}). A pool with an idle sandbox again, or a finished job, wakes
  * the consumer at once.
  *
+ * <p>Every try of a job runs in a sandbox claimed for it ({@link WarmPool#tryReserve}): the first, and each retry
+ * after its back-off. A try that finds no idle sandbox waits in a queue, holding no thread, until one is idle; the
+ * partitions of its type stay paused meanwhile, so a retry goes before new jobs of its type and a retry storm cannot
+ * start sandboxes beside the pool.
+ *
  * <p>On shutdown it stops taking jobs, lets the running ones finish (within the drain timeout), commits, and leaves
  * the group.
  */
@@ -56,6 +63,8 @@ public final class KafkaJobFeed implements SmartLifecycle {
     private final AtomicInteger unfinished = new AtomicInteger();
     private final ExecutorService jobs;
     private final ScheduledExecutorService later;
+    /** Tries due to run that wait for an idle sandbox of their topic's type, oldest first. */
+    private final Queue<Try> waiting = new ConcurrentLinkedQueue<>();
     private volatile Consumer<String, byte[]> consumer;
     private volatile boolean running;
     private volatile boolean stopped = true;
@@ -135,6 +144,7 @@ public final class KafkaJobFeed implements SmartLifecycle {
 
     private void cycle(Consumer<String, byte[]> c) {
         try {
+            dispatchWaiting();
             applyPauses(c);
             ConsumerRecords<String, byte[]> records = c.poll(pollTimeout);
             for (ConsumerRecord<String, byte[]> record : records) {
@@ -155,6 +165,7 @@ public final class KafkaJobFeed implements SmartLifecycle {
         log.info("job feed draining: {} job(s) still running", unfinished.get());
         while (unfinished.get() > 0 && Instant.now().isBefore(deadline)) {
             try {
+                dispatchWaiting();
                 c.pause(c.assignment());
                 c.poll(Duration.ofMillis(200));
                 commit(c);
@@ -184,7 +195,8 @@ public final class KafkaJobFeed implements SmartLifecycle {
         Set<TopicPartition> pause = new HashSet<>();
         Set<TopicPartition> resume = new HashSet<>();
         for (TopicPartition partition : assigned) {
-            boolean idle = running && pool.available(Topics.vmTypeOf(partition.topic())) > 0;
+            VmType type = Topics.vmTypeOf(partition.topic());
+            boolean idle = running && pool.available(type) > 0 && waiting.stream().noneMatch(t -> t.type() == type);
             if (!idle && !paused.contains(partition)) {
                 pause.add(partition);
             } else if (idle && paused.contains(partition)) {
@@ -201,34 +213,60 @@ public final class KafkaJobFeed implements SmartLifecycle {
 
     private void take(ConsumerRecord<String, byte[]> record) {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        VmType type = Topics.vmTypeOf(record.topic());
-        Optional<WarmPool.Reservation> reservation = pool.tryReserve(type);
         offsets.taken(partition, record.offset());
         unfinished.incrementAndGet();
-        jobs.execute(() -> attempt(record, partition, reservation.<SandboxRuntime>map(r -> r).orElse(pool),
-                reservation, 1));
+        waiting.add(new Try(record, partition, Topics.vmTypeOf(record.topic()), 1));
+        dispatchWaiting();
     }
 
-    private void attempt(ConsumerRecord<String, byte[]> record, TopicPartition partition, SandboxRuntime runtime,
-            Optional<WarmPool.Reservation> reservation, int attempt) {
+    /**
+     * Starts every waiting try whose type has an idle sandbox, claiming it. A try whose type has none stays, and so
+     * do the tries of that type behind it. Runs on the polling thread only.
+     */
+    private void dispatchWaiting() {
+        Set<VmType> full = new HashSet<>();
+        for (Iterator<Try> it = waiting.iterator(); it.hasNext(); ) {
+            Try next = it.next();
+            if (full.contains(next.type())) {
+                continue;
+            }
+            Optional<WarmPool.Reservation> reservation = pool.tryReserve(next.type());
+            if (reservation.isEmpty()) {
+                full.add(next.type());
+                continue;
+            }
+            it.remove();
+            jobs.execute(() -> attempt(next, reservation.get()));
+        }
+    }
+
+    private void attempt(Try job, WarmPool.Reservation reservation) {
+        ConsumerRecord<String, byte[]> record = job.record();
         JobRecordListener.Next next;
         try {
-            next = listener.handle(record, runtime, attempt);
+            next = listener.handle(record, reservation, job.attempt());
         } catch (RuntimeException e) {
             log.error("Job record {}-{}@{} could not be handled, trying again: {}", record.topic(),
                     record.partition(), record.offset(), JobRecordListener.rootMessage(e));
-            next = new JobRecordListener.Next.Again(Duration.ofSeconds(5), attempt);
+            next = new JobRecordListener.Next.Again(Duration.ofSeconds(5), job.attempt());
         } finally {
-            reservation.ifPresent(WarmPool.Reservation::close);
+            reservation.close();
         }
         if (next instanceof JobRecordListener.Next.Again again && !later.isShutdown()) {
-            later.schedule(() -> jobs.execute(() -> attempt(record, partition, pool, Optional.empty(),
-                    again.attempt())), again.delay().toMillis(), TimeUnit.MILLISECONDS);
+            // After its back-off it waits for an idle sandbox like any job: a retry starts no sandbox of its own.
+            later.schedule(() -> {
+                waiting.add(new Try(record, job.partition(), job.type(), again.attempt()));
+                wake();
+            }, again.delay().toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
-        offsets.done(partition, record.offset());
+        offsets.done(job.partition(), record.offset());
         unfinished.decrementAndGet();
         wake();
+    }
+
+    /** One try of a job record: the record, where it came from, the VM type of its topic, its number. */
+    private record Try(ConsumerRecord<String, byte[]> record, TopicPartition partition, VmType type, int attempt) {
     }
 
     private void commit(Consumer<String, byte[]> c) {
