@@ -248,6 +248,39 @@ abstract class AdversarialSuite extends WorkerIntegrationTest {
         assertThat(ML.receivedWithPathPrefix("/quota-" + marker)).hasSize(20);
     }
 
+    /**
+     * Calls Kiff's seccomp profile refuses to every sandbox (stricter than Docker's default, which let io_uring
+     * through on the engines of its time), each with arguments that would succeed where allowed; and no core dumps.
+     */
+    @Test
+    void isRefusedKernelInterfacesNoSandboxNeedsAndDumpsNoCore() {
+        JobResult result = run(JobMessages.python("""
+                import ctypes, platform, resource
+                libc = ctypes.CDLL(None, use_errno=True)
+                libc.syscall.restype = ctypes.c_long
+                x86 = platform.machine() == 'x86_64'
+                nr = dict(io_uring_setup=425, keyctl=250 if x86 else 219, bpf=321 if x86 else 280,
+                          userfaultfd=323 if x86 else 282, perf_event_open=298 if x86 else 241)
+                params = ctypes.create_string_buffer(120)
+                bpf_attr = ctypes.create_string_buffer(b''.join(n.to_bytes(4, 'little') for n in (2, 4, 4, 1)), 72)
+                perf = ctypes.create_string_buffer(128)
+                ctypes.memmove(perf, (1).to_bytes(4, 'little') + (128).to_bytes(4, 'little'), 8)
+                ctypes.memmove(ctypes.addressof(perf) + 40, (1 | 32 | 64).to_bytes(8, 'little'), 8)
+                calls = dict(io_uring_setup=(1, params), keyctl=(0, -3, 1), bpf=(0, bpf_attr, 72),
+                             userfaultfd=(1 | 0o2000000,), perf_event_open=(perf, 0, -1, -1, 0))
+                for name, args in calls.items():
+                    r = libc.syscall(ctypes.c_long(nr[name]),
+                                     *[ctypes.c_long(a) if isinstance(a, int) else a for a in args])
+                    print(name, 'ALLOWED' if r >= 0 else 'refused', ctypes.get_errno())
+                print('core', *resource.getrlimit(resource.RLIMIT_CORE))
+                """));
+
+        assertThat(result.status()).as(result.toString()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(result.stdout().lines().filter(line -> !line.startsWith("core")))
+                .as(result.stdout()).hasSize(5).allMatch(line -> line.contains(" refused "));
+        assertThat(result.stdout()).contains("core 0 0\n");
+    }
+
     @Test
     void findsNoDockerSocket() {
         JobResult result = run(JobMessages.bash("""

@@ -1,6 +1,10 @@
 package dev.kiff.worker.docker;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AccessMode;
@@ -44,9 +48,10 @@ import org.slf4j.LoggerFactory;
  * read-only root, no capabilities, no new privileges, non-root user, memory without swap, CPU quota, pids and file
  * ulimits, no log driver), its resident runner attached and waiting for a job.
  *
- * <p>Under {@code isolation: namespaces} the runner gives every job Linux namespaces of its own, which Docker's
- * defaults forbid: the container gets Kiff's seccomp profile ({@code sandbox-seccomp.json}, which allows
- * {@code unshare} and {@code mount} and refuses what no sandbox needs) instead of Docker's, and its {@code /proc}
+ * <p>Every sandbox gets Kiff's seccomp profile ({@code sandbox-seccomp.json}) instead of Docker's default, and no
+ * core dumps. Under {@code isolation: namespaces} the runner gives every job Linux namespaces of its own, which
+ * that profile (like Docker's) forbids: an isolating container gets it without its rules refusing {@code unshare},
+ * {@code mount} and namespace flags to {@code clone}, and its {@code /proc}
  * unmasked, since the kernel lets a user namespace mount a fresh {@code /proc} only where the existing one is fully
  * visible. The runner masks the same paths again in every job's own {@code /proc}; the job never sees the
  * container's.
@@ -86,7 +91,10 @@ public final class DockerSandboxFactory implements SandboxFactory {
     private final String host;
     private final String pid;
     private final AtomicLong sequence = new AtomicLong();
-    private final String seccompProfile = seccompProfile();
+    /** Kiff's one seccomp profile as written: for every sandbox that does not isolate its jobs. */
+    private final String seccompProfile = seccompProfile(false);
+    /** The same profile without its rules refusing namespaces and mounts: for the runner of an isolating sandbox. */
+    private final String isolatingSeccompProfile = seccompProfile(true);
     /** The container each recent job ran in, for diagnostics: which sandbox was it, and is it gone? */
     private final Map<UUID, String> recent = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(256, 0.75f, false) {
@@ -174,10 +182,10 @@ public final class DockerSandboxFactory implements SandboxFactory {
             boolean reusable, Limits limits, Path inputs, Path gatewayDirectory) {
         long memoryBytes = limits.memoryMb() * 1024L * 1024L;
         boolean isolating = isolating(policy);
-        List<String> securityOpts = new ArrayList<>(List.of("no-new-privileges"));
-        if (isolating) {
-            securityOpts.add("seccomp=" + seccompProfile);
-        }
+        // Kiff's profile for every sandbox (gVisor applies it only when runsc runs with --oci-seccomp; its own
+        // kernel implements none of the refused calls for the code either way).
+        List<String> securityOpts = new ArrayList<>(List.of("no-new-privileges",
+                "seccomp=" + (isolating ? isolatingSeccompProfile : seccompProfile)));
         HostConfig hostConfig = (isolating ? new UnmaskedHostConfig() : HostConfig.newHostConfig())
                 .withNetworkMode("none")
                 .withRuntime(runtime)
@@ -202,7 +210,9 @@ public final class DockerSandboxFactory implements SandboxFactory {
                 .withPidsLimit(pidsLimit(limits, runtime.equals("runsc"), isolating, properties))
                 .withUlimits(List.of(
                         new Ulimit("nofile", properties.maxOpenFiles(), properties.maxOpenFiles()),
-                        new Ulimit("fsize", properties.maxFileSize().toBytes(), properties.maxFileSize().toBytes())))
+                        new Ulimit("fsize", properties.maxFileSize().toBytes(), properties.maxFileSize().toBytes()),
+                        // No core dumps: a crash must not write the job's memory anywhere.
+                        new Ulimit("core", 0L, 0L)))
                 // Output reaches the worker through the attach stream only: a log driver would write floods to disk.
                 .withLogConfig(new LogConfig(LogConfig.LoggingType.NONE));
         PoolSpec pool = policy.pool();
@@ -264,16 +274,35 @@ public final class DockerSandboxFactory implements SandboxFactory {
                 + (isolating ? ISOLATION_PIDS : 0);
     }
 
-    private static String seccompProfile() {
+    /**
+     * Kiff's seccomp profile ({@code sandbox-seccomp.json}); for an isolating sandbox without the rules whose comment
+     * says they are refused unless isolating (unshare, mount, namespace flags to clone), which its runner needs and
+     * then refuses to every job with a filter of its own.
+     */
+    static String seccompProfile(boolean isolating) {
         try (var in = DockerSandboxFactory.class.getResourceAsStream("sandbox-seccomp.json")) {
             if (in == null) {
                 throw new IllegalStateException("sandbox-seccomp.json is missing from the worker's classpath");
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            ObjectMapper json = new ObjectMapper();
+            ObjectNode profile = (ObjectNode) json.readTree(in);
+            if (isolating) {
+                ArrayNode kept = json.createArrayNode();
+                for (JsonNode rule : profile.withArray("syscalls")) {
+                    if (!rule.path("comment").asText().startsWith(REFUSED_UNLESS_ISOLATING)) {
+                        kept.add(rule);
+                    }
+                }
+                profile.set("syscalls", kept);
+            }
+            return json.writeValueAsString(profile);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** How the profile marks the rules an isolating sandbox goes without. */
+    static final String REFUSED_UNLESS_ISOLATING = "refused unless isolating";
 
     /**
      * docker-java's HostConfig lacks the engine's {@code MaskedPaths} and {@code ReadonlyPaths}; empty lists turn
