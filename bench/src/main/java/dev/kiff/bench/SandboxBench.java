@@ -79,7 +79,8 @@ final class SandboxBench implements AutoCloseable {
         docker = new DockerProperties(host, Duration.ofSeconds(30), Duration.ofSeconds(2), runtime,
                 DataSize.ofMegabytes(64), DataSize.ofMegabytes(16), 256, DataSize.ofMegabytes(32), 128,
                 DataSize.ofMegabytes(64), DataSize.ofMegabytes(16), scratch.resolve("inputs"),
-                Duration.ofSeconds(2), DataSize.ofMegabytes(16));
+                Duration.ofSeconds(2), DataSize.ofMegabytes(16), Duration.ofHours(1), Duration.ofMinutes(1),
+                Duration.ofSeconds(10));
         gatewayProperties = new GatewayProperties(scratch.resolve("gateway"), Duration.ofSeconds(30),
                 Duration.ofSeconds(5), 100, DataSize.ofMegabytes(10), 16, 64, DataSize.ofMegabytes(16), Map.of());
     }

@@ -2,7 +2,15 @@ package dev.kiff.worker;
 
 import dev.kiff.core.exec.JobExecutor;
 import dev.kiff.core.output.LiveOutput;
+import dev.kiff.core.json.JobCodec;
+import dev.kiff.core.pool.OrphanSweep;
 import dev.kiff.core.pool.SandboxFactory;
+import dev.kiff.core.pool.SandboxInventory;
+import dev.kiff.core.topic.Topics;
+import dev.kiff.spring.ControlTopicTail;
+import dev.kiff.worker.docker.DockerProperties;
+import java.time.Clock;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import dev.kiff.core.pool.WarmPool;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,7 +21,30 @@ public class WorkerConfiguration {
 
     @Bean
     WorkerTicks workerTicks(WarmPool pool, SandboxFactory sandboxes, JobExecutor executor, LiveOutput output,
-            WorkerProperties properties) {
-        return new WorkerTicks(pool, sandboxes, executor, output, properties);
+            WorkerProperties properties, OrphanSweep orphanSweep, DockerProperties docker) {
+        return new WorkerTicks(pool, sandboxes, executor, output, properties, orphanSweep, docker.orphanSweep());
+    }
+
+    /** The sandboxes on this engine whose worker stopped reporting, removed by whichever worker sees them. */
+    @Bean
+    OrphanSweep orphanSweep(SandboxInventory sandboxInventory, WorkerProperties properties, DockerProperties docker,
+            Clock clock) {
+        return new OrphanSweep(sandboxInventory, properties.id(), docker.orphanGrace(), clock);
+    }
+
+    /** Every worker's state reports and leave tombstones, for the orphan sweep. */
+    @Bean
+    ControlTopicTail workerStateTail(KafkaProperties kafka, JobCodec codec, OrphanSweep orphanSweep) {
+        return ControlTopicTail.states(String.join(",", kafka.getBootstrapServers()), Topics.WORKER_STATES,
+                (key, value) -> {
+                    if (key == null) {
+                        return;
+                    }
+                    if (value == null) {
+                        orphanSweep.left(key);
+                    } else {
+                        orphanSweep.reported(key, codec.readWorkerState(value).at());
+                    }
+                });
     }
 }

@@ -2,6 +2,7 @@ package dev.kiff.worker;
 
 import dev.kiff.core.exec.JobExecutor;
 import dev.kiff.core.output.LiveOutput;
+import dev.kiff.core.pool.OrphanSweep;
 import dev.kiff.core.pool.SandboxFactory;
 import dev.kiff.core.pool.WarmPool;
 import dev.kiff.spring.BackgroundLoops;
@@ -12,7 +13,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * The worker's background loops: on start it removes the sandboxes an earlier run left behind, then keeps the warm
- * pools converging to their targets and renews the leases of running jobs. On stop (after the job feed has drained)
+ * pools converging to their targets, renews the leases of running jobs, and removes the sandboxes of workers that
+ * are gone for good. On stop (after the job feed has drained)
  * it removes the pools' sandboxes. Each loop logs a failure and keeps running.
  */
 public final class WorkerTicks implements SmartLifecycle {
@@ -24,10 +26,15 @@ public final class WorkerTicks implements SmartLifecycle {
     private final JobExecutor executor;
     private final LiveOutput output;
     private final WorkerProperties properties;
+    private final OrphanSweep orphans;
+    private final Duration orphanSweep;
     private BackgroundLoops loops;
 
+    /** @param orphanSweep how often {@code orphans} looks for the sandboxes of workers that are gone */
     public WorkerTicks(WarmPool pool, SandboxFactory sandboxes, JobExecutor executor, LiveOutput output,
-            WorkerProperties properties) {
+            WorkerProperties properties, OrphanSweep orphans, Duration orphanSweep) {
+        this.orphans = orphans;
+        this.orphanSweep = orphanSweep;
         this.output = output;
         this.pool = pool;
         this.sandboxes = sandboxes;
@@ -42,11 +49,12 @@ public final class WorkerTicks implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.error("could not look for sandboxes an earlier run left behind: {}", e.toString());
         }
-        loops = new BackgroundLoops("kiff-worker-tick", 3);
+        loops = new BackgroundLoops("kiff-worker-tick", 4);
         loops.every("pool tick", Duration.ZERO, properties.poolTick(), pool::tick);
         Duration beat = Duration.ofMillis(Math.max(100, properties.lease().toMillis() / 3));
         loops.every("lease heartbeat", beat, beat, executor::heartbeat);
         loops.every("live output", properties.outputFlushInterval(), properties.outputFlushInterval(), output::tick);
+        loops.every("orphan sweep", orphanSweep, orphanSweep, orphans::tick);
     }
 
     @Override

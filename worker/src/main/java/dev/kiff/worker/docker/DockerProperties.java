@@ -33,6 +33,13 @@ import org.springframework.validation.annotation.Validated;
  * @param killGrace       how long past a job's wall-clock limit the worker waits for the runner, which kills the
  *                        job itself at the limit, before it kills the whole sandbox
  * @param shmSize         size of each job's own tmpfs at /dev/shm under {@code isolation: namespaces}
+ * @param sandboxLifetime the longest a sandbox of a single-use pool lives (a reusing pool's is its maxAgeMs): its
+ *                        runner is told the deadline and ends itself once idle past it, even if its worker is
+ *                        gone; the pool retires it a little before
+ * @param orphanGrace     how long a worker may stay silent on the worker-state topic before any other worker on the
+ *                        same engine removes its sandboxes (several state-publish intervals; a sandbox younger than
+ *                        this is never removed, since its worker may not have reported yet)
+ * @param orphanSweep     how often the worker looks for such orphans on its engine
  */
 @Validated
 @ConfigurationProperties("kiff.docker")
@@ -50,5 +57,8 @@ public record DockerProperties(
         @NotNull DataSize outSize,
         @NotNull Path inputDirectory,
         @NotNull Duration killGrace,
-        @NotNull DataSize shmSize) {
+        @NotNull DataSize shmSize,
+        @NotNull Duration sandboxLifetime,
+        @NotNull Duration orphanGrace,
+        @NotNull Duration orphanSweep) {
 }

@@ -85,9 +85,12 @@ final class DockerSandbox implements Sandbox {
     private boolean destroyed;
     private Attachment attachment;
 
+    private final Instant deadline;
+
     DockerSandbox(String containerId, String name, VmType type, boolean gvisor, boolean reusable, boolean isolating,
             Limits limits, DockerClient control, DockerProperties properties, SandboxGateway gateway, JobCodec codec,
-            Clock clock, Path inputDirectory, Path gatewayDirectory, Consumer<UUID> onJob) {
+            Clock clock, Path inputDirectory, Path gatewayDirectory, Consumer<UUID> onJob, Instant deadline) {
+        this.deadline = deadline;
         this.containerId = containerId;
         this.name = name;
         this.type = type;
@@ -136,6 +139,12 @@ final class DockerSandbox implements Sandbox {
     @Override
     public Instant readyAt() {
         return readyAt;
+    }
+
+    /** Told to its runner (KIFF_DEADLINE), which ends the sandbox once idle past it. */
+    @Override
+    public Instant deadline() {
+        return deadline;
     }
 
     @Override

@@ -27,6 +27,8 @@ import dev.kiff.core.job.VmTypePolicy;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.pool.Sandbox;
 import dev.kiff.core.pool.SandboxFactory;
+import dev.kiff.core.pool.SandboxInventory;
+import dev.kiff.core.pool.WarmPool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * <p>The only host paths a sandbox sees are two directories of its own: its input files (read-only, at /input) and
  * the directory where each job's gateway socket appears (at /run/kiff).
  */
-public final class DockerSandboxFactory implements SandboxFactory {
+public final class DockerSandboxFactory implements SandboxFactory, SandboxInventory {
 
     private static final Logger log = LoggerFactory.getLogger(DockerSandboxFactory.class);
 
@@ -135,9 +137,15 @@ public final class DockerSandboxFactory implements SandboxFactory {
         String slot = instance + "-" + Long.toString(number, 36);
         Path inputs = directory(properties.inputDirectory().resolve(slot));
         Path gatewayDirectory = directory(gatewayRoot.resolve(slot));
+        // Told to the runner, which ends the sandbox once idle past it, worker or no worker. A reusing pool retires
+        // a sandbox at its maximum age; a single-use one keeps an unused sandbox up to the configured lifetime.
+        java.time.Instant deadline = clock.instant().plus(reusable
+                ? java.time.Duration.ofMillis(policy.pool().maxAgeMs()).plus(WarmPool.DEADLINE_MARGIN)
+                : properties.sandboxLifetime());
         String containerId;
         try {
-            containerId = create(name, slot, type, policy, runtime, reusable, limits, inputs, gatewayDirectory);
+            containerId = create(name, slot, type, policy, runtime, reusable, limits, inputs, gatewayDirectory,
+                    deadline);
         } catch (RuntimeException e) {
             DockerSandbox.deleteTree(inputs);
             DockerSandbox.deleteTree(gatewayDirectory);
@@ -146,7 +154,7 @@ public final class DockerSandboxFactory implements SandboxFactory {
         DockerSandbox sandbox = new DockerSandbox(containerId, name, type, runtime.equals("runsc"), reusable,
                 isolating(policy),
                 limits, control, properties, gateway, codec, clock, inputs, gatewayDirectory,
-                job -> recent.put(job, containerId));
+                job -> recent.put(job, containerId), deadline);
         try {
             DockerSandbox.Attachment attachment = streams.attachContainerCmd(containerId)
                     .withStdIn(sandbox.stdin())
@@ -179,7 +187,7 @@ public final class DockerSandboxFactory implements SandboxFactory {
     }
 
     private String create(String name, String slot, VmType type, VmTypePolicy policy, String runtime,
-            boolean reusable, Limits limits, Path inputs, Path gatewayDirectory) {
+            boolean reusable, Limits limits, Path inputs, Path gatewayDirectory, java.time.Instant deadline) {
         long memoryBytes = limits.memoryMb() * 1024L * 1024L;
         boolean isolating = isolating(policy);
         // Kiff's profile for every sandbox (gVisor applies it only when runsc runs with --oci-seccomp; its own
@@ -218,6 +226,7 @@ public final class DockerSandboxFactory implements SandboxFactory {
         PoolSpec pool = policy.pool();
         List<String> env = new ArrayList<>();
         env.add("KIFF_PRELOAD=" + String.join(",", pool.preload()));
+        env.add("KIFF_DEADLINE=" + deadline.getEpochSecond());
         // Isolating: every job in namespaces of its own, each with its own scratch space of these sizes. Reused: the
         // runner waits for the next job. Single use: it kills what the job left and idles until removed.
         if (isolating) {
@@ -352,6 +361,34 @@ public final class DockerSandboxFactory implements SandboxFactory {
             log.info("removed {} sandbox(es) a previous run of worker {} left behind", removed, workerId);
         }
         return removed;
+    }
+
+    /** Every Kiff-labelled container on this engine, whichever worker made it, in any state. */
+    @Override
+    public List<SandboxInventory.Held> sandboxes() {
+        return control.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(MANAGED_LABEL, "true"))
+                .exec().stream()
+                .map(c -> new SandboxInventory.Held(c.getId(), c.getLabels().get(WORKER_LABEL),
+                        java.time.Instant.ofEpochSecond(c.getCreated() == null ? 0 : c.getCreated())))
+                .toList();
+    }
+
+    @Override
+    public void remove(SandboxInventory.Held sandbox) {
+        String slot = null;
+        try {
+            Map<String, String> labels = control.inspectContainerCmd(sandbox.id()).exec().getConfig().getLabels();
+            slot = labels == null ? null : labels.get(SLOT_LABEL);
+            control.removeContainerCmd(sandbox.id()).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException e) {
+            log.debug("sandbox {} was already gone", sandbox.id());
+        }
+        if (slot != null && slot.matches("[a-z0-9-]+")) {
+            DockerSandbox.deleteTree(properties.inputDirectory().resolve(slot));
+            DockerSandbox.deleteTree(gatewayRoot.resolve(slot));
+        }
     }
 
     private static boolean processRuns(String pid) {

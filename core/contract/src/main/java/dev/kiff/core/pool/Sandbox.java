@@ -23,6 +23,14 @@ public interface Sandbox {
     Instant readyAt();
 
     /**
+     * When the sandbox ends itself once idle, whether or not its worker is still there; the pool retires it
+     * {@link WarmPool#DEADLINE_MARGIN} before. {@link Instant#MAX} for one without a deadline.
+     */
+    default Instant deadline() {
+        return Instant.MAX;
+    }
+
+    /**
      * Whether a job with these limits can run here: the limits it was started with, or ones the runtime can apply
      * to a running sandbox (Docker's runc can; gVisor cannot).
      */

@@ -81,6 +81,12 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
                 clock);
     }
 
+    /**
+     * How long before its {@link Sandbox#deadline()} an idle sandbox is retired and no longer handed a job: more than
+     * a tick and the time a job takes to reach the runner, so a live worker never meets a sandbox ending itself.
+     */
+    public static final Duration DEADLINE_MARGIN = Duration.ofSeconds(30);
+
     /** How long a job run without a claim waits for room before it fails as a transient failure. */
     public static final Duration DEFAULT_WAIT_FOR_ROOM = Duration.ofSeconds(30);
 
@@ -187,7 +193,7 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
             long deadline = System.nanoTime() + waitForRoom.toNanos();
             while (true) {
                 if (slots.idle.size() > slots.reserved) {
-                    warm = slots.take(job.tenant(), job.limits());
+                    warm = slots.take(job.tenant(), job.limits(), clock.instant());
                     if (warm == null && slots.spec.reusesSandboxes()) {
                         // Only other tenants' sandboxes are idle: retire one, so the one started for this job
                         // takes its place.
@@ -311,7 +317,7 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
             slots.busyNanos += Duration.between(began, clock.instant()).toNanos();
             keep = ran && !closed && slots.spec.reusesSandboxes()
                     && warm.uses + 1 < slots.spec.maxUses() && !tooOld(slots.spec, warm.sandbox)
-                    && warm.sandbox.alive() && slots.total() < slots.target;
+                    && warm.sandbox.alive() && !nearItsDeadline(warm.sandbox) && slots.total() < slots.target;
             if (keep) {
                 slots.idle.addFirst(new Warm(warm.sandbox, job.tenant(), warm.uses + 1));
             } else {
@@ -360,9 +366,10 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
                 Slots slots = entry.getValue();
                 for (Iterator<Warm> it = slots.idle.iterator(); it.hasNext(); ) {
                     Warm warm = it.next();
-                    if (!warm.sandbox.alive() || tooOld(slots.spec, warm.sandbox)) {
+                    if (!warm.sandbox.alive() || tooOld(slots.spec, warm.sandbox) || nearItsDeadline(warm.sandbox)) {
                         log.info("Pool({}) retires sandbox {}: {}", entry.getKey().wireName(), warm.sandbox.id(),
-                                warm.sandbox.alive() ? "past its maximum age" : "it died");
+                                !warm.sandbox.alive() ? "it died" : tooOld(slots.spec, warm.sandbox)
+                                        ? "past its maximum age" : "near its deadline");
                         it.remove();
                         doomed.add(warm.sandbox);
                     }
@@ -439,6 +446,11 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
 
     private boolean reusable(VmType type) {
         return catalogue.policy(type).pool().reusesSandboxes();
+    }
+
+    private boolean nearItsDeadline(Sandbox sandbox) {
+        Instant deadline = sandbox.deadline();
+        return !deadline.equals(Instant.MAX) && !clock.instant().isBefore(deadline.minus(DEADLINE_MARGIN));
     }
 
     private boolean tooOld(PoolSpec spec, Sandbox sandbox) {
@@ -556,11 +568,13 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
          * An idle sandbox for the tenant that takes these limits: one it used before, else a fresh one; never another
          * tenant's.
          */
-        Warm take(String tenant, Limits limits) {
+        Warm take(String tenant, Limits limits, Instant now) {
             Warm fresh = null;
             for (Iterator<Warm> it = idle.iterator(); it.hasNext(); ) {
                 Warm warm = it.next();
-                if (!warm.sandbox.alive()) {
+                Instant deadline = warm.sandbox.deadline();
+                if (!warm.sandbox.alive()
+                        || (!deadline.equals(Instant.MAX) && !now.isBefore(deadline.minus(DEADLINE_MARGIN)))) {
                     continue; // tick() retires it
                 }
                 if (!warm.sandbox.accepts(limits)) {

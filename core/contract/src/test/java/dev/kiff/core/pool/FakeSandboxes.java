@@ -32,6 +32,7 @@ final class FakeSandboxes {
         private int failures;
         private int attempts;
         private int peak;
+        private java.time.Duration lifetime;
 
         FakeSandboxFactory(Clock clock) {
             this.clock = clock;
@@ -43,6 +44,12 @@ final class FakeSandboxes {
          */
         FakeSandboxFactory gvisor() {
             this.gvisor = true;
+            return this;
+        }
+
+        /** Its sandboxes carry a deadline this long after they are ready. */
+        FakeSandboxFactory lifetime(java.time.Duration lifetime) {
+            this.lifetime = lifetime;
             return this;
         }
 
@@ -60,6 +67,9 @@ final class FakeSandboxes {
             }
             FakeSandbox sandbox = new FakeSandbox("sandbox-" + (started.size() + 1), type, reusable, limits,
                     clock.instant(), gvisor);
+            if (lifetime != null) {
+                sandbox.deadline = clock.instant().plus(lifetime);
+            }
             started.add(sandbox);
             peak = Math.max(peak, live().size());
             return sandbox;
@@ -123,6 +133,12 @@ final class FakeSandboxes {
         private boolean breakOnRun;
         private boolean alive = true;
         private volatile int destroys;
+        private Instant deadline = Instant.MAX;
+
+        @Override
+        public Instant deadline() {
+            return deadline;
+        }
 
         FakeSandbox(String id, VmType type, boolean reusable, Limits limits, Instant readyAt, boolean gvisor) {
             this.id = id;

@@ -710,6 +710,37 @@ class WarmPoolTest {
         }
 
         @Test
+        void retiresAnIdleSandboxAMarginBeforeItsDeadline() {
+            factory.lifetime(Duration.ofHours(1));
+            WarmPool pool = pool(1, CODE);
+            pool.tick();
+
+            clock.advance(Duration.ofHours(1).minus(WarmPool.DEADLINE_MARGIN).minusSeconds(1));
+            pool.tick();
+            assertThat(factory.sandbox(1).destroyed()).isFalse();
+
+            clock.advance(Duration.ofSeconds(1));
+            pool.tick();
+            assertThat(factory.sandbox(1).destroyed()).isTrue();
+            assertThat(factory.live()).containsExactly(factory.sandbox(2));
+        }
+
+        @Test
+        void neverHandsAJobToASandboxNearItsDeadline() {
+            factory.lifetime(Duration.ofHours(1));
+            WarmPool pool = pool(1, CODE);
+            pool.tick();
+            clock.advance(Duration.ofHours(1).minus(WarmPool.DEADLINE_MARGIN));
+            Job job = job();
+
+            pool.run(job);
+
+            assertThat(factory.sandbox(1).jobs()).isEmpty();
+            assertThat(factory.started()).filteredOn(s -> s.jobs().contains(job)).hasSize(1)
+                    .doesNotContain(factory.sandbox(1));
+        }
+
+        @Test
         void singleUseSandboxesDoNotAgeOut() {
             WarmPool pool = pool(1, CODE);
             pool.tick();
