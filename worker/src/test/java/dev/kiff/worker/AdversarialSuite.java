@@ -35,6 +35,9 @@ abstract class AdversarialSuite extends WorkerIntegrationTest {
         registry.add("kiff.gateway.max-requests", () -> "20");
     }
 
+    /** The Linux release gVisor's kernel reports, whatever the host runs. */
+    static final String GVISOR_KERNEL_RELEASE = "4.4.0";
+
     /** The runtime the sandboxes of this run use, as the kernel inside reports it. */
     abstract boolean gvisor();
 
@@ -53,12 +56,14 @@ abstract class AdversarialSuite extends WorkerIntegrationTest {
 
     @Test
     void runsOnTheConfiguredRuntime() {
-        JobResult result = run(JobMessages.bash("uname -r; dmesg 2>/dev/null | head -1; true"));
+        // The kernel log (dmesg, whose first line names gVisor) is refused to every job by its seccomp filter; what
+        // gVisor still shows is the kernel release it claims, the same on every host.
+        JobResult result = run(JobMessages.bash("uname -r"));
         assertThat(result.status()).as(result.toString()).isEqualTo(JobStatus.SUCCEEDED);
         if (gvisor()) {
-            assertThat(result.stdout()).contains("gVisor");
+            assertThat(result.stdout()).isEqualTo(GVISOR_KERNEL_RELEASE + "\n");
         } else {
-            assertThat(result.stdout()).doesNotContain("gVisor");
+            assertThat(result.stdout()).isNotEqualTo(GVISOR_KERNEL_RELEASE + "\n");
         }
     }
 
