@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Removes the sandboxes of workers that are gone for good: any worker does it for every sandbox on its engine whose
- * worker's last reported state is older than the grace, or who said it left. A worker that dies without a word, and
+ * worker's last reported state is older than the grace, or who is known only by the tombstone it left. A worker that dies without a word, and
  * never returns under its name, leaves nothing running.
  *
  * <p>Never a live worker's: a sandbox created within the grace is left alone (its worker may not have reported yet);
@@ -31,7 +31,7 @@ public final class OrphanSweep {
     private final Duration grace;
     private final Clock clock;
     private final Instant watchingSince;
-    /** Each worker's last report: when it was made, or empty when the worker said it left. */
+    /** Each worker heard of: when its last report was made, or empty when all that is known is that it left. */
     private final Map<String, Optional<Instant>> reports = new ConcurrentHashMap<>();
 
     /**
@@ -52,9 +52,13 @@ public final class OrphanSweep {
         reports.merge(worker, Optional.of(at), (old, now) -> old.isPresent() && old.get().isAfter(at) ? old : now);
     }
 
-    /** The worker said it left (a tombstone). */
+    /**
+     * The worker said it left (a tombstone). It is judged by its last report all the same: a tombstone hastens
+     * nothing (a worker that left removed its own sandboxes), so a forged one cannot take a live worker's; one heard
+     * of only by its tombstone is gone.
+     */
     public void left(String worker) {
-        reports.put(worker, Optional.empty());
+        reports.putIfAbsent(worker, Optional.empty());
     }
 
     /** Removes the orphans on this engine; returns how many. */

@@ -69,6 +69,28 @@ class OrphanSweepTest {
     }
 
     @Test
+    void aTombstoneDoesNotTakeTheSandboxesOfAWorkerThatStillReports() {
+        SandboxInventory.Held held = sandbox("alive");
+        aGraceLater("alive");
+
+        sweep.left("alive");
+
+        assertThat(sweep.tick()).isZero();
+        assertThat(engine).containsExactly(held);
+    }
+
+    @Test
+    void removesTheSandboxesOfAWorkerKnownOnlyByItsTombstone() {
+        sweep.left("compacted");
+        sandbox("compacted");
+
+        aGraceLater();
+
+        assertThat(sweep.tick()).isEqualTo(1);
+        assertThat(engine).isEmpty();
+    }
+
+    @Test
     void leavesTheSandboxesOfAWorkerItNeverHeardOf() {
         SandboxInventory.Held stranger = sandbox("another-installation");
 
