@@ -356,42 +356,46 @@ final class UnixSocketGatewaySession implements GatewaySession {
         }
         boolean chunked = !bodyless && length < 0;
         String framing = chunked ? "Transfer-Encoding: chunked" : length >= 0 ? "Content-Length: " + length : null;
-        out.write(head(status, headers, framing));
         String outcome = "forwarded";
         long sent = 0;
-        if (!bodyless) {
-            byte[] buffer = new byte[(int) properties.bufferSize().toBytes()];
-            while (true) {
-                int n;
-                try {
-                    n = answer.read(buffer);
-                } catch (IOException e) {
-                    outcome = "upstream-error";
-                    break;
+        try {
+            out.write(head(status, headers, framing));
+            if (!bodyless) {
+                byte[] buffer = new byte[(int) properties.bufferSize().toBytes()];
+                while (true) {
+                    int n;
+                    try {
+                        n = answer.read(buffer);
+                    } catch (IOException e) {
+                        outcome = "upstream-error";
+                        break;
+                    }
+                    if (n < 0) {
+                        break;
+                    }
+                    if (!quota.bytes(n)) {
+                        // What was sent stands; the rest is cut off, and the framing tells the job it is incomplete.
+                        outcome = "quota-exceeded";
+                        break;
+                    }
+                    if (chunked) {
+                        out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        out.write(buffer, 0, n);
+                        out.write('\r');
+                        out.write('\n');
+                    } else {
+                        out.write(buffer, 0, n);
+                    }
+                    sent += n;
                 }
-                if (n < 0) {
-                    break;
+                if (outcome.equals("forwarded") && chunked) {
+                    out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
                 }
-                if (!quota.bytes(n)) {
-                    // What was sent stands; the rest is cut off, and the framing tells the job it is incomplete.
-                    outcome = "quota-exceeded";
-                    break;
-                }
-                if (chunked) {
-                    out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                    out.write(buffer, 0, n);
-                    out.write('\r');
-                    out.write('\n');
-                } else {
-                    out.write(buffer, 0, n);
-                }
-                sent += n;
             }
-            if (outcome.equals("forwarded") && chunked) {
-                out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            }
+            out.flush();
+        } catch (IOException e) {
+            outcome = "client-gone"; // the job closed its end; the call still counts
         }
-        out.flush();
         audit(binding, request.method(), request.path(), status, requestBytes, sent, outcome, started);
     }
 
