@@ -82,13 +82,15 @@ final class SandboxBench implements AutoCloseable {
                 Duration.ofSeconds(2), DataSize.ofMegabytes(16), Duration.ofHours(1), Duration.ofMinutes(1),
                 Duration.ofSeconds(10));
         gatewayProperties = new GatewayProperties(scratch.resolve("gateway"), Duration.ofSeconds(30),
-                Duration.ofSeconds(5), 100, DataSize.ofMegabytes(10), 16, 64, DataSize.ofMegabytes(16), Map.of());
+                Duration.ofSeconds(5), 100, DataSize.ofMegabytes(10), 8, 64, DataSize.ofMegabytes(16), 64,
+                DataSize.ofKilobytes(16), 100, DataSize.ofKilobytes(64), DataSize.ofMegabytes(128), 10000, 500,
+                Duration.ofSeconds(1), Duration.ofSeconds(30), Map.of());
     }
 
     /** A pool of code-exec sandboxes under the catalogue, held at {@code target}. */
     Pool pool(VmTypeCatalogue catalogue, int target) {
         UnixSocketSandboxGateway gateway = new UnixSocketSandboxGateway(gatewayProperties, catalogue, call -> { },
-                clock, target + 4);
+                clock);
         DockerSandboxFactory factory = new DockerSandboxFactory(control, streams, docker, catalogue, gateway,
                 gatewayProperties.socketDirectory(), codec, clock, "bench-" + ProcessHandle.current().pid());
         // As the worker runs them: a used sandbox is replaced 100 ms after its job (kiff.worker.replace-after).

@@ -4,6 +4,7 @@ import static dev.kiff.persistence.jooq.Tables.GATEWAY_CALLS;
 
 import dev.kiff.core.gateway.GatewayAuditLog;
 import dev.kiff.core.gateway.GatewayCall;
+import java.util.List;
 import org.jooq.DSLContext;
 
 /** The {@link GatewayAuditLog} in PostgreSQL's {@code gateway_calls} table. */
@@ -31,6 +32,23 @@ public final class JooqGatewayAuditLog implements GatewayAuditLog {
                 .set(GATEWAY_CALLS.OUTCOME, call.outcome())
                 .set(GATEWAY_CALLS.AT, call.at())
                 .execute();
+    }
+
+    /** One multi-row insert: the gateway's audit writer hands over its calls in batches. */
+    @Override
+    public void recordAll(List<GatewayCall> calls) {
+        if (calls.isEmpty()) {
+            return;
+        }
+        var insert = db.insertInto(GATEWAY_CALLS, GATEWAY_CALLS.JOB_ID, GATEWAY_CALLS.BINDING, GATEWAY_CALLS.METHOD,
+                GATEWAY_CALLS.PATH, GATEWAY_CALLS.STATUS, GATEWAY_CALLS.REQUEST_BYTES, GATEWAY_CALLS.RESPONSE_BYTES,
+                GATEWAY_CALLS.DURATION_MS, GATEWAY_CALLS.OUTCOME, GATEWAY_CALLS.AT);
+        for (GatewayCall call : calls) {
+            insert = insert.values(call.jobId(), cap(call.binding(), 64), cap(call.method(), 16),
+                    cap(call.path(), MAX_PATH), call.status(), call.requestBytes(), call.responseBytes(),
+                    call.durationMs(), cap(call.outcome(), 32), call.at());
+        }
+        insert.execute();
     }
 
     private static String cap(String value, int max) {

@@ -2,7 +2,6 @@ package dev.kiff.worker.gateway;
 
 import dev.kiff.core.gateway.GatewayAuditLog;
 import dev.kiff.core.job.VmTypeCatalogue;
-import dev.kiff.worker.WorkerProperties;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,7 +12,7 @@ public class GatewayConfiguration {
 
     @Bean(destroyMethod = "close")
     UnixSocketSandboxGateway sandboxGateway(GatewayProperties properties, VmTypeCatalogue catalogue,
-            GatewayAuditLog audit, Clock clock, WorkerProperties worker) {
-        return new UnixSocketSandboxGateway(properties, catalogue, audit, clock, worker.capacity());
+            GatewayAuditLog audit, Clock clock) {
+        return new UnixSocketSandboxGateway(properties, catalogue, audit, clock);
     }
 }

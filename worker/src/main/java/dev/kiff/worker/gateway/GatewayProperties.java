@@ -23,9 +23,24 @@ import org.springframework.validation.annotation.Validated;
  * @param connectTimeout        the longest connecting to an upstream may take
  * @param maxRequests           requests one job may make through its gateway
  * @param maxBytes              request plus response body bytes one job may move through its gateway
- * @param maxConnectionsPerJob  connections one job may hold open at once; more are refused
- * @param maxArtifacts          files one job may hand over as artifacts
+ * @param maxConnectionsPerJob  connections one job may hold open at once; more are answered 429 at once, and
+ *                              counted as calls
+ * @param maxArtifacts          files one job may hand over as artifacts (each upload counts, refused ones too)
  * @param maxArtifactBytes      artifact bytes one job may hand over in all
+ * @param maxConnections        connections all jobs together may hold open at once (each holds a thread and a
+ *                              buffer of {@code bufferSize} both ways); more are answered 503 at once
+ * @param maxHeaderBytes        the largest request head (request line and headers) a job may send, and the most
+ *                              of an upstream's response headers passed back
+ * @param maxHeaders            the most header lines in one request or in the response passed back
+ * @param bufferSize            the buffer each connection streams bodies through: no body is ever held whole,
+ *                              except an artifact being handed over
+ * @param artifactMemory        heap all open jobs' artifacts may hold together until their jobs end and they are
+ *                              stored; an upload that would pass it is answered 503
+ * @param auditQueue            gateway calls held for the audit writer; beyond it calls are counted, not kept
+ * @param auditBatch            gateway calls the audit writer inserts in one statement
+ * @param auditFlushInterval    how often the audit writer writes what is queued
+ * @param refusalLogInterval    a job's refused calls are logged at WARN at most once per interval, with a count of
+ *                              those in between
  * @param bindings              the upstream services by name (this is the service discovery): {@code ml},
  *                              {@code vectors}, {@code backend}, …; a VM type's catalogue entry says which it may use
  */
@@ -40,6 +55,15 @@ public record GatewayProperties(
         @Min(1) int maxConnectionsPerJob,
         @Min(0) int maxArtifacts,
         @NotNull DataSize maxArtifactBytes,
+        @Min(1) int maxConnections,
+        @NotNull DataSize maxHeaderBytes,
+        @Min(1) int maxHeaders,
+        @NotNull DataSize bufferSize,
+        @NotNull DataSize artifactMemory,
+        @Min(1) int auditQueue,
+        @Min(1) int auditBatch,
+        @NotNull Duration auditFlushInterval,
+        @NotNull Duration refusalLogInterval,
         Map<String, @Valid Binding> bindings) {
 
     public GatewayProperties {

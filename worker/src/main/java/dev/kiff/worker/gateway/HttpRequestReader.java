@@ -11,12 +11,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads one HTTP/1.1 request from a sandbox: request line, headers (at most {@link #MAX_HEAD} bytes), and a body
- * framed by Content-Length or chunked, at most {@code maxBody} bytes. Anything else is a {@link BadRequest}.
+ * Reads the head of one HTTP/1.1 request from a sandbox: request line and headers, at most {@code maxHeadBytes}
+ * bytes and {@code maxHeaders} lines. The body stays on the connection, to be streamed through a
+ * {@link RequestBody}. Anything else is a {@link BadRequest}.
  */
 final class HttpRequestReader {
 
-    static final int MAX_HEAD = 16 * 1024;
+    /** The longest chunk-size or trailer line accepted. */
+    static final int MAX_LINE = 1024;
 
     /** The request cannot be read as HTTP/1.1 within the limits; {@code status} says how to answer. */
     static final class BadRequest extends Exception {
@@ -36,9 +38,12 @@ final class HttpRequestReader {
     private HttpRequestReader() {
     }
 
-    static GatewayRequest read(InputStream in, long maxBody) throws IOException, BadRequest {
-        String head = readHead(in);
+    static GatewayRequest readHead(InputStream in, int maxHeadBytes, int maxHeaders) throws IOException, BadRequest {
+        String head = head(in, maxHeadBytes);
         String[] lines = head.split("\r\n");
+        if (lines.length - 1 > maxHeaders) {
+            throw new BadRequest(431, "more than " + maxHeaders + " header lines");
+        }
         String[] requestLine = lines[0].split(" ");
         if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.") || !requestLine[1].startsWith("/")) {
             throw new BadRequest(400, "malformed request line");
@@ -61,29 +66,17 @@ final class HttpRequestReader {
                 } catch (NumberFormatException e) {
                     throw new BadRequest(400, "bad Content-Length");
                 }
+                if (contentLength < 0) {
+                    throw new BadRequest(400, "bad Content-Length");
+                }
             } else if (lower.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
                 chunked = true;
             }
         }
-        byte[] body;
-        if (chunked) {
-            body = readChunked(in, maxBody);
-        } else if (contentLength > 0) {
-            if (contentLength > maxBody) {
-                throw new BadRequest(413, "request body of " + contentLength + " bytes exceeds the " + maxBody
-                        + " bytes left in the job's gateway quota");
-            }
-            body = in.readNBytes((int) contentLength);
-            if (body.length != contentLength) {
-                throw new BadRequest(400, "body shorter than its Content-Length");
-            }
-        } else {
-            body = new byte[0];
-        }
-        return new GatewayRequest(requestLine[0], requestLine[1], headers, body);
+        return new GatewayRequest(requestLine[0], requestLine[1], headers, chunked ? -1 : contentLength, chunked);
     }
 
-    private static String readHead(InputStream in) throws IOException, BadRequest {
+    private static String head(InputStream in, int maxHeadBytes) throws IOException, BadRequest {
         ByteArrayOutputStream head = new ByteArrayOutputStream(512);
         int matched = 0;
         while (matched < 4) {
@@ -92,8 +85,8 @@ final class HttpRequestReader {
                 throw new BadRequest(400, "connection closed before the request ended");
             }
             head.write(b);
-            if (head.size() > MAX_HEAD) {
-                throw new BadRequest(431, "request head larger than " + MAX_HEAD + " bytes");
+            if (head.size() > maxHeadBytes) {
+                throw new BadRequest(431, "request head larger than " + maxHeadBytes + " bytes");
             }
             matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3))
                     ? matched + 1 : (b == '\r' ? 1 : 0);
@@ -102,51 +95,22 @@ final class HttpRequestReader {
         return new String(bytes, 0, bytes.length - 4, StandardCharsets.ISO_8859_1);
     }
 
-    private static byte[] readChunked(InputStream in, long maxBody) throws IOException, BadRequest {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        while (true) {
-            String sizeLine = readLine(in);
-            int semicolon = sizeLine.indexOf(';');
-            long size;
-            try {
-                size = Long.parseLong((semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim(), 16);
-            } catch (NumberFormatException e) {
-                throw new BadRequest(400, "bad chunk size");
-            }
-            if (size == 0) {
-                while (!readLine(in).isEmpty()) {
-                    // trailers are read and dropped
-                }
-                return body.toByteArray();
-            }
-            if (body.size() + size > maxBody) {
-                throw new BadRequest(413, "request body exceeds the " + maxBody
-                        + " bytes left in the job's gateway quota");
-            }
-            byte[] chunk = in.readNBytes((int) size);
-            if (chunk.length != size) {
-                throw new BadRequest(400, "chunk shorter than its size");
-            }
-            body.write(chunk);
-            readLine(in);
-        }
-    }
-
-    private static String readLine(InputStream in) throws IOException, BadRequest {
+    /** One CRLF-terminated line, at most {@link #MAX_LINE} bytes. */
+    static String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream(16);
         int previous = -1;
         while (true) {
             int b = in.read();
             if (b < 0) {
-                throw new BadRequest(400, "connection closed inside a chunked body");
+                throw new RequestBody.Malformed("connection closed inside a chunked body");
             }
             if (previous == '\r' && b == '\n') {
                 byte[] bytes = line.toByteArray();
                 return new String(bytes, 0, bytes.length - 1, StandardCharsets.ISO_8859_1);
             }
             line.write(b);
-            if (line.size() > 1024) {
-                throw new BadRequest(400, "chunk line too long");
+            if (line.size() > MAX_LINE) {
+                throw new RequestBody.Malformed("chunk line too long");
             }
             previous = b;
         }

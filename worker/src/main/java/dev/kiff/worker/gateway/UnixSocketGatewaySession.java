@@ -1,11 +1,12 @@
 package dev.kiff.worker.gateway;
 
 import dev.kiff.core.gateway.Artifact;
-import dev.kiff.core.gateway.GatewayAuditLog;
 import dev.kiff.core.gateway.GatewayCall;
+import dev.kiff.core.gateway.GatewayQuota;
 import dev.kiff.core.gateway.GatewaySession;
 import dev.kiff.core.gateway.GatewayUsage;
 import dev.kiff.core.job.Job;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,10 +14,11 @@ import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
-import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -24,27 +26,26 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One job's gateway: its socket, its quotas, its artifacts. */
+/**
+ * One job's gateway: its socket, its quotas, its artifacts. Bodies are streamed both ways through one buffer per
+ * connection and counted against the job's quota as they cross; a job holds at most
+ * {@code maxConnectionsPerJob} connections, and all jobs together at most the worker's {@code maxConnections}.
+ */
 final class UnixSocketGatewaySession implements GatewaySession {
 
     private static final Logger log = LoggerFactory.getLogger(UnixSocketGatewaySession.class);
@@ -53,44 +54,43 @@ final class UnixSocketGatewaySession implements GatewaySession {
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "transfer-encoding", "te",
             "trailer", "upgrade", "proxy-authorization", "proxy-authenticate", "proxy-connection", "host",
             "content-length", "expect");
+    private static final String KIFF = "_kiff";
+    private static final List<Map.Entry<String, String>> JSON =
+            List.of(Map.entry("Content-Type", "application/json"));
+
+    /** An artifact, and the worker's artifact memory it holds. */
+    private record Held(Artifact artifact, long reserved) {
+    }
 
     private final Job job;
     private final List<String> allowed;
     private final GatewayProperties properties;
-    private final HttpClient upstreams;
-    private final ExecutorService connections;
-    private final ScheduledExecutorService deadlines;
-    private final GatewayAuditLog audit;
-    private final Clock clock;
+    private final UnixSocketSandboxGateway gateway;
     private final Path directory;
     private final ServerSocketChannel server;
     private final Semaphore connectionSlots;
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger requests = new AtomicInteger();
-    private final AtomicLong bytes = new AtomicLong();
-    private final List<Artifact> artifacts = new ArrayList<>();
-    private long artifactBytes;
+    private final GatewayQuota quota;
+    private final RefusalLog refusals;
+    private final Map<String, Held> artifacts = new LinkedHashMap<>();
     private volatile boolean closed;
 
-    private UnixSocketGatewaySession(Job job, List<String> allowed, GatewayProperties properties, HttpClient upstreams,
-            ExecutorService connections, ScheduledExecutorService deadlines, GatewayAuditLog audit, Clock clock,
-            Path directory, ServerSocketChannel server) {
+    private UnixSocketGatewaySession(Job job, List<String> allowed, UnixSocketSandboxGateway gateway, Path directory,
+            ServerSocketChannel server) {
         this.job = job;
         this.allowed = allowed;
-        this.properties = properties;
-        this.upstreams = upstreams;
-        this.connections = connections;
-        this.deadlines = deadlines;
-        this.audit = audit;
-        this.clock = clock;
+        this.properties = gateway.properties();
+        this.gateway = gateway;
         this.directory = directory;
         this.server = server;
         this.connectionSlots = new Semaphore(properties.maxConnectionsPerJob());
+        this.quota = new GatewayQuota(properties.maxRequests(), properties.maxBytes().toBytes(),
+                properties.maxArtifacts(), properties.maxArtifactBytes().toBytes());
+        this.refusals = new RefusalLog(gateway.clock(), properties.refusalLogInterval());
     }
 
     static UnixSocketGatewaySession open(Job job, Path directory, List<String> allowed,
-            GatewayProperties properties, HttpClient upstreams, ExecutorService connections,
-            ScheduledExecutorService deadlines, GatewayAuditLog audit, Clock clock) {
+            UnixSocketSandboxGateway gateway) {
         try {
             Path socket = directory.resolve(SOCKET_NAME);
             // A socket a killed job left behind would make the bind fail.
@@ -99,8 +99,7 @@ final class UnixSocketGatewaySession implements GatewaySession {
             server.bind(UnixDomainSocketAddress.of(socket), 64);
             // The sandbox user (uid 10001) must be able to connect; nobody else is in the sandbox.
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
-            UnixSocketGatewaySession session = new UnixSocketGatewaySession(job, allowed, properties, upstreams,
-                    connections, deadlines, audit, clock, directory, server);
+            UnixSocketGatewaySession session = new UnixSocketGatewaySession(job, allowed, gateway, directory, server);
             Thread acceptor = new Thread(session::accept, "kiff-gateway-accept-" + job.id());
             acceptor.setDaemon(true);
             acceptor.start();
@@ -122,12 +121,12 @@ final class UnixSocketGatewaySession implements GatewaySession {
 
     @Override
     public synchronized List<Artifact> artifacts() {
-        return List.copyOf(artifacts);
+        return artifacts.values().stream().map(Held::artifact).toList();
     }
 
     @Override
     public GatewayUsage usage() {
-        return new GatewayUsage(requests.get(), bytes.get());
+        return quota.usage();
     }
 
     @Override
@@ -149,6 +148,14 @@ final class UnixSocketGatewaySession implements GatewaySession {
         } catch (IOException e) {
             log.error("Job(id={}) gateway socket in {} could not be removed: {}", job.id(), directory, e.toString());
         }
+        // The artifacts go with the outcome to be stored at once; the worker's memory is free for other jobs' now.
+        synchronized (this) {
+            gateway.releaseArtifactMemory(artifacts.values().stream().mapToLong(Held::reserved).sum());
+        }
+        long quiet = refusals.drain();
+        if (quiet > 0) {
+            log.warn("Job(id={}) gateway refused {} more calls that were not logged one by one", job.id(), quiet);
+        }
     }
 
     private void accept() {
@@ -163,30 +170,58 @@ final class UnixSocketGatewaySession implements GatewaySession {
                 return;
             }
             if (!connectionSlots.tryAcquire()) {
-                log.debug("Job(id={}) holds {} gateway connections already; refusing another", job.id(),
-                        properties.maxConnectionsPerJob());
-                closeQuietly(channel);
+                refuseAtOnce(channel, 429, "the job holds " + properties.maxConnectionsPerJob()
+                        + " gateway connections already", "connection-limit");
+                continue;
+            }
+            if (!gateway.acquireConnection()) {
+                connectionSlots.release();
+                refuseAtOnce(channel, 503, "the worker's gateway serves its most connections; try again",
+                        "worker-busy");
                 continue;
             }
             open.add(channel);
             try {
-                connections.execute(() -> serve(channel));
+                gateway.connections().execute(() -> serve(channel));
             } catch (RejectedExecutionException e) {
                 release(channel);
             }
         }
     }
 
+    /**
+     * Answers a connection from the accepting thread, without a thread or buffer of its own: one small write that
+     * never waits (a fresh socket's buffer takes it), then closed. It counts as a call.
+     */
+    private void refuseAtOnce(SocketChannel channel, int status, String message, String outcome) {
+        quota.call();
+        try {
+            channel.configureBlocking(false);
+            byte[] body = error(message);
+            channel.write(ByteBuffer.wrap(head(status, JSON, "Content-Length: " + body.length)));
+            channel.write(ByteBuffer.wrap(body));
+        } catch (IOException e) {
+            // the job gave up on it already; it is counted all the same
+        } finally {
+            closeQuietly(channel);
+        }
+        refused(status, "-", "-", message);
+        audit(KIFF, "-", "-", status, 0, 0, outcome, System.nanoTime());
+    }
+
     private void serve(SocketChannel channel) {
-        // Channels have no read timeout: a deadline closes a connection whose request never completes.
-        ScheduledFuture<?> deadline = deadlines.schedule(() -> closeQuietly(channel),
+        Exchange exchange = new Exchange(channel);
+        // Channels have no read timeout: a deadline closes a connection whose exchange never completes.
+        ScheduledFuture<?> deadline = gateway.deadlines().schedule(exchange::abort,
                 properties.requestTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
-        try (InputStream in = Channels.newInputStream(channel); OutputStream out = Channels.newOutputStream(channel)) {
-            handle(in, out);
+        try (InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 8192);
+                OutputStream out = Channels.newOutputStream(channel)) {
+            handle(in, out, exchange);
         } catch (IOException e) {
             log.debug("Job(id={}) gateway connection ended: {}", job.id(), e.toString());
         } finally {
             deadline.cancel(false);
+            exchange.abort();
             release(channel);
         }
     }
@@ -195,145 +230,320 @@ final class UnixSocketGatewaySession implements GatewaySession {
         open.remove(channel);
         closeQuietly(channel);
         connectionSlots.release();
+        gateway.releaseConnection();
     }
 
-    private void handle(InputStream in, OutputStream out) throws IOException {
+    private void handle(InputStream in, OutputStream out, Exchange exchange) throws IOException {
         long started = System.nanoTime();
         GatewayRequest request;
         try {
-            request = HttpRequestReader.read(in, Math.max(0, properties.maxArtifactBytes().toBytes()
-                    + properties.maxBytes().toBytes() - bytes.get()));
+            request = HttpRequestReader.readHead(in, (int) properties.maxHeaderBytes().toBytes(),
+                    properties.maxHeaders());
         } catch (HttpRequestReader.BadRequest e) {
-            respond(out, e.status(), error(e.getMessage()), List.of());
+            quota.call();
+            refuse(out, KIFF, "-", "-", e.status(), e.getMessage(), "bad-request", started);
             return;
         }
         GatewayRoute route = GatewayRoute.of(request.method(), request.path(), allowed,
                 properties.bindings().keySet(), job.vmType().wireName());
         if (route instanceof GatewayRoute.StoreArtifact store) {
-            storeArtifact(store.name(), request.body(), out);
+            storeArtifact(store.name(), request, in, out, started);
             return;
         }
         String binding = route instanceof GatewayRoute.Forward f ? f.binding() : ((GatewayRoute.Refuse) route).binding();
-        int count = requests.incrementAndGet();
-        long requestBytes = request.body().length;
+        if (!quota.call()) {
+            refuse(out, binding, request.method(), request.path(), 429, "the job's gateway quota of "
+                    + properties.maxRequests() + " requests is used up", "quota-exceeded", started);
+            return;
+        }
         if (route instanceof GatewayRoute.Refuse refuse) {
-            log.warn("Job(id={}) gateway refused {} {}: {}", job.id(), request.method(), request.path(),
-                    refuse.message());
-            finish(out, request, binding, refuse.status(), error(refuse.message()), List.of(), refuse.outcome(),
-                    started);
+            refuse(out, binding, request.method(), request.path(), refuse.status(), refuse.message(),
+                    refuse.outcome(), started);
             return;
         }
-        if (count > properties.maxRequests() || bytes.addAndGet(requestBytes) > properties.maxBytes().toBytes()) {
-            finish(out, request, binding, 429, error("the job's gateway quota of " + properties.maxRequests()
-                    + " requests and " + properties.maxBytes() + " is used up"), List.of(), "quota-exceeded", started);
+        if (request.contentLength() > quota.bytesLeft()) {
+            refuse(out, binding, request.method(), request.path(), 413, "request body of " + request.contentLength()
+                    + " bytes exceeds the " + quota.bytesLeft() + " bytes left in the job's gateway quota",
+                    "quota-exceeded", started);
             return;
         }
-        forward((GatewayRoute.Forward) route, request, out, started);
+        forward((GatewayRoute.Forward) route, request, in, out, exchange, started);
     }
 
-    private void forward(GatewayRoute.Forward route, GatewayRequest request, OutputStream out, long started)
-            throws IOException {
+    private void forward(GatewayRoute.Forward route, GatewayRequest request, InputStream in, OutputStream out,
+            Exchange exchange, long started) throws IOException {
         GatewayProperties.Binding upstream = properties.bindings().get(route.binding());
         String base = upstream.url().toString().replaceAll("/+$", "");
-        URI uri = URI.create(base + route.path() + (request.query() == null ? "" : "?" + request.query()));
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                .timeout(properties.requestTimeout())
-                .method(request.method(), request.body().length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        RequestBody body = new RequestBody(in, request, properties.maxHeaders(), quota::bytes);
+        HttpRequest.BodyPublisher publisher;
+        if (!request.hasBody()) {
+            publisher = HttpRequest.BodyPublishers.noBody();
+        } else if (request.contentLength() >= 0) {
+            publisher = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> body),
+                    request.contentLength());
+        } else {
+            publisher = HttpRequest.BodyPublishers.ofInputStream(() -> body);
+        }
         String credentialHeader = upstream.credentialHeader().toLowerCase(Locale.ROOT);
-        for (Map.Entry<String, String> header : request.headers()) {
-            String name = header.getKey().toLowerCase(Locale.ROOT);
-            // The sandbox may not choose the credential: its own is dropped, the configured one is added.
-            if (!NOT_FORWARDED.contains(name) && !name.equals(credentialHeader)) {
-                builder.header(header.getKey(), header.getValue());
-            }
-        }
-        if (upstream.credential() != null && !upstream.credential().isBlank()) {
-            builder.header(upstream.credentialHeader(), upstream.credential());
-        }
-        HttpResponse<byte[]> response;
+        HttpResponse<InputStream> response;
         try {
-            response = upstreams.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (HttpTimeoutException e) {
-            finish(out, request, route.binding(), 504, error("binding '" + route.binding() + "' did not answer within "
-                    + properties.requestTimeout()), List.of(), "upstream-timeout", started);
-            return;
+            URI uri = URI.create(base + route.path() + (request.query() == null ? "" : "?" + request.query()));
+            HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+                    .timeout(properties.requestTimeout())
+                    .method(request.method(), publisher);
+            for (Map.Entry<String, String> header : request.headers()) {
+                String name = header.getKey().toLowerCase(Locale.ROOT);
+                // The sandbox may not choose the credential: its own is dropped, the configured one is added.
+                if (!NOT_FORWARDED.contains(name) && !name.equals(credentialHeader)) {
+                    builder.header(header.getKey(), header.getValue());
+                }
+            }
+            if (upstream.credential() != null && !upstream.credential().isBlank()) {
+                builder.header(upstream.credentialHeader(), upstream.credential());
+            }
+            // The answer's body stays with the upstream connection until it is copied, buffer by buffer.
+            response = gateway.upstreams().send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
-            finish(out, request, route.binding(), 502, error("binding '" + route.binding() + "' is unreachable"),
-                    List.of(), "upstream-error", started);
+            IOException fromSandbox = body.failure();
+            if (fromSandbox instanceof RequestBody.QuotaExceeded) {
+                refuse(out, route.binding(), request.method(), request.path(), 413, fromSandbox.getMessage(),
+                        "quota-exceeded", body.bytesRead(), started);
+            } else if (fromSandbox instanceof RequestBody.Malformed) {
+                refuse(out, route.binding(), request.method(), request.path(), 400, fromSandbox.getMessage(),
+                        "bad-request", body.bytesRead(), started);
+            } else if (fromSandbox != null) {
+                audit(route.binding(), request.method(), request.path(), 499, body.bytesRead(), 0, "client-gone",
+                        started);
+            } else if (e instanceof HttpTimeoutException) {
+                reply(out, route.binding(), request, 504, "binding '" + route.binding() + "' did not answer within "
+                        + properties.requestTimeout(), "upstream-timeout", body.bytesRead(), started);
+            } else {
+                reply(out, route.binding(), request, 502, "binding '" + route.binding() + "' is unreachable",
+                        "upstream-error", body.bytesRead(), started);
+            }
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         } catch (IllegalArgumentException e) {
-            finish(out, request, route.binding(), 400, error("request not forwardable: " + e.getMessage()), List.of(),
-                    "bad-request", started);
+            refuse(out, route.binding(), request.method(), request.path(), 400,
+                    "request not forwardable: " + e.getMessage(), "bad-request", body.bytesRead(), started);
             return;
         }
-        byte[] body = response.body();
-        if (bytes.addAndGet(body.length) > properties.maxBytes().toBytes()) {
-            finish(out, request, route.binding(), 429, error("the answer would pass the job's gateway quota of "
-                    + properties.maxBytes()), List.of(), "quota-exceeded", started);
-            return;
-        }
-        List<Map.Entry<String, String>> headers = new ArrayList<>();
-        response.headers().map().forEach((name, values) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (!NOT_FORWARDED.contains(lower) && !lower.equals(credentialHeader) && !lower.equals(":status")) {
-                values.forEach(value -> headers.add(Map.entry(name, value)));
-            }
-        });
-        finish(out, request, route.binding(), response.statusCode(), body, headers, "forwarded", started);
-    }
-
-    private void storeArtifact(String name, byte[] content, OutputStream out) throws IOException {
-        int status;
-        String message;
-        synchronized (this) {
-            if (artifacts.size() >= properties.maxArtifacts()
-                    || artifactBytes + content.length > properties.maxArtifactBytes().toBytes()) {
-                status = 413;
-                message = "artifact caps exceeded: at most " + properties.maxArtifacts() + " files and "
-                        + properties.maxArtifactBytes() + " in all";
-            } else {
-                artifacts.removeIf(a -> a.name().equals(name));
-                artifacts.add(new Artifact(name, content));
-                artifactBytes += content.length;
-                status = 201;
-                message = null;
-            }
-        }
-        respond(out, status, message == null ? new byte[0] : error(message), List.of());
-    }
-
-    private void finish(OutputStream out, GatewayRequest request, String binding, int status, byte[] body,
-            List<Map.Entry<String, String>> headers, String outcome, long started) throws IOException {
-        respond(out, status, body, headers);
-        long durationMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
-        try {
-            audit.record(new GatewayCall(job.id(), binding, request.method(), request.path(), status,
-                    request.body().length, body.length, durationMs, outcome, Instant.now(clock)));
-        } catch (RuntimeException e) {
-            log.error("Job(id={}) gateway call could not be audited: {}", job.id(), e.toString());
+        try (InputStream answer = response.body()) {
+            exchange.upstream(answer);
+            relay(route.binding(), request, response, answer, credentialHeader, out, body.bytesRead(), started);
         }
     }
 
-    private static void respond(OutputStream out, int status, byte[] body, List<Map.Entry<String, String>> headers)
+    /** Passes the upstream's answer back, its body streamed through one buffer and counted as it goes. */
+    private void relay(String binding, GatewayRequest request, HttpResponse<InputStream> response,
+            InputStream answer, String credentialHeader, OutputStream out, long requestBytes, long started)
             throws IOException {
+        int status = response.statusCode();
+        boolean bodyless = request.method().equals("HEAD") || status == 204 || status == 304 || status < 200;
+        long length = response.headers().firstValueAsLong("content-length").orElse(-1);
+        if (!bodyless && length > quota.bytesLeft()) {
+            reply(out, binding, request, 429, "the answer of " + length + " bytes would pass the job's gateway quota"
+                    + " (" + quota.bytesLeft() + " bytes left)", "quota-exceeded", requestBytes, started);
+            return;
+        }
+        List<Map.Entry<String, String>> headers = forwardedHeaders(response.headers(), credentialHeader);
+        if (headers == null) {
+            reply(out, binding, request, 502, "binding '" + binding + "' answered more headers than the gateway passes",
+                    "upstream-error", requestBytes, started);
+            return;
+        }
+        boolean chunked = !bodyless && length < 0;
+        String framing = chunked ? "Transfer-Encoding: chunked" : length >= 0 ? "Content-Length: " + length : null;
+        String outcome = "forwarded";
+        long sent = 0;
+        try {
+            out.write(head(status, headers, framing));
+            if (!bodyless) {
+                byte[] buffer = new byte[(int) properties.bufferSize().toBytes()];
+                while (true) {
+                    int n;
+                    try {
+                        n = answer.read(buffer);
+                    } catch (IOException e) {
+                        outcome = "upstream-error";
+                        break;
+                    }
+                    if (n < 0) {
+                        break;
+                    }
+                    if (!quota.bytes(n)) {
+                        // What was sent stands; the rest is cut off, and the framing tells the job it is incomplete.
+                        outcome = "quota-exceeded";
+                        break;
+                    }
+                    if (chunked) {
+                        out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        out.write(buffer, 0, n);
+                        out.write('\r');
+                        out.write('\n');
+                    } else {
+                        out.write(buffer, 0, n);
+                    }
+                    sent += n;
+                }
+                if (outcome.equals("forwarded") && chunked) {
+                    out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                }
+            }
+            out.flush();
+        } catch (IOException e) {
+            outcome = "client-gone"; // the job closed its end; the call still counts
+        }
+        audit(binding, request.method(), request.path(), status, requestBytes, sent, outcome, started);
+    }
+
+    /** The upstream's headers that go back to the sandbox; null when they pass the gateway's header limits. */
+    private List<Map.Entry<String, String>> forwardedHeaders(HttpHeaders upstream, String credentialHeader) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        long size = 0;
+        for (Map.Entry<String, List<String>> entry : upstream.map().entrySet()) {
+            String lower = entry.getKey().toLowerCase(Locale.ROOT);
+            if (NOT_FORWARDED.contains(lower) || lower.equals(credentialHeader) || lower.equals(":status")) {
+                continue;
+            }
+            for (String value : entry.getValue()) {
+                headers.add(Map.entry(entry.getKey(), value));
+                size += entry.getKey().length() + value.length() + 4;
+            }
+        }
+        return headers.size() > properties.maxHeaders() || size > properties.maxHeaderBytes().toBytes() ? null
+                : headers;
+    }
+
+    /**
+     * Takes one artifact: its Content-Length is checked against the job's artifact quota and the worker's artifact
+     * memory before a byte is read, and the body is read into a buffer of exactly that size, counted as it comes.
+     * A chunked upload has no size to check first, so it is refused (411); the runner always sends a length.
+     */
+    private void storeArtifact(String name, GatewayRequest request, InputStream in, OutputStream out, long started)
+            throws IOException {
+        String path = request.path();
+        if (!quota.artifact()) {
+            refuse(out, KIFF, "PUT", path, 413, "artifact caps exceeded: at most " + properties.maxArtifacts()
+                    + " files", "quota-exceeded", started);
+            return;
+        }
+        if (request.chunked() || request.contentLength() < 0) {
+            refuse(out, KIFF, "PUT", path, 411, "an artifact needs a Content-Length", "bad-request", started);
+            return;
+        }
+        long length = request.contentLength();
+        if (length > quota.artifactBytesLeft()) {
+            refuse(out, KIFF, "PUT", path, 413, "artifact caps exceeded: " + length + " bytes, "
+                    + quota.artifactBytesLeft() + " left of " + properties.maxArtifactBytes() + " in all",
+                    "quota-exceeded", started);
+            return;
+        }
+        if (!gateway.reserveArtifactMemory(length)) {
+            refuse(out, KIFF, "PUT", path, 503, "the worker holds its most artifact bytes; try again",
+                    "worker-busy", started);
+            return;
+        }
+        boolean kept = false;
+        RequestBody body = new RequestBody(in, request, properties.maxHeaders(), quota::artifactBytes);
+        try {
+            byte[] content = body.readNBytes((int) length);
+            if (content.length != length) {
+                refuse(out, KIFF, "PUT", path, 400, "body shorter than its Content-Length", "bad-request",
+                        content.length, started);
+                return;
+            }
+            synchronized (this) {
+                if (!closed) {
+                    Held previous = artifacts.remove(name);
+                    if (previous != null) {
+                        gateway.releaseArtifactMemory(previous.reserved());
+                    }
+                    artifacts.put(name, new Held(new Artifact(name, content), length));
+                    kept = true;
+                }
+            }
+            if (!kept) {
+                refuse(out, KIFF, "PUT", path, 503, "the job has ended", "bad-request", length, started);
+                return;
+            }
+            out.write(head(201, List.of(), "Content-Length: 0"));
+            out.flush();
+            audit(KIFF, "PUT", path, 201, length, 0, "stored", started);
+        } catch (RequestBody.QuotaExceeded e) {
+            refuse(out, KIFF, "PUT", path, 413, e.getMessage(), "quota-exceeded", body.bytesRead(), started);
+        } catch (RequestBody.Malformed e) {
+            refuse(out, KIFF, "PUT", path, 400, e.getMessage(), "bad-request", body.bytesRead(), started);
+        } finally {
+            if (!kept) {
+                gateway.releaseArtifactMemory(length);
+            }
+        }
+    }
+
+    /** Answers a refusal, logs it (rate-limited) and audits it. */
+    private void refuse(OutputStream out, String binding, String method, String path, int status, String message,
+            String outcome, long started) throws IOException {
+        refuse(out, binding, method, path, status, message, outcome, 0, started);
+    }
+
+    private void refuse(OutputStream out, String binding, String method, String path, int status, String message,
+            String outcome, long requestBytes, long started) throws IOException {
+        refused(status, method, path, message);
+        try {
+            byte[] body = error(message);
+            out.write(head(status, JSON, "Content-Length: " + body.length));
+            out.write(body);
+            out.flush();
+        } finally {
+            audit(binding, method, path, status, requestBytes, 0, outcome, started);
+        }
+    }
+
+    /** Answers an upstream failure: a server error, logged as such, not a refusal of the job's. */
+    private void reply(OutputStream out, String binding, GatewayRequest request, int status, String message,
+            String outcome, long requestBytes, long started) throws IOException {
+        try {
+            byte[] body = error(message);
+            out.write(head(status, JSON, "Content-Length: " + body.length));
+            out.write(body);
+            out.flush();
+        } finally {
+            audit(binding, request.method(), request.path(), status, requestBytes, 0, outcome, started);
+        }
+    }
+
+    private void refused(int status, String method, String path, String message) {
+        long quiet = refusals.admit();
+        if (quiet == 0) {
+            log.warn("Job(id={}) gateway refused {} {} with {}: {}", job.id(), method, path, status, message);
+        } else if (quiet > 0) {
+            log.warn("Job(id={}) gateway refused {} {} with {}: {} ({} more refused since the last such line)",
+                    job.id(), method, path, status, message, quiet);
+        }
+    }
+
+    private void audit(String binding, String method, String path, int status, long requestBytes,
+            long responseBytes, String outcome, long started) {
+        long durationMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        // Queued, not written: the batching audit log never makes the job's call wait for the database.
+        gateway.audit().record(new GatewayCall(job.id(), binding, method, path, status, requestBytes, responseBytes,
+                durationMs, outcome, gateway.clock().instant()));
+    }
+
+    private static byte[] head(int status, List<Map.Entry<String, String>> headers, String framing) {
         StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason(status))
                 .append("\r\n");
-        boolean typed = false;
         for (Map.Entry<String, String> header : headers) {
-            typed |= header.getKey().equalsIgnoreCase("content-type");
             head.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
         }
-        if (!typed && body.length > 0) {
-            head.append("Content-Type: application/json\r\n");
+        if (framing != null) {
+            head.append(framing).append("\r\n");
         }
-        head.append("Content-Length: ").append(body.length).append("\r\nConnection: close\r\n\r\n");
-        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-        out.write(body);
-        out.flush();
+        head.append("Connection: close\r\n\r\n");
+        return head.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static byte[] error(String message) {
@@ -349,6 +559,7 @@ final class UnixSocketGatewaySession implements GatewaySession {
             case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
+            case 411 -> "Length Required";
             case 413 -> "Content Too Large";
             case 429 -> "Too Many Requests";
             case 431 -> "Request Header Fields Too Large";
@@ -364,6 +575,33 @@ final class UnixSocketGatewaySession implements GatewaySession {
             channel.close();
         } catch (IOException e) {
             // closing is best effort; the channel is unusable either way
+        }
+    }
+
+    /** One connection's exchange: what its deadline must close so that no thread waits on it past its time. */
+    private static final class Exchange {
+
+        private final SocketChannel channel;
+        private volatile InputStream upstream;
+
+        Exchange(SocketChannel channel) {
+            this.channel = channel;
+        }
+
+        void upstream(InputStream answer) {
+            this.upstream = answer;
+        }
+
+        void abort() {
+            closeQuietly(channel);
+            InputStream answer = upstream;
+            if (answer != null) {
+                try {
+                    answer.close();
+                } catch (IOException e) {
+                    // the upstream connection is discarded either way
+                }
+            }
         }
     }
 }
