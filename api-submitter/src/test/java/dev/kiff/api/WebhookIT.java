@@ -265,4 +265,19 @@ class WebhookIT extends ApiIntegrationTest {
             await().atMost(SEEN).until(() -> deliveries(id).path(0).path("status").asString().equals("DELIVERED"));
         }
     }
+
+    @Test
+    void aTryWhoseAnswerTricklesIsCutOffAtTheDeadlineAndRecordedAsFailed() {
+        try (TricklingReceiver trickler = TricklingReceiver.trickling()) {
+            String id = submitWithCallback(trickler.url());
+            worker.runToSuccess(id, "");
+
+            // Each read gets a byte well within the read timeout: only the bound on the whole try ends it.
+            await().atMost(SEEN.plus(webhookProperties.deadline()))
+                    .until(() -> deliveries(id).path(0).path("attempts").size() >= 1);
+            JsonNode attempt = deliveries(id).get(0).path("attempts").get(0);
+            assertThat(attempt.path("statusCode").isNull()).as(attempt.toString()).isTrue();
+            assertThat(attempt.path("error").asString()).contains("deadline");
+        }
+    }
 }
