@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.context.annotation.Primary;
@@ -31,12 +32,12 @@ class ScriptedHostResolver implements HostResolver {
         Deque<List<InetAddress>> answers = new ArrayDeque<>();
         answers.add(List.of(first));
         answers.add(List.of(then));
-        SCRIPT.put(host.toLowerCase(), answers);
+        SCRIPT.put(host.toLowerCase(Locale.ROOT), answers);
     }
 
     @Override
     public List<InetAddress> resolve(String host) throws UnknownHostException {
-        Deque<List<InetAddress>> answers = SCRIPT.get(host.toLowerCase());
+        Deque<List<InetAddress>> answers = SCRIPT.get(host.toLowerCase(Locale.ROOT));
         if (answers == null) {
             return system.resolve(host);
         }

@@ -13,6 +13,7 @@ import dev.kiff.testkit.SharedInfrastructure;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -240,7 +241,7 @@ class WebhookIT extends ApiIntegrationTest {
         ApiClient slowApi = slow.client(port);
         try (TricklingReceiver trickler = TricklingReceiver.trickling();
                 WebhookReceiver healthy = WebhookReceiver.answering(200)) {
-            List<String> slowJobs = new java.util.ArrayList<>();
+            List<String> slowJobs = new ArrayList<>();
             for (int i = 0; i < webhookProperties.senders(); i++) {
                 Reply reply = slowApi.postJob(JobRequests.python("print('slow')").with("callbackUrl", trickler.url())
                         .json());

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.IntSupplier;
 import org.jooq.DSLContext;
 import org.jooq.JSON;
 import org.junit.jupiter.api.AfterAll;
@@ -98,7 +99,7 @@ class JooqPurgeableRecordsIT {
         return id;
     }
 
-    private static List<Integer> purgeInBatches(java.util.function.IntSupplier batch) {
+    private static List<Integer> purgeInBatches(IntSupplier batch) {
         List<Integer> sizes = new ArrayList<>();
         int deleted;
         do {

@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -197,10 +198,10 @@ public final class WebhookTargetPolicy {
             return null;
         }
         if (MAPPED.contains(raw) || NAT64.contains(raw)) {
-            return java.util.Arrays.copyOfRange(raw, 12, 16);
+            return Arrays.copyOfRange(raw, 12, 16);
         }
         if (SIX_TO_FOUR.contains(raw)) {
-            return java.util.Arrays.copyOfRange(raw, 2, 6);
+            return Arrays.copyOfRange(raw, 2, 6);
         }
         return null;
     }
@@ -209,7 +210,7 @@ public final class WebhookTargetPolicy {
         if (!IPV4.matcher(allowedHost).matches() && allowedHost.indexOf(':') < 0) {
             return false;
         }
-        return java.util.Arrays.equals(literal(allowedHost), raw);
+        return Arrays.equals(literal(allowedHost), raw);
     }
 
     private static int port(String entry, String text) {
