@@ -236,7 +236,7 @@ public class ApiConfiguration {
             Clock clock) {
         return new WebhookDispatcher(deliveries, tenants, transport,
                 new WebhookBackoff(properties.backoffBase(), properties.backoffCap(), properties.maxAttempts()),
-                webhookSenders, clock, properties.claim(), properties.senders() * 4, properties.perTenant());
+                webhookSenders, clock, properties.claim(), properties.senders(), properties.perTenant());
     }
 
     @Bean

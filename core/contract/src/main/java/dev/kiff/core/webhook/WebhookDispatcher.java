@@ -53,7 +53,8 @@ public final class WebhookDispatcher {
     /**
      * @param senders   the threads deliveries are sent on
      * @param claim     how long a claimed delivery is kept from other dispatchers: longer than one send can take
-     * @param batchSize the most deliveries claimed per tick
+     * @param batchSize the most deliveries claimed and not yet sent at once (the senders' count: a delivery waiting
+     *                  for a free sender could outlive its claim and be sent twice)
      * @param perTenant the most deliveries of one tenant being sent at once
      */
     public WebhookDispatcher(WebhookRepository deliveries, TenantDirectory tenants, WebhookTransport transport,
@@ -70,8 +71,9 @@ public final class WebhookDispatcher {
     }
 
     /**
-     * Claims the due deliveries of tenants that have a sender to spare and starts sending them; what a tenant
-     * cannot send now is handed back, due at once, for a later tick. Returns how many it started.
+     * Claims as many due deliveries as there are senders free, of tenants that have a sender to spare, and starts
+     * sending them; what a tenant cannot send now is handed back, due at once, for a later tick. Returns how many it
+     * started.
      */
     public int tick() {
         Instant now = clock.instant();
@@ -81,7 +83,11 @@ public final class WebhookDispatcher {
                 busy.add(tenant);
             }
         });
-        List<WebhookDelivery> due = deliveries.claimDue(now, now.plus(claim), batchSize, busy);
+        int inFlightTotal = inFlight.values().stream().mapToInt(Integer::intValue).sum();
+        if (inFlightTotal >= batchSize) {
+            return 0;
+        }
+        List<WebhookDelivery> due = deliveries.claimDue(now, now.plus(claim), batchSize - inFlightTotal, busy);
         int started = 0;
         for (WebhookDelivery delivery : due) {
             if (!reserve(delivery.tenant())) {

@@ -226,4 +226,23 @@ class WebhookDispatcherTest {
         sending.forEach(Runnable::run);
         assertThat(deliveries.get(slow2.id()).status()).isEqualTo(WebhookDelivery.DELIVERED);
     }
+
+    @Test
+    void claimsNoMoreThanTheSendersCanStartNow() {
+        List<Runnable> sending = new ArrayList<>();
+        WebhookDispatcher two = new WebhookDispatcher(deliveries, tenants, transport, BACKOFF, sending::add, clock,
+                Duration.ofSeconds(30), 2, 2);
+        WebhookDelivery first = queued("acme");
+        queued("acme");
+        WebhookDelivery third = queued("acme");
+
+        assertThat(two.tick()).isEqualTo(2);
+        assertThat(two.tick()).as("both senders busy: nothing claimed to wait in a queue").isZero();
+        assertThat(deliveries.get(third.id()).attempts()).isEmpty();
+
+        transport.thenAnswer(200, 200, 200);
+        sending.get(0).run();
+        assertThat(deliveries.get(first.id()).status()).isEqualTo(WebhookDelivery.DELIVERED);
+        assertThat(two.tick()).as("one sender free again").isEqualTo(1);
+    }
 }
