@@ -13,12 +13,14 @@ import dev.kiff.api.kafka.LiveFeedListener;
 import dev.kiff.api.kafka.ResultFollowerListener;
 import dev.kiff.api.results.ResultWaiters;
 import dev.kiff.api.results.ResultsListener;
-import dev.kiff.api.webhook.HttpClientWebhookTransport;
+import dev.kiff.api.webhook.InetAddressHostResolver;
+import dev.kiff.api.webhook.SocketWebhookTransport;
 import dev.kiff.api.webhook.WebhookProperties;
 import dev.kiff.core.batch.BatchCanceller;
 import dev.kiff.core.batch.BatchRepository;
 import dev.kiff.core.batch.BatchSubmitter;
 import dev.kiff.core.job.JobValidator;
+import dev.kiff.core.job.VmTypeCatalogue;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.notify.ResultFollower;
 import dev.kiff.core.output.LogStore;
@@ -34,9 +36,13 @@ import dev.kiff.core.tenant.TenantDirectory;
 import dev.kiff.core.tenant.TenantProvisioner;
 import dev.kiff.core.webhook.WebhookBackoff;
 import dev.kiff.core.webhook.WebhookDispatcher;
+import dev.kiff.core.webhook.HostResolver;
 import dev.kiff.core.webhook.WebhookRepository;
+import dev.kiff.core.webhook.WebhookTargetPolicy;
+import dev.kiff.core.webhook.WebhookTargets;
 import dev.kiff.spring.BackgroundLoops;
 import dev.kiff.spring.KafkaResultPublisher;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +51,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import javax.net.ssl.SSLContext;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -200,12 +207,36 @@ public class ApiConfiguration {
     }
 
     @Bean
+    HostResolver hostResolver() {
+        return new InetAddressHostResolver();
+    }
+
+    /** Where webhooks may go: public addresses, and whatever {@code KIFF_WEBHOOK_ALLOW} exempts. */
+    @Bean
+    WebhookTargets webhookTargets(WebhookProperties properties, HostResolver resolver) {
+        return new WebhookTargets(WebhookTargetPolicy.allowing(properties.allow()), resolver);
+    }
+
+    /** The API's validator also refuses a {@code callbackUrl} the webhooks could not be sent to. */
+    @Bean
+    JobValidator jobValidator(VmTypeCatalogue catalogue, WebhookTargets targets) {
+        return new JobValidator(catalogue, targets);
+    }
+
+    @Bean
+    SocketWebhookTransport webhookTransport(WebhookTargets targets, WebhookProperties properties)
+            throws NoSuchAlgorithmException {
+        return new SocketWebhookTransport(targets, properties.connectTimeout(), properties.timeout(),
+                properties.deadline(), SSLContext.getDefault().getSocketFactory());
+    }
+
+    @Bean
     WebhookDispatcher webhookDispatcher(WebhookRepository deliveries, TenantDirectory tenants,
-            ExecutorService webhookSenders, WebhookProperties properties, Clock clock) {
-        return new WebhookDispatcher(deliveries, tenants,
-                new HttpClientWebhookTransport(properties.connectTimeout(), properties.timeout()),
+            ExecutorService webhookSenders, SocketWebhookTransport transport, WebhookProperties properties,
+            Clock clock) {
+        return new WebhookDispatcher(deliveries, tenants, transport,
                 new WebhookBackoff(properties.backoffBase(), properties.backoffCap(), properties.maxAttempts()),
-                webhookSenders, clock, properties.claim(), properties.senders() * 4);
+                webhookSenders, clock, properties.claim(), properties.senders(), properties.perTenant());
     }
 
     @Bean

@@ -10,8 +10,10 @@ import dev.kiff.core.job.VmType;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.core.webhook.WebhookSignature;
 import dev.kiff.testkit.SharedInfrastructure;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -209,6 +211,74 @@ class WebhookIT extends ApiIntegrationTest {
             assertThat(data.path("status").asString()).isEqualTo("FAILED");
             assertThat(data.path("exitCode").asInt()).isEqualTo(1);
             assertThat(data.path("stderr").asString()).isEqualTo("Traceback\n");
+        }
+    }
+
+    @Test
+    void aNameThatRebindsToARefusedAddressAfterSubmissionFailsItsDeliveryWithoutConnecting() throws Exception {
+        // Submission resolves the name to 127.0.0.1 (allowed in the tests); by delivery it answers 127.0.0.2, where
+        // a listener waits that must never see the connection.
+        try (TricklingReceiver inside = TricklingReceiver.silentOn(InetAddress.getByName("127.0.0.2"))) {
+            String host = "rebinding-" + UUID.randomUUID() + ".kiff.test";
+            ScriptedHostResolver.rebind(host, InetAddress.getByName("127.0.0.1"), InetAddress.getByName("127.0.0.2"));
+            String id = submitWithCallback("http://" + host + ":" + inside.port() + "/internal");
+
+            worker.runToSuccess(id, "");
+
+            await().atMost(SEEN).until(() -> deliveries(id).path(0).path("status").asString().equals("FAILED"));
+            JsonNode attempts = deliveries(id).get(0).path("attempts");
+            assertThat(attempts.size()).as("refused, not tried again").isEqualTo(1);
+            assertThat(attempts.get(0).path("statusCode").isNull()).isTrue();
+            assertThat(attempts.get(0).path("error").asString()).contains(host)
+                    .contains("127.0.0.2 is loopback and not on the webhook allow list");
+            assertThat(inside.accepted()).as("no connection made").isZero();
+        }
+    }
+
+    @Test
+    void aTricklingReceiverHoldsOnlyItsTenantsShareOfTheSendersWhileAnotherTenantsWebhookArrives() {
+        TestTenants.Made slow = TestTenants.create(port, "trickle");
+        ApiClient slowApi = slow.client(port);
+        try (TricklingReceiver trickler = TricklingReceiver.trickling();
+                WebhookReceiver healthy = WebhookReceiver.answering(200)) {
+            List<String> slowJobs = new ArrayList<>();
+            for (int i = 0; i < webhookProperties.senders(); i++) {
+                Reply reply = slowApi.postJob(JobRequests.python("print('slow')").with("callbackUrl", trickler.url())
+                        .json());
+                assertThat(reply.status()).as(reply.toString()).isEqualTo(202);
+                slowJobs.add(reply.json().path("id").asString());
+            }
+            // As many slow deliveries as there are senders, all due: without a share per tenant they take them all.
+            slowJobs.forEach(id -> worker.runToSuccess(id, ""));
+            await().atMost(SEEN).until(() -> slowJobs.stream().allMatch(id ->
+                    slowApi.get("/v1/jobs/" + id + "/webhooks").json().path("items").size() == 1));
+            await().atMost(SEEN).until(() -> trickler.accepted() >= webhookProperties.perTenant());
+
+            String id = submitWithCallback(healthy.url());
+            worker.runToSuccess(id, "");
+
+            await().atMost(SEEN).until(() -> healthy.received().size() == 1);
+            // Ordering, not timing: the healthy webhook got through while every slow try was still stuck (a try is
+            // recorded when it ends, and none has), and the slow tenant held no more than its share.
+            assertThat(slowJobs).allSatisfy(slowId -> assertThat(slowApi.get("/v1/jobs/" + slowId + "/webhooks")
+                    .json().path("items").path(0).path("attempts").size()).as(slowId).isZero());
+            assertThat(trickler.accepted()).isLessThanOrEqualTo(webhookProperties.perTenant());
+            await().atMost(SEEN).until(() -> deliveries(id).path(0).path("status").asString().equals("DELIVERED"));
+        }
+    }
+
+    @Test
+    void aTryWhoseAnswerTricklesIsCutOffAtTheDeadlineAndRecordedAsFailed() {
+        try (TricklingReceiver trickler = TricklingReceiver.trickling()) {
+            String id = submitWithCallback(trickler.url());
+            worker.runToSuccess(id, "");
+
+            // Each read gets a byte well within the read timeout: only the bound on the whole try ends it.
+            await().atMost(SEEN.plus(webhookProperties.deadline()))
+                    .until(() -> deliveries(id).path(0).path("attempts").size() >= 1);
+            JsonNode attempt = deliveries(id).get(0).path("attempts").get(0);
+            assertThat(attempt.path("statusCode").isNull()).as(attempt.toString()).isTrue();
+            assertThat(attempt.path("error").asString()).contains("deadline");
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.kiff.persistence.jooq.tables.records.WebhookDeliveriesRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jooq.Condition;
@@ -45,11 +46,15 @@ public final class JooqWebhookRepository implements WebhookRepository {
     }
 
     @Override
-    public List<WebhookDelivery> claimDue(Instant now, Instant claimUntil, int limit) {
+    public List<WebhookDelivery> claimDue(Instant now, Instant claimUntil, int limit, Set<String> skipTenants) {
         return db.transactionResult(tx -> {
+            Condition due0 = WEBHOOK_DELIVERIES.STATUS.eq(WebhookDelivery.PENDING)
+                    .and(WEBHOOK_DELIVERIES.NEXT_ATTEMPT_AT.le(now));
+            if (!skipTenants.isEmpty()) {
+                due0 = due0.and(WEBHOOK_DELIVERIES.TENANT.notIn(skipTenants));
+            }
             List<WebhookDeliveriesRecord> due = tx.dsl().selectFrom(WEBHOOK_DELIVERIES)
-                    .where(WEBHOOK_DELIVERIES.STATUS.eq(WebhookDelivery.PENDING)
-                            .and(WEBHOOK_DELIVERIES.NEXT_ATTEMPT_AT.le(now)))
+                    .where(due0)
                     .orderBy(WEBHOOK_DELIVERIES.NEXT_ATTEMPT_AT)
                     .limit(limit)
                     .forUpdate().skipLocked()
@@ -62,6 +67,13 @@ public final class JooqWebhookRepository implements WebhookRepository {
                     .where(WEBHOOK_DELIVERIES.ID.in(ids)).execute();
             return withAttempts(tx.dsl(), due);
         });
+    }
+
+    @Override
+    public void release(UUID deliveryId, Instant dueAt) {
+        db.update(WEBHOOK_DELIVERIES).set(WEBHOOK_DELIVERIES.NEXT_ATTEMPT_AT, dueAt)
+                .where(WEBHOOK_DELIVERIES.ID.eq(deliveryId).and(WEBHOOK_DELIVERIES.STATUS.eq(WebhookDelivery.PENDING)))
+                .execute();
     }
 
     @Override

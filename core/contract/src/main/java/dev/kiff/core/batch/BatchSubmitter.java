@@ -53,7 +53,7 @@ public final class BatchSubmitter {
     public Batch submit(BatchRequest request, Tenant tenant) {
         if (request.callbackUrl() != null) {
             List<Violation> bad = new ArrayList<>();
-            JobValidator.checkCallbackUrl(request.callbackUrl(), bad);
+            validator.checkCallback(request.callbackUrl(), bad);
             if (!bad.isEmpty()) {
                 throw new InvalidJobException(bad);
             }

@@ -1,5 +1,6 @@
 package dev.kiff.core.job;
 
+import dev.kiff.core.webhook.WebhookTargets;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -32,9 +33,20 @@ public final class JobValidator {
     private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9_-]*");
 
     private final VmTypeCatalogue catalogue;
+    private final WebhookTargets webhookTargets;
 
+    /** A validator that checks a {@code callbackUrl}'s form only (where no webhook is ever sent from). */
     public JobValidator(VmTypeCatalogue catalogue) {
+        this(catalogue, null);
+    }
+
+    /**
+     * @param webhookTargets where webhooks may go; a {@code callbackUrl} whose host is or resolves to a refused
+     *                       address is invalid. Null checks the form only.
+     */
+    public JobValidator(VmTypeCatalogue catalogue, WebhookTargets webhookTargets) {
         this.catalogue = catalogue;
+        this.webhookTargets = webhookTargets;
     }
 
     /** A job submitted through the API: the server chose its id, tenant and submission time. */
@@ -101,7 +113,7 @@ public final class JobValidator {
         }
         checkEnv(env, violations);
         checkFiles(files, violations);
-        checkCallbackUrl(callbackUrl, violations);
+        checkCallback(callbackUrl, violations);
         checkRetry(retry, violations);
         Limits resolved = null;
         if (vmType != null) {
@@ -125,7 +137,21 @@ public final class JobValidator {
         return tenant != null && tenant.length() <= MAX_TENANT_LENGTH && TENANT.matcher(tenant).matches();
     }
 
-    /** A webhook target: an absolute http(s) URL with a host, without credentials in it. */
+    /**
+     * A webhook target: {@link #checkCallbackUrl its form}, then, when this validator knows the
+     * {@link WebhookTargets}, the addresses its host stands for now.
+     */
+    public void checkCallback(String callbackUrl, List<Violation> violations) {
+        int before = violations.size();
+        checkCallbackUrl(callbackUrl, violations);
+        if (callbackUrl == null || webhookTargets == null || violations.size() > before) {
+            return;
+        }
+        webhookTargets.refusalAtSubmission(URI.create(callbackUrl))
+                .ifPresent(why -> violations.add(Violation.invalid("callbackUrl", why)));
+    }
+
+    /** A webhook target's form: an absolute http(s) URL with a host, without credentials in it. */
     public static void checkCallbackUrl(String callbackUrl, List<Violation> violations) {
         if (callbackUrl == null) {
             return;

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -45,11 +46,19 @@ public final class InMemoryWebhookRepository implements WebhookRepository {
     }
 
     @Override
-    public List<WebhookDelivery> claimDue(Instant now, Instant claimUntil, int limit) {
+    public void release(UUID deliveryId, Instant dueAt) {
+        claimedUntil.remove(deliveryId);
+        WebhookDelivery d = get(deliveryId);
+        deliveries.put(deliveryId, new WebhookDelivery(d.id(), d.tenant(), d.event(), d.jobId(), d.batchId(), d.url(),
+                d.payload(), d.status(), dueAt, d.createdAt(), d.deliveredAt(), d.attempts()));
+    }
+
+    @Override
+    public List<WebhookDelivery> claimDue(Instant now, Instant claimUntil, int limit, Set<String> skipTenants) {
         List<WebhookDelivery> due = new ArrayList<>();
         for (WebhookDelivery d : deliveries.values()) {
             Instant claim = claimedUntil.get(d.id());
-            if (due.size() < limit && d.status().equals(WebhookDelivery.PENDING) && !d.nextAttemptAt().isAfter(now)
+            if (due.size() < limit && !skipTenants.contains(d.tenant()) && d.status().equals(WebhookDelivery.PENDING) && !d.nextAttemptAt().isAfter(now)
                     && (claim == null || !claim.isAfter(now))) {
                 claimedUntil.put(d.id(), claimUntil);
                 due.add(d);

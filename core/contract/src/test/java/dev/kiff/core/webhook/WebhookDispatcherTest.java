@@ -184,4 +184,65 @@ class WebhookDispatcherTest {
         assertThat(deliveries.get(later.id()).attempts()).isEmpty();
         assertThat(deliveries.get(later.id()).status()).isEqualTo(WebhookDelivery.PENDING);
     }
+
+    @Test
+    void failsAtOnceWithTheReasonWhenTheTargetIsRefused() {
+        WebhookDelivery delivery = queued("acme");
+        transport.thenDo(() -> {
+            throw new RefusedWebhookTargetException("callbackUrl host hooks.example.com: address 127.0.0.1 is loopback");
+        });
+
+        dispatcher.tick();
+
+        WebhookDelivery stored = deliveries.get(delivery.id());
+        assertThat(stored.status()).as("no retry asks the same name again").isEqualTo(WebhookDelivery.FAILED);
+        assertThat(stored.attempts()).singleElement().satisfies(attempt -> {
+            assertThat(attempt.statusCode()).isNull();
+            assertThat(attempt.error()).contains("127.0.0.1 is loopback");
+        });
+    }
+
+    @Test
+    void aTenantHoldsAtMostItsShareOfTheSendersAndTheOthersGoOn() {
+        tenants.with(new Tenant("slow", Quotas.DEFAULT, "whsec_slow", NOW));
+        List<Runnable> sending = new ArrayList<>();
+        WebhookDispatcher shared = new WebhookDispatcher(deliveries, tenants, transport, BACKOFF, sending::add, clock,
+                Duration.ofSeconds(30), 10, 1);
+        WebhookDelivery slow1 = queued("slow");
+        WebhookDelivery slow2 = queued("slow");
+        WebhookDelivery other = queued("acme");
+
+        assertThat(shared.tick()).as("one of slow's, and acme's").isEqualTo(2);
+        assertThat(deliveries.get(slow2.id()).nextAttemptAt()).as("handed back, due").isEqualTo(NOW);
+        assertThat(shared.tick()).as("slow still has its one sender").isZero();
+
+        transport.thenAnswer(200, 200, 200);
+        sending.forEach(Runnable::run);
+        sending.clear();
+        assertThat(deliveries.get(slow1.id()).status()).isEqualTo(WebhookDelivery.DELIVERED);
+        assertThat(deliveries.get(other.id()).status()).isEqualTo(WebhookDelivery.DELIVERED);
+
+        assertThat(shared.tick()).as("slow's next, now that its sender is free").isEqualTo(1);
+        sending.forEach(Runnable::run);
+        assertThat(deliveries.get(slow2.id()).status()).isEqualTo(WebhookDelivery.DELIVERED);
+    }
+
+    @Test
+    void claimsNoMoreThanTheSendersCanStartNow() {
+        List<Runnable> sending = new ArrayList<>();
+        WebhookDispatcher two = new WebhookDispatcher(deliveries, tenants, transport, BACKOFF, sending::add, clock,
+                Duration.ofSeconds(30), 2, 2);
+        WebhookDelivery first = queued("acme");
+        queued("acme");
+        WebhookDelivery third = queued("acme");
+
+        assertThat(two.tick()).isEqualTo(2);
+        assertThat(two.tick()).as("both senders busy: nothing claimed to wait in a queue").isZero();
+        assertThat(deliveries.get(third.id()).attempts()).isEmpty();
+
+        transport.thenAnswer(200, 200, 200);
+        sending.get(0).run();
+        assertThat(deliveries.get(first.id()).status()).isEqualTo(WebhookDelivery.DELIVERED);
+        assertThat(two.tick()).as("one sender free again").isEqualTo(1);
+    }
 }
