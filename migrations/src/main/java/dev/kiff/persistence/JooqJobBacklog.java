@@ -71,7 +71,8 @@ public final class JooqJobBacklog implements JobBacklog {
             lock(tx.dsl(), tenant, vmType);
             return tx.dsl().resultQuery("UPDATE jobs SET publish_claimed_until = {0} WHERE id IN ("
                     + "SELECT id FROM jobs WHERE id = ANY({1}) AND " + CLAIMABLE.replace("{0}", "{2}")
-                    + " ORDER BY array_position({1}, id) LIMIT greatest(0, {3} - {4})"
+                    // The ids of one submission: a batch's in place order, all of one submission time.
+                    + " ORDER BY submitted_at, batch_index NULLS FIRST, id LIMIT greatest(0, {3} - {4})"
                     + " FOR UPDATE SKIP LOCKED) RETURNING id",
                     DSL.val(utc(claimUntil)), wanted, DSL.val(utc(now)), DSL.val(window),
                     inFlight(DSL.val(tenant), DSL.val(vmType.wireName()), window, now)).fetch(0, UUID.class);
