@@ -8,7 +8,7 @@
 ALTER TABLE jobs ADD COLUMN published_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP;
 -- While published_at is NULL: until when an API instance (a submission, or a dispatcher) is publishing the job.
 -- A claim that runs out without the publish completing leaves the job to the next dispatcher tick.
-ALTER TABLE jobs ADD COLUMN publish_claimed_until TIMESTAMP WITH TIME ZONE;
+ALTER TABLE jobs ADD COLUMN publish_claim_expires_at TIMESTAMP WITH TIME ZONE;
 
 -- The backlog, oldest first per tenant and VM type.
 CREATE INDEX jobs_backlog_idx ON jobs (tenant, vm_type, submitted_at, batch_index)

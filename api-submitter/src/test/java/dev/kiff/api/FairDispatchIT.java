@@ -163,9 +163,8 @@ class FairDispatchIT extends ApiIntegrationTest {
     private Job storedAndClaimed(TestTenants.Made tenant, String code) {
         Job job = validator.validate(codec.readRequest(JobRequests.python(code).json()
                 .getBytes(StandardCharsets.UTF_8)), UUID.randomUUID(), tenant.id(), clock.instant());
-        assertThat(backlog.insertHeld(job, null)).isTrue();
-        assertThat(backlog.claim(tenant.id(), TYPE, List.of(job.id()), dispatch.window(), clock.instant(),
-                clock.instant().plus(dispatch.claim()))).containsExactly(job.id());
+        assertThat(backlog.insertHeld(job, null, dispatch.window(), clock.instant(),
+                clock.instant().plus(dispatch.claim()))).isEqualTo(JobBacklog.Stored.CLAIMED);
         return job;
     }
 

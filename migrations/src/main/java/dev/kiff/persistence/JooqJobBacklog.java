@@ -21,7 +21,7 @@ import org.jooq.impl.DSL;
 
 /**
  * The {@link JobBacklog} in the jobs table: a held job is a QUEUED row with no {@code published_at}; a claim is its
- * {@code publish_claimed_until}. Every claim runs in a transaction under an advisory lock of the tenant and VM type,
+ * {@code publish_claim_expires_at}. Every claim runs in a transaction under an advisory lock of the tenant and VM type,
  * so the window is counted and filled by one claimer at a time across all API instances (the lock is held for the
  * count and the update, never for a publish); {@code FOR UPDATE SKIP LOCKED} passes over rows another statement is
  * changing (a cancellation).
@@ -40,12 +40,12 @@ public final class JooqJobBacklog implements JobBacklog {
             ((SELECT count(*) FROM (SELECT 1 FROM jobs p WHERE p.tenant = {0} AND p.vm_type = {1}
                 AND p.status IN ('QUEUED', 'RUNNING') AND p.published_at IS NOT NULL LIMIT {2}) published)
              + (SELECT count(*) FROM (SELECT 1 FROM jobs c WHERE c.tenant = {0} AND c.vm_type = {1}
-                AND c.status = 'QUEUED' AND c.published_at IS NULL AND c.publish_claimed_until > {3} LIMIT {2})
+                AND c.status = 'QUEUED' AND c.published_at IS NULL AND c.publish_claim_expires_at > {3} LIMIT {2})
                 claimed))""";
 
     /** A held job nobody is publishing; {0} is now. */
     private static final String CLAIMABLE = "status = 'QUEUED' AND published_at IS NULL"
-            + " AND (publish_claimed_until IS NULL OR publish_claimed_until <= {0})";
+            + " AND (publish_claim_expires_at IS NULL OR publish_claim_expires_at <= {0})";
 
     private final DSLContext db;
     private final JooqJobRepository jobs;
@@ -56,8 +56,16 @@ public final class JooqJobBacklog implements JobBacklog {
     }
 
     @Override
-    public boolean insertHeld(Job job, String requestHash) {
-        return jobs.heldRow(db, job, requestHash, null).onConflict(JOBS.ID).doNothing().execute() == 1;
+    public Stored insertHeld(Job job, String requestHash, int window, Instant now, Instant claimUntil) {
+        Field<Integer> inFlight = inFlight(DSL.val(job.tenant()), DSL.val(job.vmType().wireName()), window, now);
+        return jobs.heldRow(db, job, requestHash, null)
+                .set(JOBS.PUBLISH_CLAIM_EXPIRES_AT, DSL.when(inFlight.lt(window), DSL.val(claimUntil, JOBS.PUBLISH_CLAIM_EXPIRES_AT))
+                        .else_(DSL.inline(null, JOBS.PUBLISH_CLAIM_EXPIRES_AT)))
+                .onConflict(JOBS.ID).doNothing()
+                .returningResult(JOBS.PUBLISH_CLAIM_EXPIRES_AT)
+                .fetchOptional()
+                .map(row -> row.value1() == null ? Stored.HELD : Stored.CLAIMED)
+                .orElse(Stored.EXISTS);
     }
 
     @Override
@@ -69,7 +77,7 @@ public final class JooqJobBacklog implements JobBacklog {
         Field<UUID[]> wanted = DSL.val(ids.toArray(new UUID[0]));
         Set<UUID> claimed = new HashSet<>(db.transactionResult(tx -> {
             lock(tx.dsl(), tenant, vmType);
-            return tx.dsl().resultQuery("UPDATE jobs SET publish_claimed_until = {0} WHERE id IN ("
+            return tx.dsl().resultQuery("UPDATE jobs SET publish_claim_expires_at = {0} WHERE id IN ("
                     + "SELECT id FROM jobs WHERE id = ANY({1}) AND " + CLAIMABLE.replace("{0}", "{2}")
                     // The ids of one submission: a batch's in place order, all of one submission time.
                     + " ORDER BY submitted_at, batch_index NULLS FIRST, id LIMIT greatest(0, {3} - {4})"
@@ -85,7 +93,7 @@ public final class JooqJobBacklog implements JobBacklog {
             Instant claimUntil) {
         List<JobsRecord> rows = db.transactionResult(tx -> {
             lock(tx.dsl(), tenant, vmType);
-            return tx.dsl().resultQuery("UPDATE jobs SET publish_claimed_until = {0} WHERE id IN ("
+            return tx.dsl().resultQuery("UPDATE jobs SET publish_claim_expires_at = {0} WHERE id IN ("
                     + "SELECT id FROM jobs WHERE tenant = {1} AND vm_type = {2} AND "
                     + CLAIMABLE.replace("{0}", "{3}")
                     + " ORDER BY submitted_at, batch_index NULLS FIRST, id LIMIT least({4}, greatest(0, {5} - {6}))"
@@ -117,7 +125,7 @@ public final class JooqJobBacklog implements JobBacklog {
         if (!ids.isEmpty()) {
             db.update(JOBS)
                     .set(JOBS.PUBLISHED_AT, at)
-                    .setNull(JOBS.PUBLISH_CLAIMED_UNTIL)
+                    .setNull(JOBS.PUBLISH_CLAIM_EXPIRES_AT)
                     .where(JOBS.ID.in(ids).and(JOBS.PUBLISHED_AT.isNull()))
                     .execute();
         }

@@ -290,7 +290,7 @@ public final class JooqJobRepository implements JobRepository {
                 .set(JOBS.STATUS, to)
                 .set(JOBS.SUBMITTED_AT, at)
                 // Refused while its submission held the claim: offered again at once, not when the claim runs out.
-                .setNull(JOBS.PUBLISH_CLAIMED_UNTIL)
+                .setNull(JOBS.PUBLISH_CLAIM_EXPIRES_AT)
                 .setNull(JOBS.MESSAGE)
                 .setNull(JOBS.FINISHED_AT), JOBS.STATUS.eq(JobStatus.REJECTED));
     }

@@ -19,8 +19,24 @@ import java.util.UUID;
  */
 public interface JobBacklog {
 
-    /** Stores a just-accepted job as QUEUED and not yet published. False when a job with this id exists already. */
-    boolean insertHeld(Job job, String requestHash);
+    /**
+     * Stores a just-accepted job as QUEUED and not yet published, and in the same statement claims it for its
+     * submitter when its tenant's window of {@code window} jobs has room. That count is taken without the claim
+     * lock, to keep a single submission at one round trip: concurrent submissions of one tenant may pass its window
+     * by as many as they are (a few, at the tenant's submission rate); claims of {@link #claim} and
+     * {@link #claimOldest} never do.
+     */
+    Stored insertHeld(Job job, String requestHash, int window, Instant now, Instant claimUntil);
+
+    /** What {@link #insertHeld} did. */
+    enum Stored {
+        /** A job with this id exists already; nothing was stored. */
+        EXISTS,
+        /** Stored and held: the tenant's window is full. */
+        HELD,
+        /** Stored and claimed for the submitter, who publishes it now. */
+        CLAIMED
+    }
 
     /**
      * Claims, of {@code ids} (one tenant's jobs of one VM type, in the order given), those still held and unclaimed

@@ -2,6 +2,7 @@ package dev.kiff.core.dispatch;
 
 import dev.kiff.core.dispatch.DispatchPolicy.Plan;
 import dev.kiff.core.dispatch.DispatchPolicy.Slot;
+import dev.kiff.core.dispatch.JobBacklog.Stored;
 import dev.kiff.core.dispatch.JobBacklog.Waiting;
 import dev.kiff.core.failure.TransientFailure;
 import dev.kiff.core.job.Job;
@@ -17,7 +18,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +47,7 @@ public final class JobDispatcher {
     private final DispatchPolicy policy;
     private final Clock clock;
     private final Duration claim;
+    private final Queue<Unmarked> unmarked = new ConcurrentLinkedQueue<>();
     private String servedFirst;
 
     /**
@@ -59,9 +63,23 @@ public final class JobDispatcher {
         this.claim = claim;
     }
 
-    /** Stores a just-accepted job, held until it is offered or a tick publishes it. False when its id exists. */
-    public boolean hold(Job job, String requestHash) {
-        return backlog.insertHeld(job, requestHash);
+    /**
+     * Stores a just-accepted job, claimed for the caller when its tenant's window has room (then the caller
+     * {@link #publishClaimed publishes} it at once), otherwise held for a tick.
+     */
+    public Stored hold(Job job, String requestHash) {
+        Instant now = clock.instant();
+        return backlog.insertHeld(job, requestHash, policy.window(), now, now.plus(claim));
+    }
+
+    /**
+     * Publishes a job {@link #hold} claimed for the caller.
+     *
+     * @throws TransientFailure when the broker did not take it; it is not published
+     */
+    public void publishClaimed(Job job) {
+        publisher.publish(job);
+        markLater(List.of(job.id()));
     }
 
     /**
@@ -97,7 +115,7 @@ public final class JobDispatcher {
         } else {
             publisher.publishAll(claimed);
         }
-        backlog.published(claimed.stream().map(Job::id).toList(), clock.instant());
+        markLater(claimed.stream().map(Job::id).toList());
         return claimed.size();
     }
 
@@ -108,6 +126,7 @@ public final class JobDispatcher {
      * @return how many were published
      */
     public int tick() {
+        markPublished();
         Instant now = clock.instant();
         List<Waiting> waiting = backlog.waiting(now, policy.window());
         Plan plan = policy.plan(waiting, servedFirst);
@@ -141,5 +160,26 @@ public final class JobDispatcher {
         log.debug("published {} held jobs of {} tenants", ordered.size(),
                 ordered.stream().map(Job::tenant).distinct().count());
         return ordered.size();
+    }
+
+    /**
+     * Marks published jobs a submission published, at the next tick rather than on the request's path: until then
+     * their claim keeps them in their tenant's window and from other publishers. An instance that dies first leaves
+     * them to be published again once the claim runs out (a second record; the worker runs the job once).
+     */
+    private void markLater(List<UUID> ids) {
+        Instant at = clock.instant();
+        ids.forEach(id -> unmarked.add(new Unmarked(id, at)));
+    }
+
+    private void markPublished() {
+        Map<Instant, List<UUID>> byTime = new LinkedHashMap<>();
+        for (Unmarked next = unmarked.poll(); next != null; next = unmarked.poll()) {
+            byTime.computeIfAbsent(next.at(), at -> new ArrayList<>()).add(next.id());
+        }
+        byTime.forEach((at, ids) -> backlog.published(ids, at));
+    }
+
+    private record Unmarked(UUID id, Instant at) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiff.core.submit;
 
+import dev.kiff.core.dispatch.JobBacklog.Stored;
 import dev.kiff.core.dispatch.JobDispatcher;
 import dev.kiff.core.failure.TransientFailure;
 import dev.kiff.core.job.Job;
@@ -62,7 +63,8 @@ public final class JobSubmitter {
                 : UUID.nameUUIDFromBytes((tenant.id() + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
         Job job = validator.validate(request, id, tenant.id(), clock.instant());
         String requestHash = idempotencyKey == null ? null : sha256(codec.write(request));
-        if (!quotas.admit(tenant, 1, false, () -> dispatcher.hold(job, requestHash))) {
+        Stored stored = quotas.admit(tenant, 1, false, () -> dispatcher.hold(job, requestHash));
+        if (stored == Stored.EXISTS) {
             JobRecord existing = jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
             if (!requestHash.equals(existing.requestHash())) {
                 throw new IdempotencyConflictException(id);
@@ -73,20 +75,28 @@ public final class JobSubmitter {
             }
             // The broker refused this job before; the client retries as told, so queue it now.
             log.info("Job(id={}) resubmitted with its Idempotency-Key after a refusal", id);
-            return new Submission(publish(job), true);
+            return new Submission(publish(job, null), true);
         }
-        return new Submission(publish(job), false);
+        return new Submission(publish(job, stored), false);
     }
 
-    private JobResult publish(Job job) {
-        int published;
+    /** @param stored how the job was just stored, or null for a job stored earlier and queued again */
+    private JobResult publish(Job job, Stored stored) {
+        boolean published;
         try {
-            published = dispatcher.offer(List.of(job));
+            if (stored == null) {
+                published = dispatcher.offer(List.of(job)) == 1;
+            } else if (stored == Stored.CLAIMED) {
+                dispatcher.publishClaimed(job);
+                published = true;
+            } else {
+                published = false;
+            }
         } catch (TransientFailure e) {
             jobs.reject(job.id(), "not queued: " + e.getMessage(), clock.instant());
             throw e;
         }
-        if (published == 1) {
+        if (published) {
             log.info("Job(id={}) queued for {}", job.id(), job.vmType());
         } else {
             log.info("Job(id={}) queued for {}, held until earlier jobs of tenant {} end", job.id(), job.vmType(),

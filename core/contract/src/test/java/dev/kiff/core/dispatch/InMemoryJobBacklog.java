@@ -35,12 +35,17 @@ public final class InMemoryJobBacklog implements JobBacklog {
     }
 
     @Override
-    public boolean insertHeld(Job job, String requestHash) {
+    public Stored insertHeld(Job job, String requestHash, int window, Instant now, Instant claimUntil) {
+        boolean room = inFlight(job.tenant(), job.vmType(), now) < window;
         if (!jobs.insertQueued(job, requestHash)) {
-            return false;
+            return Stored.EXISTS;
         }
         held.put(job.id(), job);
-        return true;
+        if (room) {
+            claims.put(job.id(), claimUntil);
+            return Stored.CLAIMED;
+        }
+        return Stored.HELD;
     }
 
     /** Holds jobs a batch stored through its own repository. */

@@ -3,6 +3,7 @@ package dev.kiff.core.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiff.core.dispatch.JobBacklog.Stored;
 import dev.kiff.core.failure.TransientFailure;
 import dev.kiff.core.job.Job;
 import dev.kiff.core.job.JobStatus;
@@ -29,14 +30,20 @@ class JobDispatcherTest {
     private final JobDispatcher dispatcher = new JobDispatcher(backlog, publisher, new DispatchPolicy(3, 100), clock,
             CLAIM);
 
+    /** Jobs stored held, as a batch stores them before offering them. */
     private List<Job> held(String tenant, int count) {
         List<Job> held = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            Job job = Jobs.job("print(" + i + ")").id(UUID.randomUUID()).tenant(tenant).build();
-            assertThat(dispatcher.hold(job, null)).isTrue();
+            Job job = job(tenant, i);
+            jobs.insertQueued(job, null);
             held.add(job);
         }
+        backlog.holdAll(held);
         return held;
+    }
+
+    private static Job job(String tenant, int i) {
+        return Jobs.job("print(" + i + ")").id(UUID.randomUUID()).tenant(tenant).build();
     }
 
     private void finish(Job job) {
@@ -54,17 +61,37 @@ class JobDispatcherTest {
 
         finish(batch.get(1));
         assertThat(dispatcher.tick()).isEqualTo(1);
+        assertThat(backlog.isPublished(batch.get(0).id())).as("the offered ones are marked by the tick").isTrue();
         assertThat(publisher.published()).last().isEqualTo(batch.get(3));
         assertThat(backlog.isPublished(batch.get(3).id())).isTrue();
         assertThat(backlog.isPublished(batch.get(4).id())).isFalse();
     }
 
     @Test
+    void claimsASingleJobForItsSubmitterWhileTheWindowHasRoomAndHoldsTheNext() {
+        List<Stored> stored = new ArrayList<>();
+        List<Job> singles = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            singles.add(job("a", i));
+            stored.add(dispatcher.hold(singles.get(i), null));
+        }
+
+        assertThat(stored).containsExactly(Stored.CLAIMED, Stored.CLAIMED, Stored.CLAIMED, Stored.HELD);
+        dispatcher.publishClaimed(singles.get(0));
+        assertThat(publisher.published()).containsExactly(singles.get(0));
+        assertThat(backlog.isPublished(singles.get(0).id())).as("marked on the next tick").isFalse();
+        dispatcher.tick();
+        assertThat(backlog.isPublished(singles.get(0).id())).isTrue();
+        assertThat(publisher.published()).as("the held one waits for the window").hasSize(1);
+    }
+
+    @Test
     void publishesASecondTenantsJobAtOnceWhateverTheFirstHolds() {
         dispatcher.offer(held("a", 5000));
-        Job single = held("b", 1).get(0);
+        Job single = job("b", 0);
 
-        assertThat(dispatcher.offer(List.of(single))).isEqualTo(1);
+        assertThat(dispatcher.hold(single, null)).isEqualTo(Stored.CLAIMED);
+        dispatcher.publishClaimed(single);
 
         assertThat(publisher.published()).hasSize(4).last().isEqualTo(single);
     }
