@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
@@ -26,10 +27,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where accepted jobs go onto the queue, a tenant's window at a time, so that one tenant's backlog never stands in
- * the partitions ahead of another tenant's jobs. A submission stores its jobs in the {@link JobBacklog} and
- * {@link #offer offers} them: those that fit the tenant's window are published at once (a single job of a tenant
- * below its window goes out as before, with no added wait), the rest stay held. {@link #tick()} publishes held jobs
- * as earlier ones end, tenants taking turns ({@link DispatchPolicy}), oldest first within a tenant.
+ * the partitions ahead of another tenant's jobs. A single submission {@link #hold holds} its job, claimed for it in
+ * the same insert while its tenant's window has room, and then {@link #publishClaimed publishes} it: no round trip
+ * more than before. A batch, stored held, is {@link #offer offered}: those of its jobs that fit the window are
+ * published at once, the rest stay held. {@link #tick()} publishes held jobs as earlier ones end, tenants taking
+ * turns ({@link DispatchPolicy}), oldest first within a tenant, and marks published what submissions published.
  *
  * <p>The window bounds how many of one tenant's records stand ahead of another tenant's job on a topic: at most
  * {@code window} per tenant, whatever the size of its backlog.
@@ -103,8 +105,8 @@ public final class JobDispatcher {
         for (Map.Entry<VmType, List<Job>> group : byType.entrySet()) {
             // A window's worth at most: asking for more than can fit only makes the claim longer.
             List<Job> candidates = group.getValue().subList(0, Math.min(group.getValue().size(), policy.window()));
-            List<UUID> ids = backlog.claim(tenant, group.getKey(), candidates.stream().map(Job::id).toList(),
-                    policy.window(), now, now.plus(claim));
+            Set<UUID> ids = Set.copyOf(backlog.claim(tenant, group.getKey(),
+                    candidates.stream().map(Job::id).toList(), policy.window(), now, now.plus(claim)));
             candidates.stream().filter(job -> ids.contains(job.id())).forEach(claimed::add);
         }
         if (claimed.isEmpty()) {
