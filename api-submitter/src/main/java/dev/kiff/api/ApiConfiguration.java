@@ -2,6 +2,8 @@ package dev.kiff.api;
 
 import dev.kiff.api.auth.ApiKeyAuthenticator;
 import dev.kiff.api.auth.TenantArgumentResolver;
+import dev.kiff.api.dispatch.DispatchProperties;
+import dev.kiff.api.dispatch.DispatchTicks;
 import dev.kiff.api.events.JobEventStream;
 import dev.kiff.api.events.LiveEvents;
 import dev.kiff.api.events.OpenStreams;
@@ -19,6 +21,9 @@ import dev.kiff.api.webhook.WebhookProperties;
 import dev.kiff.core.batch.BatchCanceller;
 import dev.kiff.core.batch.BatchRepository;
 import dev.kiff.core.batch.BatchSubmitter;
+import dev.kiff.core.dispatch.DispatchPolicy;
+import dev.kiff.core.dispatch.JobBacklog;
+import dev.kiff.core.dispatch.JobDispatcher;
 import dev.kiff.core.job.JobValidator;
 import dev.kiff.core.job.VmTypeCatalogue;
 import dev.kiff.core.json.JobCodec;
@@ -40,6 +45,8 @@ import dev.kiff.core.webhook.HostResolver;
 import dev.kiff.core.webhook.WebhookRepository;
 import dev.kiff.core.webhook.WebhookTargetPolicy;
 import dev.kiff.core.webhook.WebhookTargets;
+import dev.kiff.persistence.JooqJobBacklog;
+import dev.kiff.persistence.JooqJobRepository;
 import dev.kiff.spring.BackgroundLoops;
 import dev.kiff.spring.KafkaResultPublisher;
 import java.security.NoSuchAlgorithmException;
@@ -52,6 +59,7 @@ import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLContext;
+import org.jooq.DSLContext;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -139,15 +147,32 @@ public class ApiConfiguration {
     }
 
     @Bean
-    JobSubmitter jobSubmitter(JobValidator validator, JobRepository jobs, JobPublisher publisher, JobCodec codec,
-            QuotaGuard quotas, Clock clock) {
-        return new JobSubmitter(validator, jobs, publisher, codec, quotas, clock);
+    JobBacklog jobBacklog(DSLContext db, JobCodec codec, Clock clock) {
+        return new JooqJobBacklog(db, new JooqJobRepository(db, codec, clock));
     }
 
     @Bean
-    BatchSubmitter batchSubmitter(JobValidator validator, BatchRepository batches, JobPublisher publisher,
+    JobDispatcher jobDispatcher(JobBacklog backlog, JobPublisher publisher, DispatchProperties properties,
+            Clock clock) {
+        return new JobDispatcher(backlog, publisher, new DispatchPolicy(properties.window(), properties.perTick()),
+                clock, properties.claim());
+    }
+
+    @Bean
+    DispatchTicks dispatchTicks(JobDispatcher dispatcher, DispatchProperties properties) {
+        return new DispatchTicks(dispatcher, properties);
+    }
+
+    @Bean
+    JobSubmitter jobSubmitter(JobValidator validator, JobRepository jobs, JobDispatcher dispatcher, JobCodec codec,
             QuotaGuard quotas, Clock clock) {
-        return new BatchSubmitter(validator, batches, publisher, quotas, clock);
+        return new JobSubmitter(validator, jobs, dispatcher, codec, quotas, clock);
+    }
+
+    @Bean
+    BatchSubmitter batchSubmitter(JobValidator validator, BatchRepository batches, JobDispatcher dispatcher,
+            QuotaGuard quotas, Clock clock) {
+        return new BatchSubmitter(validator, batches, dispatcher, quotas, clock);
     }
 
     @Bean

@@ -55,7 +55,7 @@ public final class JooqBatchRepository implements BatchRepository {
             for (int from = 0; from < members.size(); from += INSERT_CHUNK) {
                 List<Query> inserts = new ArrayList<>();
                 for (int i = from; i < Math.min(members.size(), from + INSERT_CHUNK); i++) {
-                    inserts.add(jobs.queuedRow(t, members.get(i), null, i));
+                    inserts.add(jobs.heldRow(t, members.get(i), null, i));
                 }
                 t.batch(inserts).execute();
             }

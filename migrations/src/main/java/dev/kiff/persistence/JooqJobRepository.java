@@ -94,6 +94,14 @@ public final class JooqJobRepository implements JobRepository {
                 .set(JOBS.MAX_ATTEMPTS, job.retry().maxAttempts());
     }
 
+    /**
+     * The insert of a just-accepted job held in the backlog, not yet published ({@link JooqJobBacklog}); a plain
+     * {@link #queuedRow} is of a job on Kafka already.
+     */
+    InsertSetMoreStep<JobsRecord> heldRow(DSLContext tx, Job job, String requestHash, Integer batchIndex) {
+        return queuedRow(tx, job, requestHash, batchIndex).setNull(JOBS.PUBLISHED_AT);
+    }
+
     @Override
     public Optional<JobRecord> find(UUID id) {
         return db.selectFrom(JOBS).where(JOBS.ID.eq(id)).fetchOptional().map(this::toRecord)
@@ -114,11 +122,13 @@ public final class JooqJobRepository implements JobRepository {
     public OptionalInt markRunning(UUID id, String workerId, Instant startedAt) {
         JobStatus to = JobStatus.QUEUED.start();
         // One statement, one round trip, on the path of every job's start: the job moves and its run is recorded.
+        // A job that starts was on the queue, whether or not its publisher lived to mark it published (V8).
         // The attempt row is overwritten rather than skipped on conflict, so RETURNING always answers a started job.
         return db.resultQuery("""
                 WITH started AS (
                   UPDATE jobs SET status = ?, worker_id = ?, started_at = ?::timestamptz,
-                                  heartbeat_at = ?::timestamptz, attempts = attempts + 1, updated_at = ?::timestamptz
+                                  heartbeat_at = ?::timestamptz, attempts = attempts + 1, updated_at = ?::timestamptz,
+                                  published_at = coalesce(published_at, now())
                   WHERE id = ? AND status = ? AND attempts < max_attempts
                   RETURNING id, attempts)
                 INSERT INTO job_attempts (job_id, attempt, worker_id, started_at, status)
@@ -279,6 +289,8 @@ public final class JooqJobRepository implements JobRepository {
         return changed(db, id, JobStatus.REJECTED, to, db.update(JOBS)
                 .set(JOBS.STATUS, to)
                 .set(JOBS.SUBMITTED_AT, at)
+                // Refused while its submission held the claim: offered again at once, not when the claim runs out.
+                .setNull(JOBS.PUBLISH_CLAIM_EXPIRES_AT)
                 .setNull(JOBS.MESSAGE)
                 .setNull(JOBS.FINISHED_AT), JOBS.STATUS.eq(JobStatus.REJECTED));
     }

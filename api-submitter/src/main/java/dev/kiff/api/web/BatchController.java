@@ -56,6 +56,8 @@ public class BatchController {
     /** All jobs accepted in one transaction, or none (a 400 names every field wrong, by place). */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<byte[]> submit(Tenant tenant, InputStream body) throws IOException {
+        // Up to 64 MB of body to read and parse: refused first if the tenant has no room for a single job.
+        submitter.checkHeadroom(tenant);
         BatchRequest request = codec.readBatchRequest(JobController.readCapped(body, properties.maxBatchBodySize()));
         Batch batch = submitter.submit(request, tenant);
         String self = "/v1/batches/" + batch.id();

@@ -11,7 +11,10 @@ import java.util.UUID;
 /** The system of record for batches; their jobs live with all jobs, each marked with its batch and place. */
 public interface BatchRepository {
 
-    /** Stores the batch and all its jobs (QUEUED, in order) in one transaction: all or none. */
+    /**
+     * Stores the batch and all its jobs (QUEUED, in order) in one transaction: all or none. The jobs are held, not
+     * yet published, as {@link dev.kiff.core.dispatch.JobBacklog#insertHeld} stores them.
+     */
     void insert(Batch batch, List<Job> jobs);
 
     Optional<Batch> find(UUID id);

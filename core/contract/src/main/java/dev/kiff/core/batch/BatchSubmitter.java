@@ -1,12 +1,12 @@
 package dev.kiff.core.batch;
 
+import dev.kiff.core.dispatch.JobDispatcher;
 import dev.kiff.core.failure.TransientFailure;
 import dev.kiff.core.job.InvalidJobException;
 import dev.kiff.core.job.Job;
 import dev.kiff.core.job.JobStatus;
 import dev.kiff.core.job.JobValidator;
 import dev.kiff.core.job.Violation;
-import dev.kiff.core.port.JobPublisher;
 import dev.kiff.core.tenant.QuotaGuard;
 import dev.kiff.core.tenant.Quotas;
 import dev.kiff.core.tenant.Tenant;
@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where a batch is accepted: every job validated (all violations reported, each under its place), the tenant's
- * quotas checked, the batch and its jobs stored in one transaction, then handed to the broker all at once. A
- * batch the broker does not take ends with its jobs REJECTED and the caller gets the {@link TransientFailure}:
- * all accepted, or none.
+ * quotas checked, the batch and its jobs stored in one transaction, then offered to the {@link JobDispatcher}: the
+ * first of them, as many as fit the tenant's dispatch window, are handed to the broker at once, all or none; the
+ * rest are held and published as the earlier ones end. A batch whose first jobs the broker does not take ends with
+ * its jobs REJECTED and the caller gets the {@link TransientFailure}: all accepted, or none.
  */
 public final class BatchSubmitter {
 
@@ -32,15 +33,15 @@ public final class BatchSubmitter {
 
     private final JobValidator validator;
     private final BatchRepository batches;
-    private final JobPublisher publisher;
+    private final JobDispatcher dispatcher;
     private final QuotaGuard quotas;
     private final Clock clock;
 
-    public BatchSubmitter(JobValidator validator, BatchRepository batches, JobPublisher publisher, QuotaGuard quotas,
-            Clock clock) {
+    public BatchSubmitter(JobValidator validator, BatchRepository batches, JobDispatcher dispatcher,
+            QuotaGuard quotas, Clock clock) {
         this.validator = validator;
         this.batches = batches;
-        this.publisher = publisher;
+        this.dispatcher = dispatcher;
         this.quotas = quotas;
         this.clock = clock;
     }
@@ -87,14 +88,26 @@ public final class BatchSubmitter {
             batches.insert(batch, jobs);
             return batch;
         });
+        int published;
         try {
-            publisher.publishAll(jobs);
+            published = dispatcher.offer(jobs);
         } catch (TransientFailure e) {
             batches.reject(batchId, "not queued: " + e.getMessage(), clock.instant());
             throw e;
         }
-        log.info("Batch(id={}) of {} jobs queued for tenant {}", batchId, jobs.size(), tenant.id());
+        log.info("Batch(id={}) of {} jobs queued for tenant {}, {} published at once", batchId, jobs.size(),
+                tenant.id(), published);
         return batch;
+    }
+
+    /**
+     * The cheap part of the quota check, before a batch body is read and parsed: the tenant has room for at least
+     * one more job and a submission token. {@link #submit} checks again with the batch's size.
+     *
+     * @throws dev.kiff.core.tenant.QuotaExceededException when it has not
+     */
+    public void checkHeadroom(Tenant tenant) {
+        quotas.checkHeadroom(tenant);
     }
 
     /** The batch's progress, for its tenant only. */

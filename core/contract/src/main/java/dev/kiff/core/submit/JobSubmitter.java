@@ -1,5 +1,7 @@
 package dev.kiff.core.submit;
 
+import dev.kiff.core.dispatch.JobBacklog.Stored;
+import dev.kiff.core.dispatch.JobDispatcher;
 import dev.kiff.core.failure.TransientFailure;
 import dev.kiff.core.job.Job;
 import dev.kiff.core.job.JobRequest;
@@ -7,7 +9,6 @@ import dev.kiff.core.job.JobResult;
 import dev.kiff.core.job.JobStatus;
 import dev.kiff.core.job.JobValidator;
 import dev.kiff.core.json.JobCodec;
-import dev.kiff.core.port.JobPublisher;
 import dev.kiff.core.port.JobRecord;
 import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.tenant.QuotaGuard;
@@ -17,15 +18,18 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where a job is accepted: validate, store as QUEUED, publish to its VM type's topic. A job is only answered as
- * queued once the broker has it; when the broker does not take it, the stored job ends REJECTED with the reason and
- * the caller gets the {@link TransientFailure}.
+ * Where a job is accepted: validate, store as QUEUED, publish to its VM type's topic through the
+ * {@link JobDispatcher}. A job of a tenant below its dispatch window is only answered as queued once the broker has
+ * it; when the broker does not take it, the stored job ends REJECTED with the reason and the caller gets the
+ * {@link TransientFailure}. A job of a tenant at its window is answered queued once stored: the dispatcher
+ * publishes it when the tenant's earlier jobs end.
  */
 public final class JobSubmitter {
 
@@ -33,17 +37,17 @@ public final class JobSubmitter {
 
     private final JobValidator validator;
     private final JobRepository jobs;
-    private final JobPublisher publisher;
+    private final JobDispatcher dispatcher;
     private final JobCodec codec;
     private final QuotaGuard quotas;
     private final Clock clock;
 
-    public JobSubmitter(JobValidator validator, JobRepository jobs, JobPublisher publisher, JobCodec codec,
+    public JobSubmitter(JobValidator validator, JobRepository jobs, JobDispatcher dispatcher, JobCodec codec,
             QuotaGuard quotas, Clock clock) {
         this.quotas = quotas;
         this.validator = validator;
         this.jobs = jobs;
-        this.publisher = publisher;
+        this.dispatcher = dispatcher;
         this.codec = codec;
         this.clock = clock;
     }
@@ -59,7 +63,8 @@ public final class JobSubmitter {
                 : UUID.nameUUIDFromBytes((tenant.id() + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
         Job job = validator.validate(request, id, tenant.id(), clock.instant());
         String requestHash = idempotencyKey == null ? null : sha256(codec.write(request));
-        if (!quotas.admit(tenant, 1, false, () -> jobs.insertQueued(job, requestHash))) {
+        Stored stored = quotas.admit(tenant, 1, false, () -> dispatcher.hold(job, requestHash));
+        if (stored == Stored.EXISTS) {
             JobRecord existing = jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
             if (!requestHash.equals(existing.requestHash())) {
                 throw new IdempotencyConflictException(id);
@@ -70,19 +75,33 @@ public final class JobSubmitter {
             }
             // The broker refused this job before; the client retries as told, so queue it now.
             log.info("Job(id={}) resubmitted with its Idempotency-Key after a refusal", id);
-            return new Submission(publish(job), true);
+            return new Submission(publish(job, null), true);
         }
-        return new Submission(publish(job), false);
+        return new Submission(publish(job, stored), false);
     }
 
-    private JobResult publish(Job job) {
+    /** @param stored how the job was just stored, or null for a job stored earlier and queued again */
+    private JobResult publish(Job job, Stored stored) {
+        boolean published;
         try {
-            publisher.publish(job);
+            if (stored == null) {
+                published = dispatcher.offer(List.of(job)) == 1;
+            } else if (stored == Stored.CLAIMED) {
+                dispatcher.publishClaimed(job);
+                published = true;
+            } else {
+                published = false;
+            }
         } catch (TransientFailure e) {
             jobs.reject(job.id(), "not queued: " + e.getMessage(), clock.instant());
             throw e;
         }
-        log.info("Job(id={}) queued for {}", job.id(), job.vmType());
+        if (published) {
+            log.info("Job(id={}) queued for {}", job.id(), job.vmType());
+        } else {
+            log.info("Job(id={}) queued for {}, held until earlier jobs of tenant {} end", job.id(), job.vmType(),
+                    job.tenant());
+        }
         return JobResult.queued(job);
     }
 

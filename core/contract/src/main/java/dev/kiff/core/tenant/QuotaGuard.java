@@ -44,6 +44,27 @@ public final class QuotaGuard {
         }
     }
 
+    /**
+     * Refuses, before anything of a submission is read, a tenant with no room left: at its concurrent-jobs quota, or
+     * with no submission token. Takes no token: {@link #admit(Tenant, int, boolean, Supplier)} checks again.
+     *
+     * @throws QuotaExceededException naming the quota, with when to try again
+     */
+    public void checkHeadroom(Tenant tenant) {
+        Quotas quotas = tenant.quotas();
+        int unfinished = tenants.unfinishedJobs(tenant.id());
+        if (unfinished >= quotas.maxConcurrentJobs()) {
+            throw new QuotaExceededException("maxConcurrentJobs", unfinished + " jobs have not ended yet, the quota"
+                    + " is " + quotas.maxConcurrentJobs(), unfinishedRetryAfter);
+        }
+        long waitNanos = buckets.computeIfAbsent(tenant.id(), id -> new Bucket())
+                .peek(quotas.submissionsPerSecond(), clock.millis());
+        if (waitNanos > 0) {
+            throw new QuotaExceededException("submissionsPerSecond", "more than " + quotas.submissionsPerSecond()
+                    + " submissions per second", Duration.ofNanos(waitNanos));
+        }
+    }
+
     /** Admits a submission or throws, storing nothing: see {@link #admit(Tenant, int, boolean, Supplier)}. */
     void admit(Tenant tenant, int jobs, boolean batch) {
         Quotas quotas = tenant.quotas();
@@ -73,17 +94,22 @@ public final class QuotaGuard {
 
         /** Takes a token; 0 when one was there, otherwise the nanoseconds until one will be. */
         synchronized long take(int rate, long nowMillis) {
+            long wait = peek(rate, nowMillis);
+            if (wait == 0) {
+                tokens -= 1;
+            }
+            return wait;
+        }
+
+        /** 0 when a token is there (left in place), otherwise the nanoseconds until one will be. */
+        synchronized long peek(int rate, long nowMillis) {
             if (tokens < 0) {
                 tokens = rate;
             } else {
                 tokens = Math.min(rate, tokens + (nowMillis - lastMillis) * rate / 1000.0);
             }
             lastMillis = nowMillis;
-            if (tokens >= 1) {
-                tokens -= 1;
-                return 0;
-            }
-            return (long) Math.ceil((1 - tokens) / rate * 1_000_000_000L);
+            return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / rate * 1_000_000_000L);
         }
     }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.kiff.core.dispatch.DispatchPolicy;
+import dev.kiff.core.dispatch.InMemoryJobBacklog;
+import dev.kiff.core.dispatch.JobDispatcher;
 import dev.kiff.core.failure.TransientFailure;
 import dev.kiff.core.job.InvalidJobException;
 import dev.kiff.core.job.Job;
@@ -35,9 +38,11 @@ class BatchSubmitterTest {
     private final MutableClock clock = new MutableClock(NOW);
     private final Tenant acme = new Tenant("acme", new Quotas(20_000, 100, 3), "whsec_acme", NOW);
     private final InMemoryJobRepository jobs = new InMemoryJobRepository();
-    private final InMemoryBatchRepository batches = new InMemoryBatchRepository(jobs);
+    private final InMemoryJobBacklog backlog = new InMemoryJobBacklog(jobs);
+    private final InMemoryBatchRepository batches = new InMemoryBatchRepository(jobs, backlog);
     private final RecordingJobPublisher publisher = new RecordingJobPublisher();
-    private final BatchSubmitter submitter = new BatchSubmitter(new JobValidator(Jobs.CATALOGUE), batches, publisher,
+    private final BatchSubmitter submitter = new BatchSubmitter(new JobValidator(Jobs.CATALOGUE), batches,
+            new JobDispatcher(backlog, publisher, new DispatchPolicy(64, 1000), clock, Duration.ofSeconds(20)),
             new QuotaGuard(new InMemoryTenantDirectory(), clock, Duration.ofSeconds(30)), clock);
 
     private static BatchRequest listed(JobRequest... requests) {

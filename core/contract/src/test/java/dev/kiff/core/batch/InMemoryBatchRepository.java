@@ -1,5 +1,6 @@
 package dev.kiff.core.batch;
 
+import dev.kiff.core.dispatch.InMemoryJobBacklog;
 import dev.kiff.core.job.Job;
 import dev.kiff.core.job.JobResult;
 import dev.kiff.core.job.JobStatus;
@@ -20,11 +21,18 @@ import java.util.UUID;
 public final class InMemoryBatchRepository implements BatchRepository {
 
     private final InMemoryJobRepository jobs;
+    private final InMemoryJobBacklog backlog;
     private final Map<UUID, Batch> batches = new LinkedHashMap<>();
     private final Map<UUID, List<UUID>> members = new LinkedHashMap<>();
 
     public InMemoryBatchRepository(InMemoryJobRepository jobs) {
+        this(jobs, null);
+    }
+
+    /** @param backlog where the batch's jobs are held until published, as the database one holds them; or null */
+    public InMemoryBatchRepository(InMemoryJobRepository jobs, InMemoryJobBacklog backlog) {
         this.jobs = jobs;
+        this.backlog = backlog;
     }
 
     /** Every batch stored, in the order they were. */
@@ -51,6 +59,9 @@ public final class InMemoryBatchRepository implements BatchRepository {
             ids.add(job.id());
         }
         members.put(batch.id(), ids);
+        if (backlog != null) {
+            backlog.holdAll(batchJobs);
+        }
     }
 
     @Override

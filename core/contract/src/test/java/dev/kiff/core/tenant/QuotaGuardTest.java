@@ -116,4 +116,32 @@ class QuotaGuardTest {
         assertThat(quotas.with(null, null, null)).isEqualTo(quotas);
         assertThatThrownBy(() -> quotas.with(0, null, null)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void refusesHeadroomToATenantAtItsConcurrentJobsQuota() {
+        directory.setUnfinishedJobs("acme", 5);
+
+        QuotaExceededException refused = catchThrowableOfType(() -> guard.checkHeadroom(acme),
+                QuotaExceededException.class);
+
+        assertThat(refused.quota()).isEqualTo("maxConcurrentJobs");
+        assertThat(refused.retryAfter()).isEqualTo(UNFINISHED_RETRY_AFTER);
+        directory.setUnfinishedJobs("acme", 4);
+        assertThatCode(() -> guard.checkHeadroom(acme)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void checksHeadroomWithoutSpendingASubmissionToken() {
+        guard.checkHeadroom(acme);
+        guard.checkHeadroom(acme);
+        guard.checkHeadroom(acme);
+        guard.admit(acme, 1, false);
+        guard.admit(acme, 1, false);
+
+        QuotaExceededException refused = catchThrowableOfType(() -> guard.checkHeadroom(acme),
+                QuotaExceededException.class);
+
+        assertThat(refused.quota()).isEqualTo("submissionsPerSecond");
+        assertThat(refused.retryAfter()).isEqualTo(Duration.ofMillis(500));
+    }
 }
