@@ -93,6 +93,16 @@ public final class ServiceAcls {
     }
 
     /**
+     * A person at {@code ./kiff kafka} on the development broker: reads and writes every Kiff topic, in console
+     * consumer groups. Never for a deployment: it may forge anything.
+     */
+    public static List<AclBinding> operator(String user) {
+        return List.of(
+                allow(user, prefixed(ResourceType.TOPIC, "kiff."), AclOperation.ALL),
+                allow(user, prefixed(ResourceType.GROUP, "console-consumer-"), AclOperation.READ));
+    }
+
+    /**
      * Every app declares the Kiff topics at start and checks that they exist (DESCRIBE); the API also creates the
      * missing ones (CREATE), unless an operator made them beforehand.
      */
