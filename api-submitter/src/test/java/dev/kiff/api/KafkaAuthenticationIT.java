@@ -139,6 +139,15 @@ class KafkaAuthenticationIT {
     }
 
     @Test
+    void publishesABatchInOneTransactionWithItsOwnCredentials() {
+        // A batch goes out in one Kafka transaction: its transactional id is the API's (kiff-api-*), nothing more.
+        Reply accepted = new ApiClient(port).post("/v1/batches", "{\"template\":{\"vmType\":\"code-exec\","
+                + "\"language\":\"python\",\"code\":\"print(1)\"},\"inputs\":[{\"stdin\":\"a\"},{\"stdin\":\"b\"}]}");
+
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+    }
+
+    @Test
     void refusesAClientWithoutCredentials() {
         Map<String, Object> anonymous = new HashMap<>(Map.of("bootstrap.servers", kafka.bootstrapServers()));
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(anonymous))) {
