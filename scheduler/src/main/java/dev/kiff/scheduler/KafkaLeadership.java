@@ -2,6 +2,7 @@ package dev.kiff.scheduler;
 
 import dev.kiff.core.scale.Leadership;
 import dev.kiff.core.topic.Topics;
+import dev.kiff.spring.KafkaConnection;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -30,7 +31,7 @@ public final class KafkaLeadership implements Leadership, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaLeadership.class);
 
-    private final String bootstrapServers;
+    private final KafkaConnection connection;
     private final String instanceId;
     private final Duration sessionTimeout;
     private volatile boolean leading;
@@ -39,8 +40,8 @@ public final class KafkaLeadership implements Leadership, SmartLifecycle {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread loop;
 
-    public KafkaLeadership(String bootstrapServers, String instanceId, Duration sessionTimeout) {
-        this.bootstrapServers = bootstrapServers;
+    public KafkaLeadership(KafkaConnection connection, String instanceId, Duration sessionTimeout) {
+        this.connection = connection;
         this.instanceId = instanceId;
         this.sessionTimeout = sessionTimeout;
     }
@@ -85,13 +86,12 @@ public final class KafkaLeadership implements Leadership, SmartLifecycle {
 
     private void run() {
         long session = sessionTimeout.toMillis();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(connection.with(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, Topics.SCHEDULER_GROUP,
                 ConsumerConfig.CLIENT_ID_CONFIG, "kiff-scheduler-" + instanceId,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) session,
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, session / 3)),
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, session / 3))),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer = c;
             c.subscribe(List.of(Topics.SCHEDULER_LEADER), new ConsumerRebalanceListener() {

@@ -10,11 +10,11 @@ import dev.kiff.core.scale.PoolPolicy;
 import dev.kiff.core.scale.PoolScheduler;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.spring.ControlTopicTail;
+import dev.kiff.spring.KafkaConnection;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.function.ToIntFunction;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -27,8 +27,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 public class ScalingConfiguration {
 
     @Bean
-    KafkaLeadership leadership(KafkaProperties kafka, SchedulerProperties properties) {
-        return new KafkaLeadership(String.join(",", kafka.getBootstrapServers()), properties.instanceId(),
+    KafkaLeadership leadership(KafkaConnection kafka, SchedulerProperties properties) {
+        return new KafkaLeadership(kafka, properties.instanceId(),
                 properties.sessionTimeout());
     }
 
@@ -38,8 +38,8 @@ public class ScalingConfiguration {
     }
 
     @Bean
-    ControlTopicTail workerStateTail(KafkaProperties kafka, KafkaFleetView fleet) {
-        return ControlTopicTail.states(String.join(",", kafka.getBootstrapServers()), Topics.WORKER_STATES,
+    ControlTopicTail workerStateTail(KafkaConnection kafka, KafkaFleetView fleet) {
+        return ControlTopicTail.states(kafka, Topics.WORKER_STATES,
                 fleet::accept);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kiff.core.topic.Topics;
+import dev.kiff.spring.KafkaConnection;
 import dev.kiff.testkit.SharedInfrastructure;
 import java.time.Duration;
 import java.util.List;
@@ -36,6 +37,10 @@ class KafkaLeadershipIT {
         }
     }
 
+    private static KafkaConnection connection() {
+        return new KafkaConnection(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()));
+    }
+
     private static String bootstrap() {
         return SharedInfrastructure.springProperties().get("spring.kafka.bootstrap-servers");
     }
@@ -51,8 +56,8 @@ class KafkaLeadershipIT {
 
     @Test
     void exactlyOneLeadsAndTheStandbyTakesOverWhenTheLeaderStops() {
-        first = new KafkaLeadership(bootstrap(), "scheduler-1", SESSION);
-        second = new KafkaLeadership(bootstrap(), "scheduler-2", SESSION);
+        first = new KafkaLeadership(connection(), "scheduler-1", SESSION);
+        second = new KafkaLeadership(connection(), "scheduler-2", SESSION);
         first.start();
         second.start();
 

@@ -26,7 +26,7 @@ public final class ControlTopicTail implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ControlTopicTail.class);
 
-    private final String bootstrapServers;
+    private final KafkaConnection connection;
     private final String topic;
     private final BiConsumer<String, byte[]> onRecord;
     private final boolean fromBeginning;
@@ -34,23 +34,24 @@ public final class ControlTopicTail implements SmartLifecycle {
     private volatile boolean running;
     private Thread loop;
 
-    private ControlTopicTail(String bootstrapServers, String topic, BiConsumer<String, byte[]> onRecord,
+    private ControlTopicTail(KafkaConnection connection, String topic, BiConsumer<String, byte[]> onRecord,
             boolean fromBeginning) {
-        this.bootstrapServers = bootstrapServers;
+        this.connection = connection;
         this.topic = topic;
         this.onRecord = onRecord;
         this.fromBeginning = fromBeginning;
     }
 
     /** A compacted topic of states: every record from the beginning, then what follows. */
-    public static ControlTopicTail states(String bootstrapServers, String topic, BiConsumer<String, byte[]> onRecord) {
-        return new ControlTopicTail(bootstrapServers, topic, onRecord, true);
+    public static ControlTopicTail states(KafkaConnection connection, String topic,
+            BiConsumer<String, byte[]> onRecord) {
+        return new ControlTopicTail(connection, topic, onRecord, true);
     }
 
     /** A topic of commands: only the records published from now on. */
-    public static ControlTopicTail commands(String bootstrapServers, String topic,
+    public static ControlTopicTail commands(KafkaConnection connection, String topic,
             BiConsumer<String, byte[]> onRecord) {
-        return new ControlTopicTail(bootstrapServers, topic, onRecord, false);
+        return new ControlTopicTail(connection, topic, onRecord, false);
     }
 
     @Override
@@ -81,11 +82,10 @@ public final class ControlTopicTail implements SmartLifecycle {
     }
 
     private void run() {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(connection.with(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.CLIENT_ID_CONFIG, "kiff-tail-" + topic + "-" + ProcessHandle.current().pid()),
+                ConsumerConfig.CLIENT_ID_CONFIG, "kiff-tail-" + topic + "-" + ProcessHandle.current().pid())),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer = c;
             List<TopicPartition> partitions = List.of();

@@ -24,6 +24,8 @@ import java.util.List;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.jooq.DSLContext;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -35,8 +37,21 @@ import org.springframework.kafka.core.KafkaAdmin;
 
 /** The contract's objects as beans, and the Kiff topics, for every Kiff app. */
 @AutoConfiguration
-@EnableConfigurationProperties({TopicProperties.class, CatalogueProperties.class})
+@EnableConfigurationProperties({TopicProperties.class, CatalogueProperties.class, KafkaSecurityProperties.class})
 public class KiffAutoConfiguration {
+
+    /** {@code kiff.kafka.*} into Boot's Kafka properties, before any client is built from them. */
+    @Bean
+    static KafkaSecurityApplier kafkaSecurityApplier(ObjectProvider<KafkaSecurityProperties> security) {
+        return new KafkaSecurityApplier(security);
+    }
+
+    /** How the clients Kiff builds by hand reach the brokers: as Boot's own do. */
+    @Bean
+    @ConditionalOnMissingBean
+    KafkaConnection kafkaConnection(KafkaProperties kafka) {
+        return KafkaConnection.of(kafka);
+    }
 
     @Bean
     @ConditionalOnMissingBean

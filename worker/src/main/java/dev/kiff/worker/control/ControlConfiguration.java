@@ -5,12 +5,12 @@ import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.pool.WarmPool;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.spring.ControlTopicTail;
+import dev.kiff.spring.KafkaConnection;
 import dev.kiff.worker.WorkerProperties;
 import java.time.Clock;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -30,8 +30,8 @@ public class ControlConfiguration {
 
     /** Kill requests for cancelled jobs: the worker whose pool runs the job kills its sandbox. */
     @Bean
-    ControlTopicTail cancellationTail(KafkaProperties kafka, WarmPool pool) {
-        return ControlTopicTail.commands(String.join(",", kafka.getBootstrapServers()), Topics.CANCELLATIONS,
+    ControlTopicTail cancellationTail(KafkaConnection kafka, WarmPool pool) {
+        return ControlTopicTail.commands(kafka, Topics.CANCELLATIONS,
                 (key, value) -> {
                     try {
                         if (key != null && !pool.kill(UUID.fromString(key))) {
@@ -45,8 +45,8 @@ public class ControlConfiguration {
 
     /** The targets the scheduler set for this worker; the latest record under its id wins. */
     @Bean
-    ControlTopicTail poolTargetTail(KafkaProperties kafka, JobCodec codec, WarmPool pool, WorkerProperties worker) {
-        return ControlTopicTail.states(String.join(",", kafka.getBootstrapServers()), Topics.POOL_TARGETS,
+    ControlTopicTail poolTargetTail(KafkaConnection kafka, JobCodec codec, WarmPool pool, WorkerProperties worker) {
+        return ControlTopicTail.states(kafka, Topics.POOL_TARGETS,
                 (key, value) -> {
                     if (!worker.id().equals(key) || value == null) {
                         return;

@@ -1,0 +1,38 @@
+#!/bin/sh
+# One-shot set-up of the compose broker when authentication is on (KIFF_KAFKA_BROKER_PASSWORD set): a SCRAM user for
+# each Kiff service with the password its container is given, and each service's least ACLs (the README's table).
+# Without authentication it does nothing. Passwords: letters, digits, '-' and '_' (kafka-configs.sh splits on ',').
+set -eu
+[ -n "${KIFF_KAFKA_BROKER_PASSWORD:-}" ] || { echo "authentication off: nothing to set up"; exit 0; }
+admin=/opt/kiff/admin.sh
+for service in api worker scheduler; do
+  password=$(eval "printf %s \"\${KIFF_KAFKA_$(echo $service | tr a-z A-Z)_PASSWORD:-}\"")
+  [ -n "$password" ] || { echo "KIFF_KAFKA_$(echo $service | tr a-z A-Z)_PASSWORD is not set" >&2; exit 1; }
+  $admin kafka-configs.sh --alter --entity-type users --entity-name "kiff-$service" \
+    --add-config "SCRAM-SHA-256=[password=$password],SCRAM-SHA-512=[password=$password]"
+done
+jobs="--topic kiff.jobs.code-exec --topic kiff.jobs.ml-agent --topic kiff.jobs.api-composition --topic kiff.jobs.data-processing"
+acl() { $admin kafka-acls.sh --add --force "$@" >/dev/null; }
+# API
+acl --allow-principal User:kiff-api --operation Write $jobs \
+  --topic kiff.control.cancellations --topic kiff.batches --topic kiff.results
+acl --allow-principal User:kiff-api --operation Read --topic kiff.results --topic kiff.logs --topic kiff.batches
+acl --allow-principal User:kiff-api --operation Read --group kiff-result-followers
+acl --allow-principal User:kiff-api --operation Read --resource-pattern-type prefixed --group kiff-api-
+acl --allow-principal User:kiff-api --operation Write --operation Describe \
+  --resource-pattern-type prefixed --transactional-id kiff-api-
+acl --allow-principal User:kiff-api --operation Describe --operation Create --resource-pattern-type prefixed --topic kiff.
+# Worker
+acl --allow-principal User:kiff-worker --operation Read $jobs \
+  --topic kiff.control.cancellations --topic kiff.control.targets
+acl --allow-principal User:kiff-worker --operation Read --group kiff-workers
+acl --allow-principal User:kiff-worker --operation Write \
+  --topic kiff.results --topic kiff.logs --topic kiff.jobs.dlq --topic kiff.control.workers
+acl --allow-principal User:kiff-worker --operation Describe --resource-pattern-type prefixed --topic kiff.
+# Scheduler
+acl --allow-principal User:kiff-scheduler --operation Describe --group kiff-workers
+acl --allow-principal User:kiff-scheduler --operation Read --topic kiff.control.workers --topic kiff.control.leader
+acl --allow-principal User:kiff-scheduler --operation Write --topic kiff.control.targets
+acl --allow-principal User:kiff-scheduler --operation Read --group kiff-schedulers
+acl --allow-principal User:kiff-scheduler --operation Describe --resource-pattern-type prefixed --topic kiff.
+echo "SCRAM users kiff-api, kiff-worker, kiff-scheduler and their ACLs are in place"
