@@ -8,9 +8,9 @@ import dev.kiff.core.pool.SandboxFactory;
 import dev.kiff.core.pool.SandboxInventory;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.spring.ControlTopicTail;
+import dev.kiff.spring.KafkaConnection;
 import dev.kiff.worker.docker.DockerProperties;
 import java.time.Clock;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import dev.kiff.core.pool.WarmPool;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,8 +34,8 @@ public class WorkerConfiguration {
 
     /** Every worker's state reports and leave tombstones, for the orphan sweep. */
     @Bean
-    ControlTopicTail workerStateTail(KafkaProperties kafka, JobCodec codec, OrphanSweep orphanSweep) {
-        return ControlTopicTail.states(String.join(",", kafka.getBootstrapServers()), Topics.WORKER_STATES,
+    ControlTopicTail workerStateTail(KafkaConnection kafka, JobCodec codec, OrphanSweep orphanSweep) {
+        return ControlTopicTail.states(kafka, Topics.WORKER_STATES,
                 (key, value) -> {
                     if (key == null) {
                         return;
