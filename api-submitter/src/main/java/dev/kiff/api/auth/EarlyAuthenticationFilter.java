@@ -93,7 +93,13 @@ public final class EarlyAuthenticationFilter extends OncePerRequestFilter {
     private void refuse(HttpServletRequest request, HttpServletResponse response, String detail) throws IOException {
         log.warn("request refused (401): {} {}: {}", request.getMethod(), request.getRequestURI(), detail);
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"kiff\"");
+        if (ProblemWriter.hasBody(request)) {
+            // The body is not wanted: the connection is not kept for another request.
+            response.setHeader(HttpHeaders.CONNECTION, "close");
+        }
         problems.write(request, response, HttpServletResponse.SC_UNAUTHORIZED, "unauthorized", "Unauthorized",
                 detail, Map.of());
+        // Sent now: a client still sending a body (even one without end) sees the refusal at once.
+        response.flushBuffer();
     }
 }

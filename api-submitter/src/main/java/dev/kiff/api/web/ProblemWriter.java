@@ -20,9 +20,9 @@ public final class ProblemWriter {
     }
 
     /**
-     * Writes the problem and sends it at once. A request whose body was not read is answered with
-     * {@code Connection: close}: the server then drops the rest of the body rather than reading it to its end, and the
-     * client sees the answer while it is still sending.
+     * Writes the problem; the server sends it when the filter returns. (After a 413 answered so, Tomcat closes the
+     * connection without reading the rest of the body; a caller that must answer while the body still comes flushes
+     * the response itself, and Tomcat then reads and drops at most {@code server.tomcat.max-swallow-size} of it.)
      */
     public void write(HttpServletRequest request, HttpServletResponse response, int status, String type, String title,
             String detail, Map<String, Object> extra) throws IOException {
@@ -37,9 +37,7 @@ public final class ProblemWriter {
         response.setStatus(status);
         response.setContentType("application/problem+json");
         response.setContentLength(body.length);
-        response.setHeader("Connection", "close");
         response.getOutputStream().write(body);
-        response.flushBuffer();
     }
 
     /** Whether the request carries a body: a declared length above zero, or a chunked one. */
