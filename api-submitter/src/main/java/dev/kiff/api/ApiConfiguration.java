@@ -109,9 +109,9 @@ public class ApiConfiguration {
      */
     @Bean(destroyMethod = "shutdownNow")
     ExecutorService streamSenders(ApiProperties properties) {
-        ThreadPoolExecutor senders = new ThreadPoolExecutor(0, properties.maxStreams() + 16, 30, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), BackgroundLoops.daemonThreads("kiff-sse"));
-        return senders;
+        // A little above the limit: a released stream's thread may still be returning when a new stream starts.
+        return new ThreadPoolExecutor(0, properties.maxStreams() + 16, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                BackgroundLoops.daemonThreads("kiff-sse"));
     }
 
     @Bean
