@@ -56,6 +56,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLContext;
@@ -114,14 +117,23 @@ public class ApiConfiguration {
         return new LiveFeedListener(live, codec);
     }
 
+    /**
+     * The SSE senders: a thread for each stream that is sending (none queued behind another), kept a while for the
+     * next event, never more than the streams this instance may hold, so a client that stops reading blocks only
+     * its own stream's thread.
+     */
     @Bean(destroyMethod = "shutdownNow")
-    ExecutorService streamSenders() {
-        return Executors.newFixedThreadPool(8, BackgroundLoops.daemonThreads("kiff-sse"));
+    ExecutorService streamSenders(ApiProperties properties) {
+        // A little above the limit: a released stream's thread may still be returning when a new stream starts.
+        return new ThreadPoolExecutor(0, properties.maxStreams() + 16, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                BackgroundLoops.daemonThreads("kiff-sse"));
     }
 
     @Bean
     OpenStreams openStreams(ExecutorService streamSenders, ApiProperties properties) {
-        return new OpenStreams(streamSenders, properties.streamTimeout());
+        return new OpenStreams(streamSenders, properties.streamTimeout(), new OpenStreams.StreamLimits(
+                properties.maxStreamsPerTenant(), properties.maxStreams(), properties.streamMaxPending(),
+                properties.streamSendTimeout()));
     }
 
     @Bean

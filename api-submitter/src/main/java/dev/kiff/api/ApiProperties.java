@@ -1,6 +1,7 @@
 package dev.kiff.api;
 
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -23,6 +24,14 @@ import org.springframework.validation.annotation.Validated;
  * @param streamTimeout     how long an SSE stream stays open; clients reconnect with {@code Last-Event-ID}
  * @param keepAlive         how often an open SSE stream gets a comment line, so proxies keep it open
  * @param followerBackoff   the pause before a failed result follow-up (webhook, batch completion) is tried again
+ * @param maxAdminBodySize  the largest admin request body ({@code /v1/admin/**}) accepted; larger ones get 413 before
+ *                          they are parsed (and only once the admin key was checked)
+ * @param maxStreamsPerTenant the most SSE streams one tenant may hold open on this instance; one more gets 429
+ * @param maxStreams        the most SSE streams this instance serves, all tenants together; one more gets 503
+ * @param streamMaxPending  the most events one SSE stream may have waiting for its client; a client that falls this
+ *                          far behind has its stream ended (it reconnects with {@code Last-Event-ID})
+ * @param streamSendTimeout how long one write to an SSE client may stay blocked (the client does not read) before
+ *                          its stream is ended
  */
 @Validated
 @ConfigurationProperties("kiff.api")
@@ -40,5 +49,10 @@ public record ApiProperties(
         @NotNull Duration quotaRetryAfter,
         @NotNull Duration streamTimeout,
         @NotNull Duration keepAlive,
-        @NotNull Duration followerBackoff) {
+        @NotNull Duration followerBackoff,
+        @NotNull DataSize maxAdminBodySize,
+        @Positive int maxStreamsPerTenant,
+        @Positive int maxStreams,
+        @Positive int streamMaxPending,
+        @NotNull Duration streamSendTimeout) {
 }

@@ -35,7 +35,7 @@ public final class JobEventStream {
     public SseEmitter open(UUID jobId, String tenant, String lastEventId) {
         EventCursor from = EventCursor.parse(lastEventId);
         jobs.find(jobId, tenant);
-        SseSession session = streams.open();
+        SseSession session = streams.open(tenant);
         Stream stream = new Stream(jobId, tenant, session, from);
         session.onClose(live.watch(jobId, stream));
         session.then(stream::replay);

@@ -63,6 +63,11 @@ public final class LiveEvents {
         tenants.getOrDefault(batch.tenant(), Set.of()).forEach(w -> w.batch(batch));
     }
 
+    /** How many streams watch the job here. */
+    public int watchers(UUID jobId) {
+        return jobs.getOrDefault(jobId, Set.of()).size();
+    }
+
     /** How many streams are open here. */
     public int watchers() {
         return jobs.values().stream().mapToInt(Set::size).sum() + tenants.values().stream().mapToInt(Set::size).sum();

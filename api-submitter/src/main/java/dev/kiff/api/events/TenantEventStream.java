@@ -31,7 +31,7 @@ public final class TenantEventStream {
 
     public SseEmitter open(String tenant, String lastEventId) {
         Long from = parse(lastEventId);
-        SseSession session = streams.open();
+        SseSession session = streams.open(tenant);
         Stream stream = new Stream(tenant, session);
         session.onClose(live.watch(tenant, stream));
         session.then(() -> {

@@ -2,6 +2,7 @@ package dev.kiff.api.web;
 
 import dev.kiff.api.ApiProperties;
 import dev.kiff.api.auth.UnauthorizedException;
+import dev.kiff.api.events.TooManyStreamsException;
 import dev.kiff.core.batch.BatchNotFoundException;
 import dev.kiff.core.tenant.QuotaExceededException;
 import dev.kiff.core.tenant.TenantExistsException;
@@ -89,6 +90,30 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
                 .header(HttpHeaders.RETRY_AFTER, String.valueOf(seconds))
                 .body(problem);
+    }
+
+    /** A tenant at its limit of open event streams: 429; this instance at its own: 503. Both may retry later. */
+    @ExceptionHandler(TooManyStreamsException.class)
+    ResponseEntity<ProblemDetail> tooManyStreams(TooManyStreamsException e) {
+        boolean tenant = e.scope() == TooManyStreamsException.Scope.TENANT;
+        HttpStatus status = tenant ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE;
+        log.warn("request refused ({}): {}", status.value(), e.getMessage());
+        ProblemDetail problem = problem(status, "too-many-streams", "Too many event streams", e.getMessage());
+        problem.setProperty("limit", e.limit());
+        problem.setProperty("scope", tenant ? "tenant" : "instance");
+        return ResponseEntity.status(status)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, properties.retryAfter().toSeconds())))
+                .body(problem);
+    }
+
+    /** A request body over its cap, found while it was read (a chunked body): 413, before anything was parsed. */
+    @ExceptionHandler(BodyTooLargeException.class)
+    ResponseEntity<ProblemDetail> bodyTooLarge(BodyTooLargeException e) {
+        log.warn("request refused (413): {}", e.getMessage());
+        ProblemDetail problem = problem(HttpStatus.CONTENT_TOO_LARGE, "too-large", "Request body too large",
+                e.getMessage());
+        problem.setProperty("limit", e.limit());
+        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem);
     }
 
     @ExceptionHandler(TenantExistsException.class)

@@ -1,0 +1,147 @@
+package dev.kiff.api.web;
+
+import dev.kiff.api.ApiProperties;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Holds every request body to the cap of its kind before anything parses it: a batch ({@code kiff.api.max-batch-
+ * body-size}), an admin request ({@code max-admin-body-size}), anything else ({@code max-body-size}). A declared
+ * {@code Content-Length} over the cap is refused with 413 before a byte of the body is read; a body without one
+ * (chunked) is read through a counter that stops it at the cap, whoever reads it, so no parser ever sees more.
+ */
+public final class BodyLimitFilter extends OncePerRequestFilter {
+
+    private static final Logger log = LoggerFactory.getLogger(BodyLimitFilter.class);
+
+    private final ApiProperties properties;
+    private final ProblemWriter problems;
+
+    public BodyLimitFilter(ApiProperties properties, ProblemWriter problems) {
+        this.properties = properties;
+        this.problems = problems;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (!ProblemWriter.hasBody(request)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        long limit = limitFor(request.getRequestURI());
+        long declared = request.getContentLengthLong();
+        if (declared > limit) {
+            log.warn("request refused (413): {} {} declares a body of {} bytes, over the cap of {}",
+                    request.getMethod(), request.getRequestURI(), declared, limit);
+            problems.write(request, response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "too-large",
+                    "Request body too large", "request body of " + declared + " bytes exceeds the cap of " + limit
+                            + " bytes", Map.of("limit", limit));
+            return;
+        }
+        chain.doFilter(new Capped(request, limit), response);
+    }
+
+    private long limitFor(String path) {
+        if (path.equals("/v1/admin") || path.startsWith("/v1/admin/")) {
+            return properties.maxAdminBodySize().toBytes();
+        }
+        if (path.equals("/v1/batches") || path.equals("/v1/batches/")) {
+            return properties.maxBatchBodySize().toBytes();
+        }
+        return properties.maxBodySize().toBytes();
+    }
+
+    /** The request, its body read through a {@link CappedStream}. */
+    private static final class Capped extends HttpServletRequestWrapper {
+        private final long limit;
+        private CappedStream stream;
+
+        Capped(HttpServletRequest request, long limit) {
+            super(request);
+            this.limit = limit;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() throws IOException {
+            if (stream == null) {
+                stream = new CappedStream(super.getInputStream(), limit);
+            }
+            return stream;
+        }
+
+        @Override
+        public BufferedReader getReader() throws IOException {
+            String encoding = getCharacterEncoding();
+            Charset charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
+            return new BufferedReader(new InputStreamReader(getInputStream(), charset));
+        }
+    }
+
+    /** Passes bytes on until one more than the cap arrives, then fails the read with {@link BodyTooLargeException}. */
+    private static final class CappedStream extends ServletInputStream {
+        private final ServletInputStream in;
+        private final long limit;
+        private long read;
+
+        CappedStream(ServletInputStream in, long limit) {
+            this.in = in;
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            // Never ask for more than one byte past the cap: a body over it is refused, not read on.
+            int n = in.read(buffer, offset, (int) Math.min(length, limit - read + 1));
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        private void count(int n) {
+            read += n;
+            if (read > limit) {
+                throw new BodyTooLargeException(limit);
+            }
+        }
+
+        @Override
+        public boolean isFinished() {
+            return in.isFinished();
+        }
+
+        @Override
+        public boolean isReady() {
+            return in.isReady();
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+            in.setReadListener(listener);
+        }
+    }
+}
