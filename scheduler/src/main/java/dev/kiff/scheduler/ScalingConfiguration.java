@@ -10,6 +10,7 @@ import dev.kiff.core.scale.PoolPolicy;
 import dev.kiff.core.scale.PoolScheduler;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.spring.ControlTopicTail;
+import dev.kiff.spring.KafkaRecordVerifier;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -38,9 +39,9 @@ public class ScalingConfiguration {
     }
 
     @Bean
-    ControlTopicTail workerStateTail(KafkaProperties kafka, KafkaFleetView fleet) {
+    ControlTopicTail workerStateTail(KafkaProperties kafka, KafkaFleetView fleet, KafkaRecordVerifier verifier) {
         return ControlTopicTail.states(String.join(",", kafka.getBootstrapServers()), Topics.WORKER_STATES,
-                fleet::accept);
+                fleet::accept, verifier);
     }
 
     @Bean
