@@ -130,7 +130,8 @@ class ForgedRecordsIT extends WorkerIntegrationTest {
 
     @Test
     void ignoresForgedCancellationsOfARunningJob() {
-        JobMessages job = JobMessages.python("import time\nprint('started', flush=True)\ntime.sleep(6)\nprint('done')");
+        JobMessages job = JobMessages.python(
+                "import time\nprint('started', flush=True)\ntime.sleep(6)\nprint('done')");
         publish(job);
         UUID id = UUID.fromString(job.id());
         await().atMost(JOB_DEADLINE).until(() -> jobs.find(id).map(JobRecord::state)

@@ -30,9 +30,9 @@ import org.springframework.kafka.core.KafkaTemplate;
 /**
  * Where a job record enters the worker: check who produced it ({@link JobRecordClaims}: a record that cannot prove
  * the tenant it names runs as nobody), parse and validate it (a record that fails any of this goes to the
- * dead-letter topic with the reason, and the worker moves on), then hand the job to the {@link JobExecutor}, and say what the
- * {@link KafkaJobFeed} should do with the record next: it is done (its offset may be committed), or it should be
- * handled again after a pause — a platform failure to retry, or a job another live worker still runs.
+ * dead-letter topic with the reason, and the worker moves on), then hand the job to the {@link JobExecutor}, and say
+ * what the {@link KafkaJobFeed} should do with the record next: it is done (its offset may be committed), or it should
+ * be handled again after a pause — a platform failure to retry, or a job another live worker still runs.
  */
 public class JobRecordListener {
 
