@@ -91,7 +91,8 @@ public class KiffAutoConfiguration {
 
     /**
      * Every KafkaTemplate of a Kiff app signs what it sends with the platform key: one place, so no publisher (and
-     * no publisher added later) sends an unsigned record that readers would drop.
+     * no publisher added later) sends an unsigned record that readers would drop. Kiff's templates are all
+     * {@code KafkaTemplate<String, byte[]>}; a template made with {@code new} must set the signer itself.
      */
     @Bean
     static BeanPostProcessor kafkaTemplateSigning(ObjectProvider<KafkaRecordSigner> signer) {
