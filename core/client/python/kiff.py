@@ -19,6 +19,9 @@ Copy this one file into a project; it needs nothing but Python 3.11+. ::
     # in a webhook receiver, with the tenant's webhookSecret:
     kiff.verify_signature(secret, request_headers, raw_body)
 
+    # a job record your own pipeline produces to Kafka, with the tenant's producer key:
+    name, signature = kiff.sign_record(producer_key, "kiff.jobs.code-exec", job_id, payload)
+
 Errors come back as ``KiffError`` (``NotFound``, ``Conflict``, ``QuotaExceeded``, ``Unauthorized``,
 ``InvalidRequest``) built from the server's problem+json. Connections go straight to the base URL:
 ``HTTP_PROXY`` and the like are not consulted.
@@ -28,6 +31,7 @@ job's exit code), ``python3 kiff.py get ID``, ``python3 kiff.py batch FILE.json`
 """
 from __future__ import annotations
 
+import base64
 import codecs
 import email.utils
 import hashlib
@@ -604,6 +608,36 @@ def verify_signature(secret: str | bytes, headers: Mapping[str, str], body: byte
         if scheme == "v1" and hmac.compare_digest(value.strip().lower().encode(), expected.encode()):
             return True
     return False
+
+
+RECORD_SIGNATURE_HEADER = "kiff-signature"
+
+
+def sign_record(producer_key: str, topic: str, key: str | bytes | None, value: str | bytes | None) -> tuple[str, bytes]:
+    """The Kafka header that proves a job record comes from the tenant whose producer key this is.
+
+    ``producer_key`` is the tenant's ``kpk.<tenant>.<random>`` (from ``./kiff tenant create`` or
+    ``POST /v1/tenant/producer-key``). Returns ``("kiff-signature", b"tenant/<tenant>:<base64 HMAC-SHA256>")``: add
+    it to the record, with any Kafka client, exactly as topic, key and value are sent. The MAC covers
+    ``b"kiff-record-v1"`` then topic, key and value, each as a 4-byte big-endian length (-1 for a null key or value)
+    and its bytes (strings as UTF-8). Workers run a record only as the tenant its signature proves. ::
+
+        name, signature = kiff.sign_record(os.environ["KIFF_PRODUCER_KEY"], topic, job_id, payload)
+        producer.send(topic, key=job_id, value=payload, headers=[(name, signature)])
+    """
+    if not producer_key.startswith("kpk.") or producer_key.count(".") < 2:
+        raise ValueError("not a Kiff producer key (kpk.<tenant>.<random>)")
+    tenant = producer_key[len("kpk."):].split(".", 1)[0]
+
+    def field(part: str | bytes | None) -> bytes:
+        if part is None:
+            return (-1).to_bytes(4, "big", signed=True)
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        return len(data).to_bytes(4, "big", signed=True) + data
+
+    signed = b"kiff-record-v1" + field(topic) + field(key) + field(value)
+    mac = hmac.new(producer_key.encode("utf-8"), signed, hashlib.sha256).digest()
+    return RECORD_SIGNATURE_HEADER, ("tenant/" + tenant + ":").encode("ascii") + base64.b64encode(mac)
 
 
 # ---------------------------------------------------------------------------------------------------- CLI

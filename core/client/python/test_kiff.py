@@ -488,5 +488,24 @@ class CommandLineTest(FakeServerTest):
         self.assertEqual(self.fake.requests[0].json()["vmType"], "data-processing")
 
 
+class RecordSignatureTest(unittest.TestCase):
+    def test_signs_as_the_workers_check(self):
+        # The same vector is in the Java contract's RecordSignatureTest and the Java client's RecordSignerTest.
+        name, value = kiff.sign_record("kpk.acme.secret", "kiff.jobs.code-exec", "job-1", b"{}")
+        self.assertEqual(name, "kiff-signature")
+        self.assertEqual(value, b"tenant/acme:Yfm47rcDU+hIqb7IWdl7KYr+c+VxskAhLMOjCYFRdG4=")
+
+    def test_covers_topic_key_and_value(self):
+        base = kiff.sign_record("kpk.acme.secret", "kiff.jobs.code-exec", "job-1", "{}")[1]
+        self.assertNotEqual(base, kiff.sign_record("kpk.acme.secret", "kiff.jobs.browser", "job-1", "{}")[1])
+        self.assertNotEqual(base, kiff.sign_record("kpk.acme.secret", "kiff.jobs.code-exec", "job-2", "{}")[1])
+        self.assertNotEqual(base, kiff.sign_record("kpk.acme.secret", "kiff.jobs.code-exec", None, "{}")[1])
+        self.assertNotEqual(base, kiff.sign_record("kpk.acme.secret", "kiff.jobs.code-exec", "job-1", "{ }")[1])
+
+    def test_refuses_what_is_no_producer_key(self):
+        with self.assertRaises(ValueError):
+            kiff.sign_record("kiff_api_key", "t", "k", b"v")
+
+
 if __name__ == "__main__":
     unittest.main()

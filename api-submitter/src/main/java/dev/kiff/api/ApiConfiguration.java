@@ -39,6 +39,7 @@ import dev.kiff.core.tenant.QuotaGuard;
 import dev.kiff.core.tenant.Quotas;
 import dev.kiff.core.tenant.TenantDirectory;
 import dev.kiff.core.tenant.TenantProvisioner;
+import dev.kiff.core.trust.ProducerKeys;
 import dev.kiff.core.webhook.WebhookBackoff;
 import dev.kiff.core.webhook.WebhookDispatcher;
 import dev.kiff.core.webhook.HostResolver;
@@ -48,6 +49,8 @@ import dev.kiff.core.webhook.WebhookTargets;
 import dev.kiff.persistence.JooqJobBacklog;
 import dev.kiff.persistence.JooqJobRepository;
 import dev.kiff.spring.BackgroundLoops;
+import dev.kiff.spring.KafkaRecordSigner;
+import dev.kiff.spring.KafkaRecordVerifier;
 import dev.kiff.spring.KafkaResultPublisher;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -79,7 +82,7 @@ public class ApiConfiguration {
 
     @Bean
     KafkaJobPublisher jobPublisher(KafkaTemplate<String, byte[]> kafka, KafkaProperties kafkaProperties,
-            JobCodec codec, ApiProperties properties) {
+            JobCodec codec, ApiProperties properties, KafkaRecordSigner signer) {
         Map<String, Object> producer = kafkaProperties.buildProducerProperties();
         // A batch of 10,000 jobs is buffered whole before its commit: room for it, and time to hand it over.
         producer.put("buffer.memory", String.valueOf(256L * 1024 * 1024));
@@ -89,7 +92,7 @@ public class ApiConfiguration {
         DefaultKafkaProducerFactory<String, byte[]> transactional = new DefaultKafkaProducerFactory<>(producer);
         // Unique per instance: two instances sharing a transactional id would fence each other off.
         transactional.setTransactionIdPrefix("kiff-api-" + UUID.randomUUID() + "-");
-        return new KafkaJobPublisher(kafka, transactional, codec, properties.publishTimeout());
+        return new KafkaJobPublisher(kafka, transactional, codec, properties.publishTimeout(), signer);
     }
 
     @Bean
@@ -108,13 +111,14 @@ public class ApiConfiguration {
     }
 
     @Bean
-    ResultsListener resultsListener(ResultWaiters waiters, LiveEvents live, JobCodec codec) {
-        return new ResultsListener(waiters, live, codec);
+    ResultsListener resultsListener(ResultWaiters waiters, LiveEvents live, JobCodec codec,
+            KafkaRecordVerifier verifier) {
+        return new ResultsListener(waiters, live, codec, verifier);
     }
 
     @Bean
-    LiveFeedListener liveFeedListener(LiveEvents live, JobCodec codec) {
-        return new LiveFeedListener(live, codec);
+    LiveFeedListener liveFeedListener(LiveEvents live, JobCodec codec, KafkaRecordVerifier verifier) {
+        return new LiveFeedListener(live, codec, verifier);
     }
 
     /**
@@ -194,8 +198,8 @@ public class ApiConfiguration {
     }
 
     @Bean
-    TenantProvisioner tenantProvisioner(TenantDirectory tenants, Clock clock) {
-        return new TenantProvisioner(tenants, clock);
+    TenantProvisioner tenantProvisioner(TenantDirectory tenants, ProducerKeys producerKeys, Clock clock) {
+        return new TenantProvisioner(tenants, producerKeys, clock);
     }
 
     @Bean
@@ -234,8 +238,8 @@ public class ApiConfiguration {
 
     @Bean
     ResultFollowerListener resultFollowerListener(ResultFollower follower, JobCodec codec,
-            ApiProperties properties) {
-        return new ResultFollowerListener(follower, codec, properties.followerBackoff());
+            ApiProperties properties, KafkaRecordVerifier verifier) {
+        return new ResultFollowerListener(follower, codec, properties.followerBackoff(), verifier);
     }
 
     @Bean(destroyMethod = "shutdownNow")

@@ -2,6 +2,7 @@ package dev.kiff.bench;
 
 import dev.kiff.testkit.EmbeddedKafkaServer;
 import dev.kiff.testkit.EmbeddedPostgresServer;
+import dev.kiff.testkit.SharedInfrastructure;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URLEncoder;
@@ -75,6 +76,8 @@ final class EndToEndBench implements AutoCloseable {
         Map<String, String> common = new HashMap<>();
         common.put("KIFF_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
         common.put("KIFF_DB_URL", postgres.jdbcUrl());
+        // The platform key the API and the worker sign their records with and check each other's by.
+        common.put("KIFF_RECORD_KEY", SharedInfrastructure.RECORD_KEY);
         common.put("KIFF_API_PORT", String.valueOf(apiPort));
         common.put("KIFF_WORKER_PORT", String.valueOf(workerPort));
         common.put("KIFF_WORKER_ID", "bench-e2e-worker");

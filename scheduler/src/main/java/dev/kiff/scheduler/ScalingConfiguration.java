@@ -11,6 +11,7 @@ import dev.kiff.core.scale.PoolScheduler;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.spring.ControlTopicTail;
 import dev.kiff.spring.KafkaConnection;
+import dev.kiff.spring.KafkaRecordVerifier;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -38,9 +39,8 @@ public class ScalingConfiguration {
     }
 
     @Bean
-    ControlTopicTail workerStateTail(KafkaConnection kafka, KafkaFleetView fleet) {
-        return ControlTopicTail.states(kafka, Topics.WORKER_STATES,
-                fleet::accept);
+    ControlTopicTail workerStateTail(KafkaConnection kafka, KafkaFleetView fleet, KafkaRecordVerifier verifier) {
+        return ControlTopicTail.states(kafka, Topics.WORKER_STATES, fleet::accept, verifier);
     }
 
     @Bean

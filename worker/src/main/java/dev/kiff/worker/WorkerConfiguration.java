@@ -9,6 +9,7 @@ import dev.kiff.core.pool.SandboxInventory;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.spring.ControlTopicTail;
 import dev.kiff.spring.KafkaConnection;
+import dev.kiff.spring.KafkaRecordVerifier;
 import dev.kiff.worker.docker.DockerProperties;
 import java.time.Clock;
 import dev.kiff.core.pool.WarmPool;
@@ -34,7 +35,8 @@ public class WorkerConfiguration {
 
     /** Every worker's state reports and leave tombstones, for the orphan sweep. */
     @Bean
-    ControlTopicTail workerStateTail(KafkaConnection kafka, JobCodec codec, OrphanSweep orphanSweep) {
+    ControlTopicTail workerStateTail(KafkaConnection kafka, JobCodec codec, OrphanSweep orphanSweep,
+            KafkaRecordVerifier verifier) {
         return ControlTopicTail.states(kafka, Topics.WORKER_STATES,
                 (key, value) -> {
                     if (key == null) {
@@ -45,6 +47,6 @@ public class WorkerConfiguration {
                     } else {
                         orphanSweep.reported(key, codec.readWorkerState(value).at());
                     }
-                });
+                }, verifier);
     }
 }

@@ -6,6 +6,7 @@ import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.port.JobPublisher;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.spring.BrokerAcknowledgement;
+import dev.kiff.spring.KafkaRecordSigner;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
@@ -26,12 +27,16 @@ public final class KafkaJobPublisher implements JobPublisher, AutoCloseable {
     /**
      * @param transactional a producer factory with a transaction id prefix unique to this instance, for batches;
      *                      the publisher closes it
+     * @param signer        signs the batches' records as the app's KafkaTemplate signs every other (workers run
+     *                      only jobs that prove who named their tenant)
      */
     public KafkaJobPublisher(KafkaTemplate<String, byte[]> kafka,
-            DefaultKafkaProducerFactory<String, byte[]> transactional, JobCodec codec, Duration timeout) {
+            DefaultKafkaProducerFactory<String, byte[]> transactional, JobCodec codec, Duration timeout,
+            KafkaRecordSigner signer) {
         this.kafka = kafka;
         this.transactional = transactional;
         this.batches = new KafkaTemplate<>(transactional);
+        this.batches.setProducerInterceptor(signer);
         this.codec = codec;
         this.timeout = timeout;
     }

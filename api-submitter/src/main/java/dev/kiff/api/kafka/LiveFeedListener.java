@@ -4,6 +4,7 @@ import dev.kiff.api.events.LiveEvents;
 import dev.kiff.core.job.InvalidJobException;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.topic.Topics;
+import dev.kiff.spring.KafkaRecordVerifier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +21,11 @@ public class LiveFeedListener {
 
     private final LiveEvents live;
     private final JobCodec codec;
+    private final KafkaRecordVerifier verifier;
 
-    public LiveFeedListener(LiveEvents live, JobCodec codec) {
+    /** @param verifier only output and batch events Kiff's own services signed reach the streams */
+    public LiveFeedListener(LiveEvents live, JobCodec codec, KafkaRecordVerifier verifier) {
+        this.verifier = verifier;
         this.live = live;
         this.codec = codec;
     }
@@ -29,6 +33,9 @@ public class LiveFeedListener {
     @KafkaListener(id = "kiff-api-logs", topics = Topics.LOGS, groupId = "kiff-api-logs-${random.uuid}",
             properties = {"auto.offset.reset=latest", "enable.auto.commit=false"})
     public void onChunk(ConsumerRecord<String, byte[]> record) {
+        if (!verifier.fromKiff(record)) {
+            return;
+        }
         try {
             live.chunkArrived(codec.readLogChunk(record.value()));
         } catch (InvalidJobException e) {
@@ -40,6 +47,9 @@ public class LiveFeedListener {
     @KafkaListener(id = "kiff-api-batches", topics = Topics.BATCH_EVENTS, groupId = "kiff-api-batches-${random.uuid}",
             properties = {"auto.offset.reset=latest", "enable.auto.commit=false"})
     public void onBatch(ConsumerRecord<String, byte[]> record) {
+        if (!verifier.fromKiff(record)) {
+            return;
+        }
         try {
             live.batchCompleted(codec.readBatchProgress(record.value()));
         } catch (InvalidJobException e) {

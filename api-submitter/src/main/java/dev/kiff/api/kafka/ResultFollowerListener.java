@@ -6,6 +6,7 @@ import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.notify.ResultFollower;
 import dev.kiff.core.topic.Topics;
 import java.time.Duration;
+import dev.kiff.spring.KafkaRecordVerifier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +24,12 @@ public class ResultFollowerListener {
     private final ResultFollower follower;
     private final JobCodec codec;
     private final Duration backoff;
+    private final KafkaRecordVerifier verifier;
 
-    public ResultFollowerListener(ResultFollower follower, JobCodec codec, Duration backoff) {
+    /** @param verifier only results Kiff's own services signed are followed up (webhooks, batches) */
+    public ResultFollowerListener(ResultFollower follower, JobCodec codec, Duration backoff,
+            KafkaRecordVerifier verifier) {
+        this.verifier = verifier;
         this.follower = follower;
         this.codec = codec;
         this.backoff = backoff;
@@ -55,6 +60,9 @@ public class ResultFollowerListener {
     }
 
     private JobResult parse(ConsumerRecord<String, byte[]> record) {
+        if (!verifier.fromKiff(record)) {
+            return null;
+        }
         try {
             return codec.readResult(record.value());
         } catch (InvalidJobException e) {

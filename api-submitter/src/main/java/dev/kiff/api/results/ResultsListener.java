@@ -5,6 +5,7 @@ import dev.kiff.core.job.InvalidJobException;
 import dev.kiff.core.job.JobResult;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.topic.Topics;
+import dev.kiff.spring.KafkaRecordVerifier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +22,11 @@ public class ResultsListener {
     private final ResultWaiters waiters;
     private final LiveEvents live;
     private final JobCodec codec;
+    private final KafkaRecordVerifier verifier;
 
-    public ResultsListener(ResultWaiters waiters, LiveEvents live, JobCodec codec) {
+    /** @param verifier only results Kiff's own services signed are served: anyone else's are dropped */
+    public ResultsListener(ResultWaiters waiters, LiveEvents live, JobCodec codec, KafkaRecordVerifier verifier) {
+        this.verifier = verifier;
         this.waiters = waiters;
         this.live = live;
         this.codec = codec;
@@ -32,6 +36,9 @@ public class ResultsListener {
             groupId = "kiff-api-${random.uuid}",
             properties = {"auto.offset.reset=latest", "enable.auto.commit=false"})
     public void onResult(ConsumerRecord<String, byte[]> record) {
+        if (!verifier.fromKiff(record)) {
+            return;
+        }
         try {
             JobResult result = codec.readResult(record.value());
             log.debug("Job(id={}) result heard {} ms after it was published", result.id(),

@@ -40,7 +40,10 @@ public class AdminController {
     public record QuotaOverrides(Integer maxConcurrentJobs, Integer submissionsPerSecond, Integer maxBatchSize) {
     }
 
-    /** A new tenant and its API key, shown this once (only its hash is kept). */
+    /**
+     * A new tenant and its API key, shown this once (only its hash is kept), and its producer key, which signs the
+     * job records its own pipelines produce to Kafka.
+     */
     @PostMapping(path = "/v1/admin/tenants", consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<byte[]> create(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false)
             String authorization, @RequestBody TenantCreation creation) {
@@ -59,6 +62,7 @@ public class AdminController {
         answer.put("name", made.tenant().id());
         answer.put("apiKey", made.key().value());
         answer.put("webhookSecret", made.tenant().webhookSecret());
+        answer.put("producerKey", made.producerKey());
         answer.put("quotas", made.tenant().quotas());
         return ResponseEntity.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON)
                 .body(codec.write(answer));

@@ -20,7 +20,8 @@ import org.springframework.context.SmartLifecycle;
  * Follows a control topic, handing every record (key, value; a null value is a tombstone) to a callback. A compacted
  * topic is read from its beginning, so the latest record per key is the current state; a topic of commands is read
  * from its end, so only what is said from now on is heard. No consumer group, no commits: every instance reads
- * everything.
+ * everything. Only records signed by Kiff's own services are handed on ({@link KafkaRecordVerifier}): anyone else who
+ * can produce to a control topic can neither kill a job nor steer a pool.
  */
 public final class ControlTopicTail implements SmartLifecycle {
 
@@ -30,12 +31,14 @@ public final class ControlTopicTail implements SmartLifecycle {
     private final String topic;
     private final BiConsumer<String, byte[]> onRecord;
     private final boolean fromBeginning;
+    private final KafkaRecordVerifier verifier;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
     private Thread loop;
 
     private ControlTopicTail(KafkaConnection connection, String topic, BiConsumer<String, byte[]> onRecord,
-            boolean fromBeginning) {
+            boolean fromBeginning, KafkaRecordVerifier verifier) {
+        this.verifier = verifier;
         this.connection = connection;
         this.topic = topic;
         this.onRecord = onRecord;
@@ -44,14 +47,14 @@ public final class ControlTopicTail implements SmartLifecycle {
 
     /** A compacted topic of states: every record from the beginning, then what follows. */
     public static ControlTopicTail states(KafkaConnection connection, String topic,
-            BiConsumer<String, byte[]> onRecord) {
-        return new ControlTopicTail(connection, topic, onRecord, true);
+            BiConsumer<String, byte[]> onRecord, KafkaRecordVerifier verifier) {
+        return new ControlTopicTail(connection, topic, onRecord, true, verifier);
     }
 
     /** A topic of commands: only the records published from now on. */
     public static ControlTopicTail commands(KafkaConnection connection, String topic,
-            BiConsumer<String, byte[]> onRecord) {
-        return new ControlTopicTail(connection, topic, onRecord, false);
+            BiConsumer<String, byte[]> onRecord, KafkaRecordVerifier verifier) {
+        return new ControlTopicTail(connection, topic, onRecord, false, verifier);
     }
 
     @Override
@@ -117,6 +120,9 @@ public final class ControlTopicTail implements SmartLifecycle {
             while (running) {
                 try {
                     for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofSeconds(1))) {
+                        if (!verifier.fromKiff(record)) {
+                            continue;
+                        }
                         try {
                             onRecord.accept(record.key(), record.value());
                         } catch (RuntimeException e) {

@@ -14,6 +14,8 @@ import dev.kiff.core.webhook.WebhookRepository;
 import dev.kiff.persistence.JooqArtifactStore;
 import dev.kiff.persistence.JooqBatchRepository;
 import dev.kiff.persistence.JooqLogStore;
+import dev.kiff.persistence.JooqProducerKeys;
+import dev.kiff.core.trust.ProducerKeys;
 import dev.kiff.persistence.JooqTenantDirectory;
 import dev.kiff.persistence.JooqWebhookRepository;
 import dev.kiff.persistence.JooqGatewayAuditLog;
@@ -34,10 +36,16 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import dev.kiff.core.trust.RecordVerifier;
+import dev.kiff.core.trust.SigningKey;
 
 /** The contract's objects as beans, and the Kiff topics, for every Kiff app. */
 @AutoConfiguration
-@EnableConfigurationProperties({TopicProperties.class, CatalogueProperties.class, KafkaSecurityProperties.class})
+@EnableConfigurationProperties({TopicProperties.class, CatalogueProperties.class, KafkaSecurityProperties.class,
+        RecordTrustProperties.class})
 public class KiffAutoConfiguration {
 
     /** {@code kiff.kafka.*} into Boot's Kafka properties, before any client is built from them. */
@@ -75,6 +83,45 @@ public class KiffAutoConfiguration {
     @ConditionalOnMissingBean
     JobValidator jobValidator(VmTypeCatalogue catalogue) {
         return new JobValidator(catalogue);
+    }
+
+    /** The platform key every Kiff service signs its records with, and believes only records signed with. */
+    @Bean
+    @ConditionalOnMissingBean
+    SigningKey platformRecordKey(RecordTrustProperties properties) {
+        return SigningKey.platform(properties.recordKey());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    KafkaRecordSigner kafkaRecordSigner(SigningKey platformRecordKey) {
+        return new KafkaRecordSigner(platformRecordKey);
+    }
+
+    /** For the readers of what only Kiff produces: results, logs, batch events, control records. */
+    @Bean
+    @ConditionalOnMissingBean
+    KafkaRecordVerifier kafkaRecordVerifier(SigningKey platformRecordKey, Clock clock) {
+        return new KafkaRecordVerifier(new RecordVerifier(platformRecordKey, null), clock);
+    }
+
+    /**
+     * Every KafkaTemplate of a Kiff app signs what it sends with the platform key: one place, so no publisher (and
+     * no publisher added later) sends an unsigned record that readers would drop. Kiff's templates are all
+     * {@code KafkaTemplate<String, byte[]>}; a template made with {@code new} must set the signer itself.
+     */
+    @Bean
+    static BeanPostProcessor kafkaTemplateSigning(ObjectProvider<KafkaRecordSigner> signer) {
+        return new BeanPostProcessor() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                if (bean instanceof KafkaTemplate<?, ?> template) {
+                    ((KafkaTemplate<String, byte[]>) template).setProducerInterceptor(signer.getObject());
+                }
+                return bean;
+            }
+        };
     }
 
     /** Every Kiff topic, created by whichever app starts first; Kafka ignores a topic that exists. */
@@ -156,6 +203,12 @@ public class KiffAutoConfiguration {
         @ConditionalOnMissingBean
         WebhookRepository webhookRepository(DSLContext db) {
             return new JooqWebhookRepository(db);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        ProducerKeys producerKeys(DSLContext db, Clock clock) {
+            return new JooqProducerKeys(db, clock);
         }
     }
 }

@@ -6,6 +6,12 @@ package dev.kiff.testkit;
  */
 public final class SharedInfrastructure {
 
+    /**
+     * The platform record key of every app the tests start (property {@code kiff.kafka.record-key}): records a test
+     * publishes through an app's KafkaTemplate are signed with it, as Kiff's own are.
+     */
+    public static final String RECORD_KEY = "kiff-test-platform-record-key-0123456789";
+
     private static EmbeddedKafkaServer kafka;
     private static EmbeddedPostgresServer postgres;
 
@@ -30,7 +36,8 @@ public final class SharedInfrastructure {
                 "spring.kafka.bootstrap-servers", kafka().bootstrapServers(),
                 "spring.datasource.url", postgres().jdbcUrl(),
                 "spring.datasource.username", postgres().username(),
-                "spring.datasource.password", postgres().password());
+                "spring.datasource.password", postgres().password(),
+                "kiff.kafka.record-key", RECORD_KEY);
     }
 
     public static synchronized EmbeddedPostgresServer postgres() {

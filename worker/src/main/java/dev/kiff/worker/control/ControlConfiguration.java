@@ -6,6 +6,7 @@ import dev.kiff.core.pool.WarmPool;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.spring.ControlTopicTail;
 import dev.kiff.spring.KafkaConnection;
+import dev.kiff.spring.KafkaRecordVerifier;
 import dev.kiff.worker.WorkerProperties;
 import java.time.Clock;
 import java.util.UUID;
@@ -30,7 +31,7 @@ public class ControlConfiguration {
 
     /** Kill requests for cancelled jobs: the worker whose pool runs the job kills its sandbox. */
     @Bean
-    ControlTopicTail cancellationTail(KafkaConnection kafka, WarmPool pool) {
+    ControlTopicTail cancellationTail(KafkaConnection kafka, WarmPool pool, KafkaRecordVerifier verifier) {
         return ControlTopicTail.commands(kafka, Topics.CANCELLATIONS,
                 (key, value) -> {
                     try {
@@ -40,12 +41,13 @@ public class ControlConfiguration {
                     } catch (IllegalArgumentException notAJobId) {
                         log.warn("kill request with a key that is no job id: {}", key);
                     }
-                });
+                }, verifier);
     }
 
     /** The targets the scheduler set for this worker; the latest record under its id wins. */
     @Bean
-    ControlTopicTail poolTargetTail(KafkaConnection kafka, JobCodec codec, WarmPool pool, WorkerProperties worker) {
+    ControlTopicTail poolTargetTail(KafkaConnection kafka, JobCodec codec, WarmPool pool, WorkerProperties worker,
+            KafkaRecordVerifier verifier) {
         return ControlTopicTail.states(kafka, Topics.POOL_TARGETS,
                 (key, value) -> {
                     if (!worker.id().equals(key) || value == null) {
@@ -54,6 +56,6 @@ public class ControlConfiguration {
                     PoolTargets targets = codec.readPoolTargets(value);
                     log.debug("pool targets from scheduler {}: {}", targets.decidedBy(), targets.targets());
                     targets.targets().forEach(pool::setTarget);
-                });
+                }, verifier);
     }
 }

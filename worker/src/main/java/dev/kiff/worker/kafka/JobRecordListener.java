@@ -12,7 +12,10 @@ import dev.kiff.core.job.JobStatus;
 import dev.kiff.core.job.JobValidator;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.topic.Topics;
+import dev.kiff.core.trust.JobRecordClaims;
+import dev.kiff.core.trust.RecordVerifier.Signer;
 import dev.kiff.spring.BrokerAcknowledgement;
+import dev.kiff.spring.KafkaRecordVerifier;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,10 +28,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * Where a job record enters the worker: parse and validate it (a record that fails goes to the dead-letter topic
- * with the reason, and the worker moves on), then hand the job to the {@link JobExecutor}, and say what the
- * {@link KafkaJobFeed} should do with the record next: it is done (its offset may be committed), or it should be
- * handled again after a pause — a platform failure to retry, or a job another live worker still runs.
+ * Where a job record enters the worker: check who produced it ({@link JobRecordClaims}: a record that cannot prove
+ * the tenant it names runs as nobody), parse and validate it (a record that fails any of this goes to the
+ * dead-letter topic with the reason, and the worker moves on), then hand the job to the {@link JobExecutor}, and say
+ * what the {@link KafkaJobFeed} should do with the record next: it is done (its offset may be committed), or it should
+ * be handled again after a pause — a platform failure to retry, or a job another live worker still runs.
  */
 public class JobRecordListener {
 
@@ -42,15 +46,18 @@ public class JobRecordListener {
     private final int maxAttempts;
     private final Duration retryBackoff;
     private final Duration lease;
+    private final JobRecordClaims claims;
 
     /**
      * @param maxAttempts  how often a job the platform failed to run is tried before it ends in ERROR
      * @param retryBackoff the pause before the first retry; it doubles with each further one
      * @param lease        how long a running job's lease lasts: a job running elsewhere is looked at again after it
+     * @param claims       whether a record may run as the tenant it names
      */
     public JobRecordListener(JobCodec codec, JobValidator validator, JobExecutor executor,
             KafkaTemplate<String, byte[]> kafka, Duration publishTimeout, int maxAttempts, Duration retryBackoff,
-            Duration lease) {
+            Duration lease, JobRecordClaims claims) {
+        this.claims = claims;
         this.codec = codec;
         this.validator = validator;
         this.executor = executor;
@@ -136,14 +143,34 @@ public class JobRecordListener {
 
     /** The record's job, or empty when it is not one: then it is on the dead-letter topic with the reason. */
     private Optional<Job> parseOrDeadLetter(ConsumerRecord<String, byte[]> record) {
+        // Before anything of the record is believed: an unproven one is never stored, run or followed by a webhook.
+        Signer signer = claims.signer(record.topic(), record.key(), record.value(),
+                KafkaRecordVerifier.signatureHeader(record));
+        if (signer instanceof Signer.Refused refused) {
+            deadLetter(record, "refused: " + refused.reason());
+            return Optional.empty();
+        }
         try {
             JobMessage message = codec.readMessage(record.value());
-            return Optional.of(validator.validate(message, fallbackId(record),
-                    Instant.ofEpochMilli(record.timestamp())));
+            if (signer instanceof Signer.Tenant tenant && message.tenant() == null) {
+                message = withTenant(message, tenant.id()); // a tenant's own record names it by its key
+            }
+            Job job = validator.validate(message, fallbackId(record), Instant.ofEpochMilli(record.timestamp()));
+            Optional<String> refusal = claims.refusal(signer, job);
+            if (refusal.isPresent()) {
+                deadLetter(record, "refused: " + refusal.get());
+                return Optional.empty();
+            }
+            return Optional.of(job);
         } catch (InvalidJobException e) {
             deadLetter(record, e.getMessage());
             return Optional.empty();
         }
+    }
+
+    private static JobMessage withTenant(JobMessage m, String tenant) {
+        return new JobMessage(m.v(), m.id(), tenant, m.vmType(), m.language(), m.code(), m.stdin(), m.env(),
+                m.files(), m.limits(), m.submittedAt(), m.batchId(), m.callbackUrl(), m.retry());
     }
 
     /**

@@ -12,6 +12,13 @@ import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.port.ResultPublisher;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.spring.KafkaResultPublisher;
+import dev.kiff.spring.RecordTrustProperties;
+import dev.kiff.core.batch.BatchRepository;
+import dev.kiff.core.trust.JobRecordClaims;
+import dev.kiff.core.trust.ProducerKeys;
+import dev.kiff.core.trust.RecordVerifier;
+import dev.kiff.core.trust.SigningKey;
+import java.util.Set;
 import dev.kiff.worker.WorkerProperties;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,9 +56,20 @@ public class WorkerKafkaConfiguration {
 
     @Bean
     JobRecordListener jobRecordListener(JobCodec codec, JobValidator validator, JobExecutor executor,
-            KafkaTemplate<String, byte[]> kafka, WorkerProperties worker) {
+            KafkaTemplate<String, byte[]> kafka, WorkerProperties worker, JobRecordClaims claims) {
         return new JobRecordListener(codec, validator, executor, kafka, worker.resultPublishTimeout(),
-                worker.maxDeliveryAttempts(), worker.retryBackoff(), worker.lease());
+                worker.maxDeliveryAttempts(), worker.retryBackoff(), worker.lease(), claims);
+    }
+
+    /**
+     * Job records prove the tenant they name: signed with the platform key (the API's), or with that tenant's
+     * producer key; unsigned only on a topic the operator declared trusted.
+     */
+    @Bean
+    JobRecordClaims jobRecordClaims(SigningKey platformRecordKey, ProducerKeys producerKeys,
+            RecordTrustProperties trust, BatchRepository batches, JobRepository jobs) {
+        return new JobRecordClaims(new RecordVerifier(platformRecordKey, producerKeys),
+                Set.copyOf(trust.trustedTopics()), batches, jobs);
     }
 
     /** Boot's consumer settings (spring.kafka.consumer.*), in the workers' group, named after this worker. */

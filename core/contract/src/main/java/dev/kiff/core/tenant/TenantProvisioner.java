@@ -4,25 +4,35 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import dev.kiff.core.job.InvalidJobException;
 import dev.kiff.core.job.JobValidator;
+import dev.kiff.core.trust.ProducerKeys;
+import dev.kiff.core.trust.SigningKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Where tenants are made: a new tenant gets a fresh API key (shown once) and a webhook signing secret. */
+/**
+ * Where tenants are made: a new tenant gets a fresh API key (shown once), a webhook signing secret and a producer key
+ * (for job records its own pipelines produce straight to Kafka).
+ */
 public final class TenantProvisioner {
 
     private static final Logger log = LoggerFactory.getLogger(TenantProvisioner.class);
 
     private final TenantDirectory tenants;
+    private final ProducerKeys producerKeys;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    public TenantProvisioner(TenantDirectory tenants, Clock clock) {
+    public TenantProvisioner(TenantDirectory tenants, ProducerKeys producerKeys, Clock clock) {
         this.tenants = tenants;
+        this.producerKeys = producerKeys;
         this.clock = clock;
     }
 
-    /** A tenant made, with the one copy of its key. */
-    public record Provisioned(Tenant tenant, ApiKey key) {
+    /**
+     * A tenant made, with the one copy of its API key, and its producer key ({@code kpk.<tenant>.<random>}, see
+     * {@link dev.kiff.core.trust.SigningKey}).
+     */
+    public record Provisioned(Tenant tenant, ApiKey key, String producerKey) {
     }
 
     /**
@@ -36,8 +46,21 @@ public final class TenantProvisioner {
         if (!tenants.create(tenant, key)) {
             throw new TenantExistsException(name);
         }
+        String producerKey = issueProducerKey(name);
         log.info("Tenant(id={}) created with key {}", name, key.prefix());
-        return new Provisioned(tenant, key);
+        return new Provisioned(tenant, key, producerKey);
+    }
+
+    /**
+     * A new producer key for an existing tenant, replacing the one it had (which stops working at once).
+     *
+     * @return the key, written out: the only copy the tenant gets
+     */
+    public String issueProducerKey(String tenant) {
+        String key = SigningKey.newProducerKey(tenant, random);
+        producerKeys.put(tenant, key);
+        log.info("Tenant(id={}) has a new producer key", tenant);
+        return key;
     }
 
     /**
