@@ -10,6 +10,14 @@ import dev.kiff.core.lag.QueueLag;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.spring.ControlTopicTail;
 import dev.kiff.spring.KafkaConnection;
+import dev.kiff.spring.KafkaRecordSigner;
+import dev.kiff.spring.KafkaRecordVerifier;
+import dev.kiff.core.trust.ProducerKeys;
+import dev.kiff.core.trust.RecordVerifier;
+import dev.kiff.core.trust.SigningKey;
+import dev.kiff.testkit.SharedInfrastructure;
+import java.time.Clock;
+import java.util.Optional;
 import dev.kiff.testkit.EmbeddedKafkaServer;
 import dev.kiff.testkit.ServiceAcls;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +49,19 @@ import org.junit.jupiter.api.Test;
  * each does its work; with a tenant pipeline's they are refused.
  */
 class SchedulerKafkaAuthenticationIT {
+
+    private static final SigningKey PLATFORM = SigningKey.platform(SharedInfrastructure.RECORD_KEY);
+    private static final ProducerKeys NO_PRODUCER_KEYS = new ProducerKeys() {
+        @Override
+        public Optional<String> find(String tenant) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void put(String tenant, String key) {
+            throw new UnsupportedOperationException();
+        }
+    };
 
     private static final String SCHEDULER_PASSWORD = "scheduler-" + UUID.randomUUID();
     private static final String API_PASSWORD = "api-" + UUID.randomUUID();
@@ -94,8 +115,9 @@ class SchedulerKafkaAuthenticationIT {
                 api.send(new ProducerRecord<>(Topics.jobs(VmType.CODE_EXEC), UUID.randomUUID().toString(),
                         "{}".getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
             }
-            worker.send(new ProducerRecord<>(Topics.WORKER_STATES, "worker-7",
-                    "{}".getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
+            // Signed as Kiff's own services sign: the tail believes nothing else.
+            worker.send(new KafkaRecordSigner(PLATFORM).onSend(new ProducerRecord<>(Topics.WORKER_STATES, "worker-7",
+                    "{}".getBytes(StandardCharsets.UTF_8)))).get(10, TimeUnit.SECONDS);
         }
 
         KafkaLeadership leadership = new KafkaLeadership(scheduler, "scheduler-1", Duration.ofSeconds(6));
@@ -103,7 +125,8 @@ class SchedulerKafkaAuthenticationIT {
         opened.add(leadership::stop);
         Set<String> workersHeard = ConcurrentHashMap.newKeySet();
         ControlTopicTail states = ControlTopicTail.states(scheduler, Topics.WORKER_STATES,
-                (key, value) -> workersHeard.add(key));
+                (key, value) -> workersHeard.add(key),
+                new KafkaRecordVerifier(new RecordVerifier(PLATFORM, NO_PRODUCER_KEYS), Clock.systemUTC()));
         states.start();
         opened.add(states::stop);
         Admin lagAdmin = Admin.create(scheduler.properties());
