@@ -24,7 +24,7 @@ acl --allow-principal User:kiff-api --operation Write --operation Describe \
 acl --allow-principal User:kiff-api --operation Describe --operation Create --resource-pattern-type prefixed --topic kiff.
 # Worker
 acl --allow-principal User:kiff-worker --operation Read $jobs \
-  --topic kiff.control.cancellations --topic kiff.control.targets
+  --topic kiff.control.cancellations --topic kiff.control.targets --topic kiff.control.workers
 acl --allow-principal User:kiff-worker --operation Read --group kiff-workers
 acl --allow-principal User:kiff-worker --operation Write \
   --topic kiff.results --topic kiff.logs --topic kiff.jobs.dlq --topic kiff.control.workers

@@ -52,7 +52,7 @@ public final class ServiceAcls {
 
     /**
      * A worker: consumes the job topics in group {@code kiff-workers}; produces results, logs, dead letters and its
-     * state; reads the cancellations and its pool targets (no group).
+     * state; reads the cancellations, its pool targets and every worker's state (no group).
      */
     public static List<AclBinding> worker(String user) {
         List<AclBinding> acls = new ArrayList<>();
@@ -65,6 +65,8 @@ public final class ServiceAcls {
         }
         acls.add(allow(user, topic("kiff.control.cancellations"), AclOperation.READ));
         acls.add(allow(user, topic("kiff.control.targets"), AclOperation.READ));
+        // Every worker's state: the orphan sweep removes the sandboxes of workers that stopped reporting.
+        acls.add(allow(user, topic("kiff.control.workers"), AclOperation.READ));
         acls.addAll(topicBootstrap(user, false));
         return acls;
     }
