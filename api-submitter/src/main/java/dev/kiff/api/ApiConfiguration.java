@@ -3,7 +3,6 @@ package dev.kiff.api;
 import dev.kiff.api.auth.ApiKeyAuthenticator;
 import dev.kiff.api.auth.TenantArgumentResolver;
 import dev.kiff.api.dispatch.DispatchProperties;
-import dev.kiff.api.dispatch.DispatchTicks;
 import dev.kiff.api.events.JobEventStream;
 import dev.kiff.api.events.LiveEvents;
 import dev.kiff.api.events.OpenStreams;
@@ -49,6 +48,7 @@ import dev.kiff.core.webhook.WebhookTargets;
 import dev.kiff.persistence.JooqJobBacklog;
 import dev.kiff.persistence.JooqJobRepository;
 import dev.kiff.spring.BackgroundLoops;
+import dev.kiff.spring.TickLoop;
 import dev.kiff.spring.KafkaRecordSigner;
 import dev.kiff.spring.KafkaRecordVerifier;
 import dev.kiff.spring.KafkaResultPublisher;
@@ -175,8 +175,8 @@ public class ApiConfiguration {
     }
 
     @Bean
-    DispatchTicks dispatchTicks(JobDispatcher dispatcher, DispatchProperties properties) {
-        return new DispatchTicks(dispatcher, properties);
+    TickLoop dispatchTicks(JobDispatcher dispatcher, DispatchProperties properties) {
+        return new TickLoop("kiff-dispatch", "job dispatch", properties.tick(), dispatcher::tick);
     }
 
     @Bean

@@ -8,6 +8,8 @@ import dev.kiff.api.ApiClient.Reply;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.output.LogStore;
 import dev.kiff.core.port.JobRepository;
+import dev.kiff.core.trust.SigningKey;
+import dev.kiff.spring.KafkaRecordSigner;
 import dev.kiff.testkit.EmbeddedKafkaServer;
 import dev.kiff.testkit.ServiceAcls;
 import dev.kiff.testkit.SharedInfrastructure;
@@ -130,7 +132,10 @@ class KafkaAuthenticationIT {
         DefaultKafkaProducerFactory<String, byte[]> producers = new DefaultKafkaProducerFactory<>(
                 producerConfig(worker));
         try {
-            new StandInWorker(jobs, logs, new KafkaTemplate<>(producers), codec, clock).runToSuccess(id, "1\n");
+            // The API believes only results signed as Kiff's own services sign them.
+            KafkaTemplate<String, byte[]> results = new KafkaTemplate<>(producers);
+            results.setProducerInterceptor(new KafkaRecordSigner(SigningKey.platform(SharedInfrastructure.RECORD_KEY)));
+            new StandInWorker(jobs, logs, results, codec, clock).runToSuccess(id, "1\n");
         } finally {
             producers.destroy();
         }

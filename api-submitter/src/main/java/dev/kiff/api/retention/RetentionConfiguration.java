@@ -3,6 +3,7 @@ package dev.kiff.api.retention;
 import dev.kiff.core.retention.RetentionPeriods;
 import dev.kiff.core.retention.RetentionPurge;
 import dev.kiff.persistence.JooqPurgeableRecords;
+import dev.kiff.spring.TickLoop;
 import java.time.Clock;
 import org.jooq.DSLContext;
 import org.springframework.context.annotation.Bean;
@@ -21,7 +22,7 @@ public class RetentionConfiguration {
     }
 
     @Bean
-    RetentionTicks retentionTicks(RetentionPurge purge, RetentionProperties properties) {
-        return new RetentionTicks(purge, properties.tick());
+    TickLoop retentionTicks(RetentionPurge purge, RetentionProperties properties) {
+        return new TickLoop("kiff-retention", "retention purge", properties.tick(), purge::tick);
     }
 }
