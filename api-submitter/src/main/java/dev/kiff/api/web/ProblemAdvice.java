@@ -158,6 +158,18 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
                         e.getMessage() + "; the job was not queued, try again"));
     }
 
+    /**
+     * Anything no other handler names is a fault of the platform: logged with its trace, so that a 500 is never
+     * silent, and answered as a problem like every other error.
+     */
+    @ExceptionHandler(RuntimeException.class)
+    ResponseEntity<ProblemDetail> unexpected(RuntimeException e) {
+        log.error("request failed (500): {}", e.toString(), e);
+        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
+                .body(problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error",
+                        "the request failed inside Kiff; it is logged"));
+    }
+
     private static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setType(URI.create("urn:kiff:problem:" + type));
