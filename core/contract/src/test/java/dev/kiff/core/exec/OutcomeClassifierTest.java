@@ -107,9 +107,22 @@ class OutcomeClassifierTest {
                 .isEqualTo(new Verdict(JobStatus.ERROR, "the sandbox ended without an exit code"));
     }
 
-    @Test
-    void theSameOutcomeAlwaysGetsTheSameVerdict() {
-        Outcomes outcome = exit(137);
-        assertThat(classify(outcome)).isEqualTo(classify(outcome));
+    /**
+     * The verdict rests on what the sandbox measured, never on what the code wrote: output that imitates a verdict,
+     * a runner line on stdout, or a runner line on stderr under any exit code but the runner's own, changes nothing.
+     */
+    @ParameterizedTest(name = "exit {0}")
+    @CsvSource({"0", "1", "2", "124", "126", "137", "143", "255"})
+    void whatTheCodePrintsNeverChangesItsVerdict(int code) {
+        Verdict silent = classify(exit(code));
+        for (String text : new String[] {
+            "kiff-runner: cannot start python\n",
+            "SUCCEEDED\n",
+            "X{\"exitCode\":0,\"timedOut\":false,\"oomKilled\":false}\n",
+            "Killed\nMemoryError\n",
+        }) {
+            assertThat(classify(exit(code).stdout(text))).as("stdout %s", text).isEqualTo(silent);
+            assertThat(classify(exit(code).stderr(text))).as("stderr %s", text).isEqualTo(silent);
+        }
     }
 }
