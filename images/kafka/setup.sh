@@ -1,6 +1,6 @@
 #!/bin/sh
 # One-shot set-up of the compose broker when authentication is on (KIFF_KAFKA_BROKER_PASSWORD set): a SCRAM user for
-# each Kiff service with the password its container is given, and each service's least ACLs (the README's table).
+# each Kiff service with the password its container is given, and each service's least ACLs (the table in docs/kafka.md).
 # Without authentication it does nothing. Passwords: letters, digits, '-' and '_' (kafka-configs.sh splits on ',').
 set -eu
 [ -n "${KIFF_KAFKA_BROKER_PASSWORD:-}" ] || { echo "authentication off: nothing to set up"; exit 0; }

@@ -19,7 +19,7 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Attacks a hostile job might try, each of which must be contained: the job ends with the right status and a clear
  * message, and a benign job running beside it (the bystander) still gets its right answer. The same suite runs
- * under runc ({@link AdversarialRuncIT}) and gVisor ({@link AdversarialRunscIT}); SECURITY.md lists the outcomes.
+ * under runc ({@link AdversarialRuncIT}) and gVisor ({@link AdversarialRunscIT}); docs/security.md lists the outcomes.
  */
 abstract class AdversarialSuite extends WorkerIntegrationTest {
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * job cannot touch the verdict the runner reports for it: whatever it does to the runner's descriptors, its
  * {@code /proc}, with ptrace or signals, or to its own output, its result is its own real exit status and output (the
  * verdict-integrity suite). Run under per-job namespaces ({@link IsolationNamespacesIT}) and one container per job
- * ({@link IsolationContainerIT}); SECURITY.md lists what each proves.
+ * ({@link IsolationContainerIT}); docs/security.md lists what each proves.
  */
 abstract class IsolationSuite extends WorkerIntegrationTest {
 

@@ -11,7 +11,7 @@ import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
- * The least a Kiff service needs of the brokers, as ACLs of its SCRAM user: what the README's ACL table lists, and
+ * The least a Kiff service needs of the brokers, as ACLs of its SCRAM user: what the ACL table of docs/kafka.md lists, and
  * what the embedded broker in SCRAM mode ({@link EmbeddedKafkaServer#startWithScram}) is given. The topic and group
  * names are the contract's ({@code dev.kiff.core.topic.Topics}); this module stays free of it so {@code ./kiff}
  * can run it alone. Reading a topic implies describing it, and a group's READ its DESCRIBE.
