@@ -228,6 +228,41 @@ class JobsTest(FakeServerTest):
         self.assertEqual(self.client.get(JOB)["usage"], usage)
         self.assertIsNone(self.client.wait(JOB).get("usage"))
 
+    def test_reads_a_result_from_a_newer_server_and_one_from_an_older_server(self):
+        usage = {"cpuMs": 31, "peakMemoryMb": 9, "outputBytes": 2, "gatewayCalls": 1, "gatewayBytes": None}
+        newer = job_result("SUCCEEDED", stdout="1\n", usage={**usage, "gpuMs": 0}, priority="high",
+                           artifacts=[{"name": "a.csv", "sizeBytes": 3, "sha256": "00ff"}], attemptHistory=[],
+                           deadLettered=False, labels={"team": ["x"]})
+        older = {"v": 1, "id": JOB, "tenant": "acme", "vmType": "code-exec", "status": "FAILED", "exitCode": 1,
+                 "stdout": "", "stderr": "boom", "message": "exited with code 1", "attempts": 1, "artifacts": []}
+        answers = iter([newer, older])
+        self.fake.routes[("GET", f"/v1/jobs/{JOB}")] = lambda r: r.reply(200, next(answers))
+
+        from_newer = self.client.wait(JOB)
+        self.assertEqual((from_newer["status"], from_newer["stdout"]), ("SUCCEEDED", "1\n"))
+        self.assertEqual(from_newer["usage"]["cpuMs"], 31)
+        self.assertEqual([a["name"] for a in from_newer["artifacts"]], ["a.csv"])
+        from_older = self.client.wait(JOB)
+        self.assertEqual((from_older["status"], from_older["stderr"]), ("FAILED", "boom"))
+        self.assertIsNone(from_older.get("usage"))
+        self.assertFalse(from_older.get("deadLettered", False))
+        self.assertEqual(from_older.get("attemptHistory", []), [])
+
+    def test_streams_events_from_a_newer_server(self):
+        events = [("1.0", "status", json.dumps({"jobId": JOB, "status": "RUNNING", "attempt": 1, "node": "n1"})),
+                  ("1.1", "output", json.dumps({"jobId": JOB, "attempt": 1, "seq": 1, "stream": "stdout",
+                                                "data": "a\n", "encoding": "utf-8"})),
+                  ("end", "result", json.dumps(job_result("SUCCEEDED", addedLater={"nested": 1})))]
+        self.fake.routes[("GET", f"/v1/jobs/{JOB}/events")] = lambda r: r.send(
+            200, "".join(sse(e) for e in events).encode(), "text/event-stream")
+        out, err = io.StringIO(), io.StringIO()
+
+        result = self.client.stream(JOB, out=out, err=err)
+
+        self.assertEqual(result["status"], "SUCCEEDED")
+        self.assertEqual(out.getvalue(), "a\n")
+        self.assertEqual(err.getvalue(), "")
+
     def test_wait_times_out(self):
         @self.fake.route("GET", f"/v1/jobs/{JOB}")
         def _(r):

@@ -5,9 +5,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads the API's envelopes (submission answers, pages, problems, SSE status data). Lenient on purpose, unlike the
- * contract's strict codec: the server may add envelope fields without breaking deployed clients. The contract's own
- * types are still read by {@link dev.kiff.core.json.JobCodec}.
+ * Reads the API's envelopes (submission answers, pages, problems, SSE status data). Lenient on purpose: the server may
+ * add envelope fields without breaking deployed clients. The contract's own types (results, batch progress) are read
+ * by {@link dev.kiff.core.json.JobCodec}, which is just as tolerant of fields it does not know.
  */
 final class Json {
 

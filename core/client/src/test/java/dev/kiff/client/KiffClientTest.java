@@ -151,6 +151,53 @@ class KiffClientTest {
     }
 
     @Test
+    void readsAResultFromANewerServerSkippingFieldsItDoesNotKnowAndOneFromAnOlderServerWithoutTheNewest() {
+        String newer = "{\"v\":1,\"id\":\"" + ID + "\",\"tenant\":\"acme\",\"vmType\":\"code-exec\","
+                + "\"priority\":\"high\",\"status\":\"SUCCEEDED\",\"exitCode\":0,\"stdout\":\"1\\n\","
+                + "\"stdoutTruncated\":false,\"stderr\":\"\",\"stderrTruncated\":false,\"message\":null,"
+                + "\"workerId\":\"worker-1\",\"attempts\":1,\"usage\":{\"cpuMs\":31,\"peakMemoryMb\":9,"
+                + "\"outputBytes\":2,\"gatewayCalls\":1,\"gatewayBytes\":null,\"gpuMs\":0},"
+                + "\"artifacts\":[{\"name\":\"a.csv\",\"sizeBytes\":3,\"sha256\":\"00ff\"}],\"batchId\":null,"
+                + "\"attemptHistory\":[],\"deadLettered\":false,\"labels\":{\"team\":[\"x\"]}}";
+        String older = "{\"v\":1,\"id\":\"" + ID + "\",\"tenant\":\"acme\",\"vmType\":\"code-exec\","
+                + "\"status\":\"FAILED\",\"exitCode\":1,\"stdout\":\"\",\"stdoutTruncated\":false,"
+                + "\"stderr\":\"boom\",\"stderrTruncated\":false,\"message\":\"exited with code 1\","
+                + "\"workerId\":\"worker-1\",\"attempts\":1,\"artifacts\":[]}";
+        server.on("GET", JOB, json(200, newer), json(200, older));
+
+        JobResult fromNewer = client.get(ID);
+        JobResult fromOlder = client.get(ID);
+
+        assertThat(fromNewer.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(fromNewer.usage()).isEqualTo(new ResourceUsage(31L, 9L, 2L, 1, null));
+        assertThat(fromNewer.artifacts()).extracting(a -> a.name()).containsExactly("a.csv");
+        assertThat(fromOlder.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(fromOlder.stderr()).isEqualTo("boom");
+        assertThat(fromOlder.usage()).isNull();
+        assertThat(fromOlder.attemptHistory()).isEmpty();
+        assertThat(fromOlder.deadLettered()).isFalse();
+    }
+
+    @Test
+    void streamsEventsFromANewerServerSkippingFieldsItDoesNotKnow() {
+        String result = FakeKiff.CODEC.writeString(job(ID, JobStatus.SUCCEEDED)).replaceFirst("\\{",
+                "{\"addedLater\":{\"nested\":1},");
+        server.on("GET", JOB + "/events", sse("id: 1.0\nevent: status\ndata: {\"jobId\":\"" + ID
+                + "\",\"status\":\"RUNNING\",\"attempt\":1,\"node\":\"n1\"}\n\n"
+                + "id: 1.1\nevent: output\ndata: {\"jobId\":\"" + ID + "\",\"attempt\":1,\"seq\":1,"
+                + "\"stream\":\"stdout\",\"data\":\"a\",\"encoding\":\"utf-8\"}\n\n"
+                + "id: end\nevent: result\ndata: " + result + "\n\n", false));
+        List<JobEvent> events = new ArrayList<>();
+
+        JobResult ended = client.stream(ID, events::add);
+
+        assertThat(ended).isEqualTo(job(ID, JobStatus.SUCCEEDED));
+        assertThat(events).hasSize(3);
+        assertThat(events.get(0)).isEqualTo(new JobEvent.Status("RUNNING", 1));
+        assertThat(((JobEvent.Output) events.get(1)).chunk().data()).isEqualTo("a");
+    }
+
+    @Test
     void awaitLongPollsUntilTheJobEnds() {
         server.on("GET", JOB, result(job(ID, JobStatus.QUEUED)), result(job(ID, JobStatus.RUNNING)),
                 result(job(ID, JobStatus.SUCCEEDED)));

@@ -21,56 +21,77 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The one JSON mapping of the job contract, strict on input: unknown fields, missing primitives and trailing content
- * are errors that name the field. The API, the worker and the clients all read and write jobs through it.
+ * The one JSON mapping of the job contract. Strict on what a client sends the API: in a job or batch request, unknown
+ * fields, missing primitives and trailing content are errors that name the field, so a typo is never silently dropped.
+ * Tolerant on what Kiff itself produces (results, job messages on Kafka, log chunks, batch progress, control records,
+ * stored artifact lists): unknown fields are skipped, so a reader keeps working while a newer writer adds optional
+ * fields within contract version {@code v: 1} (a rolling upgrade, an older client on a newer server). Unknown enum
+ * values stay errors in both: a reader cannot guess whether an unknown status is terminal, so a new one needs
+ * {@code v: 2}. The API, the worker and the clients all read and write jobs through it.
  */
 public final class JobCodec {
 
-    private final JsonMapper mapper = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            // Equal jobs serialize to equal bytes, whatever order their maps came in (idempotency fingerprints).
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+    /** Reads what a client sends the API, and writes everything. */
+    private final JsonMapper mapper = base().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+    /**
+     * Reads what Kiff produces: a field this reader does not know yet is skipped, and a flag or count an older writer
+     * did not send yet reads as false or 0, what it meant.
+     */
+    private final JsonMapper tolerant = base()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
+    private static JsonMapper.Builder base() {
+        return JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                // Equal jobs serialize to equal bytes, whatever order their maps came in (idempotency fingerprints).
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    }
+
+    /** A job as a client submits it to {@code POST /v1/jobs}: strict. */
     public JobRequest readRequest(byte[] json) {
-        return read(json, JobRequest.class);
+        return read(mapper, json, JobRequest.class);
     }
 
+    /** A job message on a job topic; producers may be newer than this worker, so unknown fields are skipped. */
     public JobMessage readMessage(byte[] json) {
-        return read(json, JobMessage.class);
+        return read(tolerant, json, JobMessage.class);
     }
 
+    /** A result as published on {@code kiff.results} or answered by the API: unknown fields are skipped. */
     public JobResult readResult(byte[] json) {
-        return read(json, JobResult.class);
+        return read(tolerant, json, JobResult.class);
     }
 
-    /** A batch as {@code GET /v1/batches/{id}} answers it. */
+    /** A batch as {@code GET /v1/batches/{id}} answers it: unknown fields are skipped. */
     public BatchProgress readBatchProgress(byte[] json) {
-        return read(json, BatchProgress.class);
+        return read(tolerant, json, BatchProgress.class);
     }
 
+    /** A batch as a client submits it to {@code POST /v1/batches}: strict. */
     public BatchRequest readBatchRequest(byte[] json) {
-        return read(json, BatchRequest.class);
+        return read(mapper, json, BatchRequest.class);
     }
 
     public LogChunk readLogChunk(byte[] json) {
-        return read(json, LogChunk.class);
+        return read(tolerant, json, LogChunk.class);
     }
 
     public WorkerState readWorkerState(byte[] json) {
-        return read(json, WorkerState.class);
+        return read(tolerant, json, WorkerState.class);
     }
 
     public PoolTargets readPoolTargets(byte[] json) {
-        return read(json, PoolTargets.class);
+        return read(tolerant, json, PoolTargets.class);
     }
 
     public List<ArtifactInfo> readArtifactList(String json) {
-        return mapper.readValue(json, new TypeReference<List<ArtifactInfo>>() { });
+        return tolerant.readValue(json, new TypeReference<List<ArtifactInfo>>() { });
     }
 
     public byte[] write(Object value) {
@@ -81,12 +102,12 @@ public final class JobCodec {
         return mapper.writeValueAsString(value);
     }
 
-    private <T> T read(byte[] json, Class<T> type) {
+    private static <T> T read(JsonMapper reader, byte[] json, Class<T> type) {
         if (json == null || json.length == 0) {
             throw InvalidJobException.of("$", "body is empty, expected a JSON object");
         }
         try {
-            T value = mapper.readValue(json, type);
+            T value = reader.readValue(json, type);
             if (value == null) {
                 throw InvalidJobException.of("$", "expected a JSON object, got null");
             }
