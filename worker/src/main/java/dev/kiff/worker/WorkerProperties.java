@@ -16,7 +16,11 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param id                    this worker's name in job records, container labels and the control topics;
  *                              defaults to host name and pid. Give it a stable name so that a restarted worker
- *                              removes the sandboxes its previous run left behind
+ *                              removes the sandboxes its previous run left behind. It is also the worker's static
+ *                              member id in the job consumer group ({@code group.instance.id}): a restarted worker
+ *                              of the same name takes back its partitions at once instead of waiting for its old
+ *                              session to expire. Two running workers must never share a name: the second would
+ *                              fence the first out of the group
  * @param vmTypes               the VM types whose job topics this worker consumes
  * @param capacity              the most sandboxes (idle and busy, all VM types together) this worker holds: how many
  *                              jobs it runs at once at most
@@ -38,6 +42,9 @@ import org.springframework.validation.annotation.Validated;
  * @param outputChunkChars      the most characters one chunk of live output holds
  * @param outputCap             the most output of one run that is streamed and kept as its log; beyond it the
  *                              result still carries the captured output (up to the job's outputBytes)
+ * @param groupSessionTimeout   how long the job consumer group waits for a silent worker before giving its
+ *                              partitions to the others ({@code session.timeout.ms}); a worker that returns under
+ *                              the same name within it resumes them without a rebalance
  */
 @Validated
 @ConfigurationProperties("kiff.worker")
@@ -57,7 +64,8 @@ public record WorkerProperties(
         @NotNull Duration statePublishInterval,
         @NotNull Duration outputFlushInterval,
         @Min(256) int outputChunkChars,
-        @NotNull DataSize outputCap) {
+        @NotNull DataSize outputCap,
+        @NotNull Duration groupSessionTimeout) {
 
     public WorkerProperties {
         if (id == null || id.isBlank()) {

@@ -76,11 +76,22 @@ public class WorkerKafkaConfiguration {
     @Bean
     KafkaJobFeed kafkaJobFeed(ConsumerFactory<String, byte[]> consumers, WarmPool pool, JobRecordListener listener,
             WorkerProperties worker) {
+        Properties overrides = jobConsumerOverrides(worker);
+        return new KafkaJobFeed(() -> consumers.createConsumer(Topics.WORKER_GROUP, worker.id(), null, overrides),
+                worker.vmTypes(), pool, listener, Duration.ofMillis(500), worker.drainTimeout());
+    }
+
+    /** What the job consumer sets on top of Boot's consumer settings. */
+    public static Properties jobConsumerOverrides(WorkerProperties worker) {
         Properties overrides = new Properties();
         overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         // A batch is published in one Kafka transaction: a batch the API aborted must never run.
         overrides.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        return new KafkaJobFeed(() -> consumers.createConsumer(Topics.WORKER_GROUP, worker.id(), null, overrides),
-                worker.vmTypes(), pool, listener, Duration.ofMillis(500), worker.drainTimeout());
+        // Static membership: a worker restarted under its name (after a crash too) gets its partitions back at once,
+        // where a new dynamic member would wait for the dead one's session to expire. Names must be unique.
+        overrides.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, worker.id());
+        overrides.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                Long.toString(worker.groupSessionTimeout().toMillis()));
+        return overrides;
     }
 }
