@@ -62,6 +62,32 @@ class StaticMembershipIT {
         }
     }
 
+    @Test
+    void aWorkerThatStopsHandsItsPartitionsToAnotherAtOnce() throws Exception {
+        String topic = "kiff.test.static-membership." + UUID.randomUUID();
+        String group = "kiff-test-workers-" + UUID.randomUUID();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                SharedInfrastructure.kafka().bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+        KafkaConsumer<String, byte[]> stopping = jobConsumer(group, worker("worker-a-" + UUID.randomUUID()));
+        stopping.subscribe(List.of(topic));
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            stopping.poll(Duration.ofMillis(100));
+            return !stopping.assignment().isEmpty();
+        });
+        stopping.close(KafkaJobFeed.ON_STOP);
+
+        try (KafkaConsumer<String, byte[]> other = jobConsumer(group, worker("worker-b-" + UUID.randomUUID()))) {
+            other.subscribe(List.of(topic));
+            // A static member that closed without leaving would hold the partition for the whole session.
+            await().atMost(SESSION_TIMEOUT.dividedBy(2)).until(() -> {
+                other.poll(Duration.ofMillis(100));
+                return !other.assignment().isEmpty();
+            });
+        }
+    }
+
     private static KafkaConsumer<String, byte[]> jobConsumer(String group, WorkerProperties worker) {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafka().bootstrapServers());
