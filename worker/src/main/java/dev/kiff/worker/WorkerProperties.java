@@ -69,9 +69,21 @@ public record WorkerProperties(
 
     public WorkerProperties {
         if (id == null || id.isBlank()) {
-            // RuntimeMXBean's name is "pid@host": unique per process on one machine, readable across machines.
-            String[] pidAtHost = ManagementFactory.getRuntimeMXBean().getName().split("@", 2);
-            id = (pidAtHost.length == 2 ? pidAtHost[1] + "-" + pidAtHost[0] : pidAtHost[0]);
+            id = processId();
         }
+    }
+
+    /**
+     * True when the worker was given a name rather than the process's: only a name outlives a restart, and only a
+     * name set by hand is known to be unique among the workers (every worker of a test JVM shares one process).
+     */
+    public boolean named() {
+        return !id.equals(processId());
+    }
+
+    /** The default name: host and pid, as RuntimeMXBean's "pid@host" has them. */
+    private static String processId() {
+        String[] pidAtHost = ManagementFactory.getRuntimeMXBean().getName().split("@", 2);
+        return pidAtHost.length == 2 ? pidAtHost[1] + "-" + pidAtHost[0] : pidAtHost[0];
     }
 }

@@ -88,8 +88,11 @@ public class WorkerKafkaConfiguration {
         // A batch is published in one Kafka transaction: a batch the API aborted must never run.
         overrides.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // Static membership: a worker restarted under its name (after a crash too) gets its partitions back at once,
-        // where a new dynamic member would wait for the dead one's session to expire. Names must be unique.
-        overrides.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, worker.id());
+        // where a new dynamic member would wait for the dead one's session to expire. Names must be unique, so only
+        // a name given by hand makes a static member; the default (host and pid) changes at every start anyway.
+        if (worker.named()) {
+            overrides.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, worker.id());
+        }
         overrides.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
                 Long.toString(worker.groupSessionTimeout().toMillis()));
         return overrides;
