@@ -11,7 +11,14 @@ import dev.kiff.api.kafka.KafkaBatchEventPublisher;
 import dev.kiff.api.kafka.KafkaCancellationPublisher;
 import dev.kiff.api.kafka.KafkaJobPublisher;
 import dev.kiff.api.kafka.LiveFeedListener;
+import dev.kiff.api.kafka.KafkaFollowUpDeadLetters;
 import dev.kiff.api.kafka.ResultFollowerListener;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.listener.ListenerContainerPauseService;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import dev.kiff.api.results.ResultWaiters;
 import dev.kiff.api.results.ResultsListener;
 import dev.kiff.api.webhook.InetAddressHostResolver;
@@ -238,8 +245,36 @@ public class ApiConfiguration {
 
     @Bean
     ResultFollowerListener resultFollowerListener(ResultFollower follower, JobCodec codec,
-            ApiProperties properties, KafkaRecordVerifier verifier) {
-        return new ResultFollowerListener(follower, codec, properties.followerBackoff(), verifier);
+            KafkaRecordVerifier verifier) {
+        return new ResultFollowerListener(follower, codec, verifier);
+    }
+
+    /** Pauses the result follower's container between its tries, on a thread of its own. */
+    @Bean(destroyMethod = "shutdown")
+    ThreadPoolTaskScheduler resultFollowerPauses() {
+        ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+        scheduler.setThreadNamePrefix("kiff-follower-pause-");
+        scheduler.setDaemon(true);
+        scheduler.initialize();
+        return scheduler;
+    }
+
+    /**
+     * Boot's listener settings, with an error handler that retries a failed follow-up until it succeeds and
+     * dead-letters only what never can (see {@link ResultFollowerListener}).
+     */
+    @Bean(ResultFollowerListener.CONTAINER_FACTORY)
+    ConcurrentKafkaListenerContainerFactory<Object, Object> resultFollowerContainerFactory(
+            ConcurrentKafkaListenerContainerFactoryConfigurer configurer, ConsumerFactory<Object, Object> consumers,
+            KafkaListenerEndpointRegistry registry, ThreadPoolTaskScheduler resultFollowerPauses,
+            KafkaTemplate<String, byte[]> kafka, ApiProperties properties) {
+        ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        configurer.configure(factory, consumers);
+        factory.setCommonErrorHandler(ResultFollowerListener.errorHandler(
+                new KafkaFollowUpDeadLetters(kafka, properties.publishTimeout()),
+                ResultFollowerListener.retryPolicy(properties.followerBackoff(), properties.followerMaxBackoff()),
+                new ListenerContainerPauseService(registry, resultFollowerPauses)));
+        return factory;
     }
 
     @Bean(destroyMethod = "shutdownNow")

@@ -23,7 +23,10 @@ import org.springframework.validation.annotation.Validated;
  * @param quotaRetryAfter   the {@code Retry-After} for a tenant at its concurrent-jobs quota
  * @param streamTimeout     how long an SSE stream stays open; clients reconnect with {@code Last-Event-ID}
  * @param keepAlive         how often an open SSE stream gets a comment line, so proxies keep it open
- * @param followerBackoff   the pause before a failed result follow-up (webhook, batch completion) is tried again
+ * @param followerBackoff   the pause before a failed result follow-up (webhook, batch completion) is first tried
+ *                          again; each further pause is twice the last. A follow-up is never given up: the follower
+ *                          pauses (its partition waits) until the database or broker is back
+ * @param followerMaxBackoff the longest pause between two tries of a failed result follow-up
  * @param maxAdminBodySize  the largest admin request body ({@code /v1/admin/**}) accepted; larger ones get 413 before
  *                          they are parsed (and only once the admin key was checked)
  * @param maxStreamsPerTenant the most SSE streams one tenant may hold open on this instance; one more gets 429
@@ -54,5 +57,6 @@ public record ApiProperties(
         @Positive int maxStreamsPerTenant,
         @Positive int maxStreams,
         @Positive int streamMaxPending,
-        @NotNull Duration streamSendTimeout) {
+        @NotNull Duration streamSendTimeout,
+        @NotNull Duration followerMaxBackoff) {
 }

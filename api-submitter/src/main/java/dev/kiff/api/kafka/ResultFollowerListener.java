@@ -1,74 +1,88 @@
 package dev.kiff.api.kafka;
 
-import dev.kiff.core.job.InvalidJobException;
+import dev.kiff.core.failure.PermanentFailure;
 import dev.kiff.core.job.JobResult;
 import dev.kiff.core.json.JobCodec;
 import dev.kiff.core.notify.ResultFollower;
 import dev.kiff.core.topic.Topics;
-import java.time.Duration;
 import dev.kiff.spring.KafkaRecordVerifier;
+import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.ConsumerRecordRecoverer;
+import org.springframework.kafka.listener.ContainerPausingBackOffHandler;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.ListenerContainerPauseService;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Feeds every result on {@code kiff.results} to the {@link ResultFollower}, once across all API instances (one
  * shared consumer group): webhooks are queued and batch completions announced off the workers.
+ *
+ * <p>A follow-up that fails is never dropped: the listener throws, and its container's {@link #errorHandler} seeks
+ * back to the record and delivers it again, without end, after a growing pause during which the container is paused
+ * (the listener thread does not sleep). Only a record that can never be followed up (a {@link PermanentFailure}: a
+ * signed record that is not a job result) is handed to the dead letters.
  */
 public class ResultFollowerListener {
 
+    /** The listener container factory this listener runs in: its own, for its error handler. */
+    public static final String CONTAINER_FACTORY = "resultFollowerContainerFactory";
+
     private static final Logger log = LoggerFactory.getLogger(ResultFollowerListener.class);
-    private static final int TRIES = 5;
 
     private final ResultFollower follower;
     private final JobCodec codec;
-    private final Duration backoff;
     private final KafkaRecordVerifier verifier;
 
     /** @param verifier only results Kiff's own services signed are followed up (webhooks, batches) */
-    public ResultFollowerListener(ResultFollower follower, JobCodec codec, Duration backoff,
-            KafkaRecordVerifier verifier) {
+    public ResultFollowerListener(ResultFollower follower, JobCodec codec, KafkaRecordVerifier verifier) {
         this.verifier = verifier;
         this.follower = follower;
         this.codec = codec;
-        this.backoff = backoff;
     }
 
     @KafkaListener(id = "kiff-result-follower", topics = Topics.RESULTS, groupId = Topics.FOLLOWER_GROUP,
-            properties = {"auto.offset.reset=earliest"})
-    public void onResult(ConsumerRecord<String, byte[]> record) throws InterruptedException {
-        JobResult result = parse(record);
-        if (result == null) {
+            containerFactory = CONTAINER_FACTORY, properties = {"auto.offset.reset=earliest"})
+    public void onResult(ConsumerRecord<String, byte[]> record) {
+        if (!verifier.fromKiff(record)) {
             return;
         }
-        for (int attempt = 1; ; attempt++) {
-            try {
-                follower.follow(result);
-                return;
-            } catch (RuntimeException e) {
-                if (attempt == TRIES) {
-                    log.error("Job(id={}) result could not be followed up after {} tries (webhook, batch): {}",
-                            result.id(), TRIES, e.getMessage(), e);
-                    return;
-                }
-                log.warn("Job(id={}) result follow-up failed try {}: {}", result.id(), attempt, e.getMessage());
-                // The listener thread is this follower's own: pausing it delays only follow-ups.
-                Thread.sleep(backoff.toMillis() << (attempt - 1));
-            }
+        // An unreadable result throws InvalidJobException, a PermanentFailure: dead-lettered, never retried.
+        JobResult result = codec.readResult(record.value());
+        try {
+            follower.follow(result);
+        } catch (RuntimeException e) {
+            log.warn("Job(id={}) result follow-up (webhook, batch) failed, tried again after a pause: {}", result.id(),
+                    e.toString());
+            throw e;
         }
     }
 
-    private JobResult parse(ConsumerRecord<String, byte[]> record) {
-        if (!verifier.fromKiff(record)) {
-            return null;
-        }
-        try {
-            return codec.readResult(record.value());
-        } catch (InvalidJobException e) {
-            log.warn("result record {}-{}@{} is not a job result: {}", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
-            return null;
-        }
+    /**
+     * How failed follow-ups are tried again: first after {@code first}, each pause twice the last up to {@code max},
+     * and never given up.
+     */
+    public static BackOff retryPolicy(Duration first, Duration max) {
+        ExponentialBackOff backOff = new ExponentialBackOff(first.toMillis(), 2.0);
+        backOff.setMaxInterval(max.toMillis());
+        backOff.setMaxElapsedTime(Long.MAX_VALUE);
+        backOff.setMaxAttempts(Long.MAX_VALUE);
+        return backOff;
+    }
+
+    /**
+     * The error handler of this listener's container: retries with {@code retries}, pausing the container between
+     * tries, and gives a permanent failure to {@code deadLetters} at once.
+     */
+    public static DefaultErrorHandler errorHandler(ConsumerRecordRecoverer deadLetters, BackOff retries,
+            ListenerContainerPauseService pauser) {
+        DefaultErrorHandler handler = new DefaultErrorHandler(deadLetters, retries,
+                new ContainerPausingBackOffHandler(pauser));
+        handler.addNotRetryableExceptions(PermanentFailure.class);
+        return handler;
     }
 }

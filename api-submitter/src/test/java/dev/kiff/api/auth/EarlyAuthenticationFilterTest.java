@@ -52,6 +52,6 @@ class EarlyAuthenticationFilterTest {
 
     private static ApiProperties properties() {
         return new ApiProperties(null, null, null, null, null, null, ADMIN_KEY, null, null, null, null, null, null,
-                null, null, 1, 1, 1, null);
+                null, null, 1, 1, 1, null, null);
     }
 }

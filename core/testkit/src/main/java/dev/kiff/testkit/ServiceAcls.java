@@ -26,8 +26,8 @@ public final class ServiceAcls {
     }
 
     /**
-     * The API: produces jobs (in transactions for batches), cancellations, batch events and the results of jobs it
-     * ends itself; consumes results, logs and batch events in groups of its own; creates the Kiff topics at start.
+     * The API: produces jobs (in transactions for batches), cancellations, batch events, the results of jobs it
+     * ends itself and dead letters of results it cannot follow up; consumes results, logs and batch events in groups of its own; creates the Kiff topics at start.
      */
     public static List<AclBinding> api(String user) {
         List<AclBinding> acls = new ArrayList<>();
@@ -40,6 +40,8 @@ public final class ServiceAcls {
         acls.add(allow(user, topic("kiff.results"), AclOperation.WRITE));
         acls.add(allow(user, topic("kiff.results"), AclOperation.READ));
         acls.add(allow(user, topic("kiff.logs"), AclOperation.READ));
+        // A result that can never be followed up (webhook, batch) is dead-lettered.
+        acls.add(allow(user, topic("kiff.jobs.dlq"), AclOperation.WRITE));
         // Each instance's own groups (results, logs, batches) are named kiff-api-*; the followers' group is shared.
         acls.add(allow(user, prefixed(ResourceType.GROUP, "kiff-api-"), AclOperation.READ));
         acls.add(allow(user, literal(ResourceType.GROUP, "kiff-result-followers"), AclOperation.READ));
