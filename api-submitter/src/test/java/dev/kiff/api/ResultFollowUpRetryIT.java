@@ -4,63 +4,61 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kiff.api.ApiClient.Reply;
-import dev.kiff.core.failure.TransientFailure;
 import dev.kiff.core.topic.Topics;
-import dev.kiff.core.webhook.WebhookAttempt;
-import dev.kiff.core.webhook.WebhookDelivery;
-import dev.kiff.core.webhook.WebhookRepository;
 import dev.kiff.testkit.SharedInfrastructure;
 import dev.kiff.testkit.TopicRecorder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.TestPropertySource;
+import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A result follow-up that fails for a while (the database away while the follower queues the job's webhook) is
- * tried again until it succeeds, more often than the follower once tried before it dropped the work, and the
- * webhook is then queued and sent exactly once. The failures come from a stand-in for the webhook store that
- * refuses a given job's deliveries a number of times and otherwise writes to the real database. A signed record
- * that is no result can never be followed up: it is dead-lettered with its reason, and the follower goes on.
+ * A result follow-up that fails for a while (the database refusing to queue the job's webhook) is tried again until
+ * it succeeds, more often than the follower once tried before it dropped the work, and the webhook is then queued
+ * and sent exactly once. PostgreSQL itself refuses: a trigger fails the first inserts of the job's delivery. So it
+ * does not matter which API instance of the test JVM follows the result up (they share one consumer group). A signed
+ * record that is no result can never be followed up: it is dead-lettered with its reason, and the follower goes on.
  */
-@Import(ResultFollowUpRetryIT.FailingWebhookStore.class)
-@TestPropertySource(properties = {"kiff.api.follower-backoff=50ms", "kiff.api.follower-max-backoff=400ms"})
 class ResultFollowUpRetryIT extends ApiIntegrationTest {
 
-    private static final int FAILURES = 8;
-    private static final Map<UUID, AtomicInteger> FAILURES_LEFT = new ConcurrentHashMap<>();
+    /** More than the five tries after which the follower once gave the work up. */
+    private static final int FAILURES = 6;
 
     @Test
     void queuesTheWebhookExactlyOnceAfterTheFollowUpFailedManyTimes() {
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        String refusals = "it_refusals_" + UUID.randomUUID().toString().replace("-", "");
         ApiClient api = new ApiClient(port);
         StandInWorker worker = standInWorker();
         try (WebhookReceiver receiver = WebhookReceiver.answering(200)) {
             Reply reply = api.postJob(JobRequests.python("print('later')").with("callbackUrl", receiver.url()).json());
             assertThat(reply.status()).as(reply.toString()).isEqualTo(202);
             String id = reply.json().path("id").asString();
-            AtomicInteger left = new AtomicInteger(FAILURES);
-            FAILURES_LEFT.put(UUID.fromString(id), left);
+            // A sequence counts the tries: it is not rolled back with the insert the trigger fails.
+            jdbc.execute("CREATE SEQUENCE " + refusals);
+            jdbc.execute("CREATE FUNCTION " + refusals + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    + " IF NEW.job_id = '" + id + "' AND nextval('" + refusals + "') <= " + FAILURES + " THEN"
+                    + " RAISE EXCEPTION 'the database refuses the delivery (test)'; END IF; RETURN NEW; END $$");
+            jdbc.execute("CREATE TRIGGER " + refusals + " BEFORE INSERT ON webhook_deliveries FOR EACH ROW"
+                    + " EXECUTE FUNCTION " + refusals + "()");
+            try {
+                worker.runToSuccess(id, "later\n");
 
-            worker.runToSuccess(id, "later\n");
-
-            await().atMost(Duration.ofSeconds(60)).until(() -> deliveries(api, id).path(0).path("status")
-                    .asString().equals("DELIVERED"));
-            assertThat(left.get()).as("every refusal was met by another try").isZero();
-            assertThat(deliveries(api, id).size()).isEqualTo(1);
-            assertThat(receiver.received()).hasSize(1);
+                await().atMost(Duration.ofSeconds(120)).until(() -> deliveries(api, id).path(0).path("status")
+                        .asString().equals("DELIVERED"));
+                assertThat(jdbc.queryForObject("SELECT last_value FROM " + refusals, Long.class))
+                        .as("every refusal was met by another try, and the last try went through")
+                        .isGreaterThan(FAILURES);
+                assertThat(deliveries(api, id).size()).isEqualTo(1);
+                assertThat(receiver.received()).hasSize(1);
+            } finally {
+                jdbc.execute("DROP TRIGGER " + refusals + " ON webhook_deliveries");
+                jdbc.execute("DROP FUNCTION " + refusals + "()");
+                jdbc.execute("DROP SEQUENCE " + refusals);
+            }
         }
     }
 
@@ -95,58 +93,5 @@ class ResultFollowUpRetryIT extends ApiIntegrationTest {
         Reply reply = api.get("/v1/jobs/" + id + "/webhooks");
         assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
         return reply.json().path("items");
-    }
-
-    /** Puts the stand-in in front of the real webhook store of this test's context. */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class FailingWebhookStore {
-
-        @Bean
-        static BeanPostProcessor failingWebhookStore() {
-            return new BeanPostProcessor() {
-                @Override
-                public Object postProcessAfterInitialization(Object bean, String name) {
-                    return bean instanceof WebhookRepository real ? new Refusing(real) : bean;
-                }
-            };
-        }
-    }
-
-    /** Refuses a job's delivery as long as that job has refusals left, as a store whose database is away would. */
-    private record Refusing(WebhookRepository real) implements WebhookRepository {
-
-        @Override
-        public boolean enqueue(WebhookDelivery delivery) {
-            AtomicInteger left = delivery.jobId() == null ? null : FAILURES_LEFT.get(delivery.jobId());
-            if (left != null && left.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                throw new TransientFailure("the database is away (test)");
-            }
-            return real.enqueue(delivery);
-        }
-
-        @Override
-        public List<WebhookDelivery> claimDue(Instant now, Instant claimUntil, int limit, Set<String> skipTenants) {
-            return real.claimDue(now, claimUntil, limit, skipTenants);
-        }
-
-        @Override
-        public void release(UUID deliveryId, Instant dueAt) {
-            real.release(deliveryId, dueAt);
-        }
-
-        @Override
-        public void recordAttempt(UUID deliveryId, WebhookAttempt attempt, String status, Instant nextAttemptAt) {
-            real.recordAttempt(deliveryId, attempt, status, nextAttemptAt);
-        }
-
-        @Override
-        public List<WebhookDelivery> forJob(UUID jobId) {
-            return real.forJob(jobId);
-        }
-
-        @Override
-        public List<WebhookDelivery> forBatch(UUID batchId) {
-            return real.forBatch(batchId);
-        }
     }
 }
