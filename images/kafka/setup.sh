@@ -15,7 +15,7 @@ jobs="--topic kiff.jobs.code-exec --topic kiff.jobs.ml-agent --topic kiff.jobs.a
 acl() { $admin kafka-acls.sh --add --force "$@" >/dev/null; }
 # API
 acl --allow-principal User:kiff-api --operation Write $jobs \
-  --topic kiff.control.cancellations --topic kiff.batches --topic kiff.results
+  --topic kiff.control.cancellations --topic kiff.batches --topic kiff.results --topic kiff.jobs.dlq
 acl --allow-principal User:kiff-api --operation Read --topic kiff.results --topic kiff.logs --topic kiff.batches
 acl --allow-principal User:kiff-api --operation Read --group kiff-result-followers
 acl --allow-principal User:kiff-api --operation Read --resource-pattern-type prefixed --group kiff-api-
