@@ -289,8 +289,10 @@ public final class JooqJobRepository implements JobRepository {
         return changed(db, id, JobStatus.REJECTED, to, db.update(JOBS)
                 .set(JOBS.STATUS, to)
                 .set(JOBS.SUBMITTED_AT, at)
-                // Refused while its submission held the claim: offered again at once, not when the claim runs out.
+                // Refused while its submission held the claim: offered again at once, not when the claim runs out;
+                // and as a job not on the queue, whatever an earlier publish had marked.
                 .setNull(JOBS.PUBLISH_CLAIM_EXPIRES_AT)
+                .setNull(JOBS.PUBLISHED_AT)
                 .setNull(JOBS.MESSAGE)
                 .setNull(JOBS.FINISHED_AT), JOBS.STATUS.eq(JobStatus.REJECTED));
     }
