@@ -2,7 +2,7 @@ package dev.kiff.api.kafka;
 
 import dev.kiff.core.topic.Topics;
 import dev.kiff.spring.BrokerAcknowledgement;
-import java.nio.charset.StandardCharsets;
+import dev.kiff.spring.DeadLetterRecord;
 import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,13 +34,7 @@ public class KafkaFollowUpDeadLetters implements ConsumerRecordRecoverer {
         String reason = "result follow-up impossible: " + cause.getMessage();
         log.error("Result record {}-{}@{} (key {}) cannot be followed up (webhook, batch), sent to {}: {}",
                 record.topic(), record.partition(), record.offset(), record.key(), Topics.DEAD_LETTERS, reason);
-        ProducerRecord<String, byte[]> dead = new ProducerRecord<>(Topics.DEAD_LETTERS, null,
-                record.key() == null ? null : record.key().toString(), (byte[]) record.value());
-        dead.headers().add(Topics.REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-        dead.headers().add("kiff-original-topic", record.topic().getBytes(StandardCharsets.UTF_8));
-        dead.headers().add("kiff-original-partition",
-                String.valueOf(record.partition()).getBytes(StandardCharsets.UTF_8));
-        dead.headers().add("kiff-original-offset", String.valueOf(record.offset()).getBytes(StandardCharsets.UTF_8));
+        ProducerRecord<String, byte[]> dead = DeadLetterRecord.of(record, reason);
         BrokerAcknowledgement.send(() -> kafka.send(dead), publishTimeout, "a dead-letter record");
     }
 }

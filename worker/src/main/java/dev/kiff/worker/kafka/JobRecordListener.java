@@ -15,6 +15,7 @@ import dev.kiff.core.topic.Topics;
 import dev.kiff.core.trust.JobRecordClaims;
 import dev.kiff.core.trust.RecordVerifier.Signer;
 import dev.kiff.spring.BrokerAcknowledgement;
+import dev.kiff.spring.DeadLetterRecord;
 import dev.kiff.spring.KafkaRecordVerifier;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -192,13 +193,7 @@ public class JobRecordListener {
     private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
         log.warn("Job record {}-{}@{} (key {}) refused, sent to {}: {}", record.topic(), record.partition(),
                 record.offset(), record.key(), Topics.DEAD_LETTERS, reason);
-        ProducerRecord<String, byte[]> dead = new ProducerRecord<>(Topics.DEAD_LETTERS, null, record.key(),
-                record.value());
-        dead.headers().add(Topics.REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-        dead.headers().add("kiff-original-topic", record.topic().getBytes(StandardCharsets.UTF_8));
-        dead.headers().add("kiff-original-partition",
-                String.valueOf(record.partition()).getBytes(StandardCharsets.UTF_8));
-        dead.headers().add("kiff-original-offset", String.valueOf(record.offset()).getBytes(StandardCharsets.UTF_8));
+        ProducerRecord<String, byte[]> dead = DeadLetterRecord.of(record, reason);
         BrokerAcknowledgement.send(() -> kafka.send(dead), publishTimeout, "a dead-letter record");
     }
 }
