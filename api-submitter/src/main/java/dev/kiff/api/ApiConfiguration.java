@@ -32,7 +32,7 @@ import dev.kiff.core.dispatch.JobBacklog;
 import dev.kiff.core.dispatch.JobDispatcher;
 import dev.kiff.core.job.JobValidator;
 import dev.kiff.core.job.VmTypeCatalogue;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.notify.ResultFollower;
 import dev.kiff.core.output.LogStore;
 import dev.kiff.core.port.JobPublisher;

@@ -4,7 +4,7 @@ import dev.kiff.api.auth.ApiKeyAuthenticator;
 import dev.kiff.api.auth.EarlyAuthenticationFilter;
 import dev.kiff.api.web.BodyLimitFilter;
 import dev.kiff.api.web.ProblemWriter;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.json.JobCodec;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

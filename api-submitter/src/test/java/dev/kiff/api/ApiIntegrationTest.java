@@ -1,7 +1,7 @@
 package dev.kiff.api;
 
 import dev.kiff.api.events.LiveEvents;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.output.LogStore;
 import dev.kiff.core.port.JobRepository;
 import dev.kiff.testkit.SharedInfrastructure;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kiff.api.ApiClient.Reply;
-import dev.kiff.core.job.JobMessage;
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.JobMessage;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
+import dev.kiff.model.job.VmType;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.core.webhook.WebhookSignature;
 import dev.kiff.testkit.SharedInfrastructure;

@@ -3,8 +3,8 @@ package dev.kiff.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.job.JobStatus;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.testkit.SharedInfrastructure;

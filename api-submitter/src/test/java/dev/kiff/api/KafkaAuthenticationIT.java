@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.kiff.api.ApiClient.Reply;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.output.LogStore;
 import dev.kiff.core.port.JobRepository;
-import dev.kiff.core.trust.SigningKey;
+import dev.kiff.model.trust.SigningKey;
 import dev.kiff.spring.KafkaRecordSigner;
 import dev.kiff.testkit.EmbeddedKafkaServer;
 import dev.kiff.testkit.ServiceAcls;

@@ -1,7 +1,7 @@
 package dev.kiff.api;
 
-import dev.kiff.core.job.VmType;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.job.VmType;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.topic.Topics;
 import java.time.Duration;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.kiff.api;
 
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.job.Timings;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
+import dev.kiff.model.job.Timings;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.output.LiveOutput;
 import dev.kiff.core.output.LogStore;
 import dev.kiff.core.output.OutputRecorder;

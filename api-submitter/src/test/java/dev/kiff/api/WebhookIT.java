@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kiff.api.ApiClient.Reply;
 import dev.kiff.api.webhook.WebhookProperties;
-import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.JobStatus;
+import dev.kiff.model.job.VmType;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.core.webhook.WebhookSignature;
 import dev.kiff.testkit.SharedInfrastructure;

@@ -3,7 +3,7 @@ package dev.kiff.persistence;
 import static dev.kiff.persistence.jooq.Tables.JOB_ARTIFACTS;
 
 import dev.kiff.core.gateway.Artifact;
-import dev.kiff.core.gateway.ArtifactInfo;
+import dev.kiff.model.job.ArtifactInfo;
 import dev.kiff.core.gateway.ArtifactStore;
 import java.time.Clock;
 import java.util.List;

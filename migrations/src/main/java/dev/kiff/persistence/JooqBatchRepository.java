@@ -3,11 +3,11 @@ package dev.kiff.persistence;
 import static dev.kiff.persistence.jooq.Tables.BATCHES;
 import static dev.kiff.persistence.jooq.Tables.JOBS;
 
-import dev.kiff.core.batch.Batch;
+import dev.kiff.model.batch.Batch;
 import dev.kiff.core.batch.BatchMember;
 import dev.kiff.core.batch.BatchRepository;
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.JobStatus;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobStatus;
 import dev.kiff.persistence.jooq.tables.records.BatchesRecord;
 import java.time.Clock;
 import java.time.Instant;

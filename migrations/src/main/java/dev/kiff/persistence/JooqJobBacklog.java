@@ -3,8 +3,8 @@ package dev.kiff.persistence;
 import static dev.kiff.persistence.jooq.Tables.JOBS;
 
 import dev.kiff.core.dispatch.JobBacklog;
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.VmType;
 import dev.kiff.persistence.jooq.tables.records.JobsRecord;
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -2,7 +2,7 @@ package dev.kiff.persistence;
 
 import static dev.kiff.persistence.jooq.Tables.JOB_LOGS;
 
-import dev.kiff.core.output.LogChunk;
+import dev.kiff.model.output.LogChunk;
 import dev.kiff.core.output.LogStore;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

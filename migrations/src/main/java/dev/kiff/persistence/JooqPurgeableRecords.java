@@ -8,7 +8,7 @@ import static dev.kiff.persistence.jooq.Tables.JOB_LOGS;
 import static dev.kiff.persistence.jooq.Tables.WEBHOOK_ATTEMPTS;
 import static dev.kiff.persistence.jooq.Tables.WEBHOOK_DELIVERIES;
 
-import dev.kiff.core.job.JobStatus;
+import dev.kiff.model.job.JobStatus;
 import dev.kiff.core.retention.PurgeableRecords;
 import dev.kiff.core.webhook.WebhookDelivery;
 import java.time.Instant;

@@ -4,7 +4,7 @@ import static dev.kiff.persistence.jooq.Tables.API_KEYS;
 import static dev.kiff.persistence.jooq.Tables.JOBS;
 import static dev.kiff.persistence.jooq.Tables.TENANTS;
 
-import dev.kiff.core.job.JobStatus;
+import dev.kiff.model.job.JobStatus;
 import dev.kiff.core.tenant.ApiKey;
 import dev.kiff.core.tenant.Quotas;
 import dev.kiff.core.tenant.Tenant;

@@ -1,13 +1,13 @@
 package dev.kiff.persistence;
 
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.job.Language;
-import dev.kiff.core.job.Limits;
-import dev.kiff.core.job.RetryPolicy;
-import dev.kiff.core.job.Timings;
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
+import dev.kiff.model.job.Language;
+import dev.kiff.model.job.Limits;
+import dev.kiff.model.job.RetryPolicy;
+import dev.kiff.model.job.Timings;
+import dev.kiff.model.job.VmType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -3,12 +3,12 @@ package dev.kiff.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiff.core.batch.Batch;
+import dev.kiff.model.batch.Batch;
 import dev.kiff.core.batch.BatchMember;
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
+import dev.kiff.model.json.JobCodec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiff.core.dispatch.JobBacklog.Stored;
 import dev.kiff.core.dispatch.JobBacklog.Waiting;
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.job.VmType;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobStatus;
+import dev.kiff.model.job.VmType;
+import dev.kiff.model.json.JobCodec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

@@ -2,7 +2,7 @@ package dev.kiff.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiff.core.output.LogChunk;
+import dev.kiff.model.output.LogChunk;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;

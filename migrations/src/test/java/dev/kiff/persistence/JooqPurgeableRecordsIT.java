@@ -9,7 +9,7 @@ import static dev.kiff.persistence.jooq.Tables.WEBHOOK_ATTEMPTS;
 import static dev.kiff.persistence.jooq.Tables.WEBHOOK_DELIVERIES;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiff.core.job.JobStatus;
+import dev.kiff.model.job.JobStatus;
 import dev.kiff.core.webhook.WebhookDelivery;
 import java.sql.Connection;
 import java.sql.SQLException;

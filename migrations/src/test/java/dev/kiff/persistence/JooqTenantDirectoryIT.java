@@ -2,9 +2,9 @@ package dev.kiff.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobStatus;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.tenant.ApiKey;
 import dev.kiff.core.tenant.Quotas;
 import dev.kiff.core.tenant.Tenant;

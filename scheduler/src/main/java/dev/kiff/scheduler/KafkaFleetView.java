@@ -1,7 +1,7 @@
 package dev.kiff.scheduler;
 
-import dev.kiff.core.control.WorkerState;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.control.WorkerState;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.scale.FleetView;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.kiff.scheduler;
 
-import dev.kiff.core.failure.TransientFailure;
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.failure.TransientFailure;
+import dev.kiff.model.job.VmType;
 import dev.kiff.core.lag.LagReader;
 import dev.kiff.core.lag.QueueLag;
 import dev.kiff.core.topic.Topics;

@@ -3,7 +3,7 @@ package dev.kiff.scheduler;
 import dev.kiff.core.lag.LagMonitor;
 import dev.kiff.core.lag.LagReader;
 import dev.kiff.core.lag.QueueLag;
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.VmType;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;

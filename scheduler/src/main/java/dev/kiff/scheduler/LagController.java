@@ -1,6 +1,6 @@
 package dev.kiff.scheduler;
 
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.lag.LagMonitor;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;

@@ -1,11 +1,11 @@
 package dev.kiff.scheduler;
 
-import dev.kiff.core.control.WorkerState;
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.control.WorkerState;
+import dev.kiff.model.job.VmType;
 import dev.kiff.core.job.VmTypeCatalogue;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.lag.LagReader;
-import dev.kiff.core.pool.PoolStatus;
+import dev.kiff.model.control.PoolStatus;
 import dev.kiff.core.scale.PoolPolicy;
 import dev.kiff.core.scale.PoolScheduler;
 import dev.kiff.core.topic.Topics;

@@ -1,6 +1,6 @@
 package dev.kiff.scheduler;
 
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.scale.Decision;
 import dev.kiff.core.scale.PoolScheduler;
 import java.util.LinkedHashMap;

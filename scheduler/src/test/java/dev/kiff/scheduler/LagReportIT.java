@@ -2,7 +2,7 @@ package dev.kiff.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.VmType;
 import dev.kiff.core.lag.LagMonitor;
 import dev.kiff.core.lag.LagReport;
 import dev.kiff.core.lag.QueueLag;

@@ -2,7 +2,7 @@ package dev.kiff.worker;
 
 import dev.kiff.core.exec.JobExecutor;
 import dev.kiff.core.output.LiveOutput;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.pool.OrphanSweep;
 import dev.kiff.core.pool.SandboxFactory;
 import dev.kiff.core.pool.SandboxInventory;

@@ -1,6 +1,6 @@
 package dev.kiff.worker;
 
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.VmType;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;

@@ -3,8 +3,8 @@ package dev.kiff.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.job.JobStatus;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
 import dev.kiff.core.port.JobRecord;
 import dev.kiff.core.topic.Topics;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,10 @@
 package dev.kiff.worker;
 
-import dev.kiff.core.job.JobMessage;
-import dev.kiff.core.job.Language;
-import dev.kiff.core.job.RequestedLimits;
-import dev.kiff.core.job.RetryPolicy;
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.JobMessage;
+import dev.kiff.model.job.Language;
+import dev.kiff.model.job.RequestedLimits;
+import dev.kiff.model.job.RetryPolicy;
+import dev.kiff.model.job.VmType;
 import java.util.Map;
 import java.util.UUID;
 

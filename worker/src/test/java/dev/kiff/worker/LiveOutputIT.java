@@ -3,9 +3,9 @@ package dev.kiff.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.output.LogChunk;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
+import dev.kiff.model.output.LogChunk;
 import dev.kiff.core.output.LogStore;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.testkit.SharedInfrastructure;

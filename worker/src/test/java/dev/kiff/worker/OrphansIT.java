@@ -3,7 +3,7 @@ package dev.kiff.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.kiff.core.control.WorkerState;
+import dev.kiff.model.control.WorkerState;
 import dev.kiff.core.topic.Topics;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,8 +2,8 @@ package dev.kiff.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.job.JobStatus;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
 import dev.kiff.testkit.Catalogues;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiff.core.gateway.GatewayCall;
 import dev.kiff.core.gateway.GatewaySession;
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.Language;
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.Language;
+import dev.kiff.model.job.VmType;
 import dev.kiff.core.job.VmTypeCatalogue;
 import dev.kiff.worker.gateway.GatewayProperties;
 import dev.kiff.worker.gateway.UnixSocketSandboxGateway;

@@ -2,11 +2,11 @@ package dev.kiff.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiff.core.gateway.ArtifactInfo;
+import dev.kiff.model.job.ArtifactInfo;
 import dev.kiff.core.gateway.ArtifactStore;
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
+import dev.kiff.model.job.VmType;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.model.Container;
-import dev.kiff.core.control.PoolTargets;
-import dev.kiff.core.control.WorkerState;
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.job.VmType;
-import dev.kiff.core.pool.PoolStatus;
+import dev.kiff.model.control.PoolTargets;
+import dev.kiff.model.control.WorkerState;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
+import dev.kiff.model.job.VmType;
+import dev.kiff.model.control.PoolStatus;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.testkit.SharedInfrastructure;
 import dev.kiff.testkit.TopicRecorder;

@@ -1,6 +1,6 @@
 package dev.kiff.api.auth;
 
-import dev.kiff.core.failure.PermanentFailure;
+import dev.kiff.model.failure.PermanentFailure;
 
 /** The request carries no API key, or one no tenant holds: 401. */
 public class UnauthorizedException extends PermanentFailure {

@@ -1,7 +1,7 @@
 package dev.kiff.api.events;
 
-import dev.kiff.core.job.InvalidJobException;
-import dev.kiff.core.output.LogChunk;
+import dev.kiff.model.job.InvalidJobException;
+import dev.kiff.model.output.LogChunk;
 
 /**
  * A place in one job's event stream, as its SSE ids spell it: {@code "<attempt>.<seq>"} ({@code "0.0"} is the

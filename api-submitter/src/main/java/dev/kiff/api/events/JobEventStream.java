@@ -1,8 +1,8 @@
 package dev.kiff.api.events;
 
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.output.LogChunk;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
+import dev.kiff.model.output.LogChunk;
 import dev.kiff.core.output.LogStore;
 import dev.kiff.core.submit.JobSubmitter;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package dev.kiff.api.events;
 
-import dev.kiff.core.batch.BatchProgress;
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.output.LogChunk;
+import dev.kiff.model.batch.BatchProgress;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.output.LogChunk;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;

@@ -1,8 +1,8 @@
 package dev.kiff.api.events;
 
-import dev.kiff.core.batch.BatchProgress;
-import dev.kiff.core.job.InvalidJobException;
-import dev.kiff.core.job.JobResult;
+import dev.kiff.model.batch.BatchProgress;
+import dev.kiff.model.job.InvalidJobException;
+import dev.kiff.model.job.JobResult;
 import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.port.StoredResult;
 import java.util.List;

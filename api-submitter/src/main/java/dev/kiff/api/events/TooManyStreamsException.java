@@ -1,6 +1,6 @@
 package dev.kiff.api.events;
 
-import dev.kiff.core.failure.PermanentFailure;
+import dev.kiff.model.failure.PermanentFailure;
 
 /** A tenant, or the instance, holds as many event streams as it may: 429 for a tenant, 503 for the instance. */
 public class TooManyStreamsException extends PermanentFailure {

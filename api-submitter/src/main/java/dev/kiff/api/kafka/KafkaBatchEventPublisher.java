@@ -1,7 +1,7 @@
 package dev.kiff.api.kafka;
 
-import dev.kiff.core.batch.BatchProgress;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.batch.BatchProgress;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.notify.BatchEventPublisher;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.spring.BrokerAcknowledgement;

@@ -1,8 +1,8 @@
 package dev.kiff.api.kafka;
 
-import dev.kiff.core.failure.TransientFailure;
-import dev.kiff.core.job.Job;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.failure.TransientFailure;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.port.JobPublisher;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.spring.BrokerAcknowledgement;

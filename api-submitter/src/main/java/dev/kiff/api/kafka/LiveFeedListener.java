@@ -1,8 +1,8 @@
 package dev.kiff.api.kafka;
 
 import dev.kiff.api.events.LiveEvents;
-import dev.kiff.core.job.InvalidJobException;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.job.InvalidJobException;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.spring.KafkaRecordVerifier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

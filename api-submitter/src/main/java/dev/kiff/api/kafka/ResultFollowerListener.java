@@ -1,8 +1,8 @@
 package dev.kiff.api.kafka;
 
-import dev.kiff.core.failure.PermanentFailure;
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.failure.PermanentFailure;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.notify.ResultFollower;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.spring.KafkaRecordVerifier;

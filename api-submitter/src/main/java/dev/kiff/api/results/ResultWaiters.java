@@ -1,6 +1,6 @@
 package dev.kiff.api.results;
 
-import dev.kiff.core.job.JobResult;
+import dev.kiff.model.job.JobResult;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;

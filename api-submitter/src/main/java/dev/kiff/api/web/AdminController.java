@@ -2,8 +2,8 @@ package dev.kiff.api.web;
 
 import dev.kiff.api.ApiProperties;
 import dev.kiff.api.auth.UnauthorizedException;
-import dev.kiff.core.job.InvalidJobException;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.job.InvalidJobException;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.tenant.Quotas;
 import dev.kiff.core.tenant.TenantProvisioner;
 import java.security.MessageDigest;

@@ -1,14 +1,14 @@
 package dev.kiff.api.web;
 
 import dev.kiff.api.ApiProperties;
-import dev.kiff.core.batch.Batch;
+import dev.kiff.model.batch.Batch;
 import dev.kiff.core.batch.BatchCanceller;
 import dev.kiff.core.batch.BatchMember;
-import dev.kiff.core.batch.BatchRequest;
+import dev.kiff.model.batch.BatchRequest;
 import dev.kiff.core.batch.BatchSubmitter;
-import dev.kiff.core.job.InvalidJobException;
-import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.job.InvalidJobException;
+import dev.kiff.model.job.JobStatus;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.tenant.Tenant;
 import dev.kiff.core.webhook.WebhookRepository;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.kiff.api.web;
 
-import dev.kiff.core.failure.PermanentFailure;
+import dev.kiff.model.failure.PermanentFailure;
 
 /** A request body passed the cap of its kind while it was read: 413, and nothing of it is parsed further. */
 public class BodyTooLargeException extends PermanentFailure {

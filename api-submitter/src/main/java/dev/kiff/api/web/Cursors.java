@@ -1,6 +1,6 @@
 package dev.kiff.api.web;
 
-import dev.kiff.core.job.InvalidJobException;
+import dev.kiff.model.job.InvalidJobException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 

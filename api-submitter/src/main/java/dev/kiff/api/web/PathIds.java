@@ -1,6 +1,6 @@
 package dev.kiff.api.web;
 
-import dev.kiff.core.job.InvalidJobException;
+import dev.kiff.model.job.InvalidJobException;
 import java.util.UUID;
 
 /** Ids in request paths: a UUID, or a 400 naming the {@code id} that is not one. */

@@ -1,6 +1,6 @@
 package dev.kiff.api.web;
 
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.json.JobCodec;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

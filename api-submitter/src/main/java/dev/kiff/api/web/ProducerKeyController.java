@@ -1,6 +1,6 @@
 package dev.kiff.api.web;
 
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.tenant.Tenant;
 import dev.kiff.core.tenant.TenantProvisioner;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.kiff.api.web;
 
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.port.StoredResult;
 import dev.kiff.core.tenant.Tenant;

@@ -1,6 +1,6 @@
 package dev.kiff.api.webhook;
 
-import dev.kiff.core.failure.TransientFailure;
+import dev.kiff.model.failure.TransientFailure;
 import dev.kiff.core.webhook.RefusedWebhookTargetException;
 import dev.kiff.core.webhook.WebhookTargets;
 import dev.kiff.core.webhook.WebhookTransport;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiff.api.ApiProperties;
 import dev.kiff.api.web.ProblemWriter;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.json.JobCodec;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.kiff.client;
 
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.output.LogChunk;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.output.LogChunk;
 
 /** What {@link KiffClient#stream} hands its listener, in the order the job produced it. */
 public sealed interface JobEvent {

@@ -7,7 +7,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Reads the API's envelopes (submission answers, pages, problems, SSE status data). Lenient on purpose: the server may
  * add envelope fields without breaking deployed clients. The contract's own types (results, batch progress) are read
- * by {@link dev.kiff.core.json.JobCodec}, which is just as tolerant of fields it does not know.
+ * by {@link dev.kiff.model.json.JobCodec}, which is just as tolerant of fields it does not know.
  */
 final class Json {
 

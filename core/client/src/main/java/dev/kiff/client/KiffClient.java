@@ -1,13 +1,13 @@
 package dev.kiff.client;
 
-import dev.kiff.core.batch.BatchProgress;
-import dev.kiff.core.batch.BatchRequest;
-import dev.kiff.core.job.InvalidJobException;
-import dev.kiff.core.job.JobRequest;
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.json.JobCodec;
-import dev.kiff.core.output.LogChunk;
+import dev.kiff.model.batch.BatchProgress;
+import dev.kiff.model.batch.BatchRequest;
+import dev.kiff.model.job.InvalidJobException;
+import dev.kiff.model.job.JobRequest;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
+import dev.kiff.model.json.JobCodec;
+import dev.kiff.model.output.LogChunk;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

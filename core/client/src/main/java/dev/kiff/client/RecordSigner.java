@@ -1,7 +1,7 @@
 package dev.kiff.client;
 
-import dev.kiff.core.trust.RecordSignature;
-import dev.kiff.core.trust.SigningKey;
+import dev.kiff.model.trust.RecordSignature;
+import dev.kiff.model.trust.SigningKey;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -1,6 +1,6 @@
 package dev.kiff.client;
 
-import dev.kiff.core.job.JobStatus;
+import dev.kiff.model.job.JobStatus;
 import java.util.UUID;
 
 /**

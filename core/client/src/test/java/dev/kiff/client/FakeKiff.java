@@ -2,10 +2,10 @@ package dev.kiff.client;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.job.VmType;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
+import dev.kiff.model.job.VmType;
+import dev.kiff.model.json.JobCodec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

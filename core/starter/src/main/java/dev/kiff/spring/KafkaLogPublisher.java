@@ -1,7 +1,7 @@
 package dev.kiff.spring;
 
-import dev.kiff.core.json.JobCodec;
-import dev.kiff.core.output.LogChunk;
+import dev.kiff.model.json.JobCodec;
+import dev.kiff.model.output.LogChunk;
 import dev.kiff.core.output.LogPublisher;
 import dev.kiff.core.topic.Topics;
 import java.util.List;

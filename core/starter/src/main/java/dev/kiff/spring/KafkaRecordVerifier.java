@@ -1,6 +1,6 @@
 package dev.kiff.spring;
 
-import dev.kiff.core.trust.RecordSignature;
+import dev.kiff.model.trust.RecordSignature;
 import dev.kiff.core.trust.RecordVerifier;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package dev.kiff.spring;
 
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.port.ResultPublisher;
 import dev.kiff.core.topic.Topics;
 import java.time.Duration;

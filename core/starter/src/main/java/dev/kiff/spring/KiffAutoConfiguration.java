@@ -2,7 +2,7 @@ package dev.kiff.spring;
 
 import dev.kiff.core.job.JobValidator;
 import dev.kiff.core.job.VmTypeCatalogue;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.core.gateway.ArtifactStore;
@@ -40,7 +40,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import dev.kiff.core.trust.RecordVerifier;
-import dev.kiff.core.trust.SigningKey;
+import dev.kiff.model.trust.SigningKey;
 
 /** The contract's objects as beans, and the Kiff topics, for every Kiff app. */
 @AutoConfiguration

@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Who Kiff believes on Kafka (see {@link dev.kiff.core.trust.RecordSignature}).
+ * Who Kiff believes on Kafka (see {@link dev.kiff.model.trust.RecordSignature}).
  *
  * @param recordKey     the platform key (env {@code KIFF_RECORD_KEY}), shared by every Kiff service and no one else:
  *                      every record a Kiff service produces is signed with it, and results, logs, batch events and

@@ -1,7 +1,7 @@
 package dev.kiff.worker.control;
 
-import dev.kiff.core.control.PoolTargets;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.control.PoolTargets;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.pool.WarmPool;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.spring.ControlTopicTail;

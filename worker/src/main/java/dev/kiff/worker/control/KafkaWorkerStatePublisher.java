@@ -1,7 +1,7 @@
 package dev.kiff.worker.control;
 
-import dev.kiff.core.control.WorkerState;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.control.WorkerState;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.pool.WarmPool;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.spring.BackgroundLoops;

@@ -3,7 +3,7 @@ package dev.kiff.worker.docker;
 import com.github.dockerjava.api.DockerClient;
 import dev.kiff.core.gateway.SandboxGateway;
 import dev.kiff.core.job.VmTypeCatalogue;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.pool.SandboxFactory;
 import dev.kiff.core.pool.WarmPool;
 import dev.kiff.spring.BackgroundLoops;

@@ -1,6 +1,6 @@
 package dev.kiff.worker.docker;
 
-import dev.kiff.core.job.Job;
+import dev.kiff.model.job.Job;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

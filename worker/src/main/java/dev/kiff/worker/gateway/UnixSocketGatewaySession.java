@@ -5,7 +5,7 @@ import dev.kiff.core.gateway.GatewayCall;
 import dev.kiff.core.gateway.GatewayQuota;
 import dev.kiff.core.gateway.GatewaySession;
 import dev.kiff.core.gateway.GatewayUsage;
-import dev.kiff.core.job.Job;
+import dev.kiff.model.job.Job;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,7 +4,7 @@ import dev.kiff.core.gateway.BatchingGatewayAuditLog;
 import dev.kiff.core.gateway.GatewayAuditLog;
 import dev.kiff.core.gateway.GatewaySession;
 import dev.kiff.core.gateway.SandboxGateway;
-import dev.kiff.core.job.Job;
+import dev.kiff.model.job.Job;
 import dev.kiff.core.job.VmTypeCatalogue;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,16 +1,16 @@
 package dev.kiff.worker.kafka;
 
 import dev.kiff.core.exec.JobExecutor;
-import dev.kiff.core.failure.PermanentFailure;
-import dev.kiff.core.failure.TransientFailure;
-import dev.kiff.core.job.JobResult;
+import dev.kiff.model.failure.PermanentFailure;
+import dev.kiff.model.failure.TransientFailure;
+import dev.kiff.model.job.JobResult;
 import dev.kiff.core.port.SandboxRuntime;
-import dev.kiff.core.job.InvalidJobException;
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.JobMessage;
-import dev.kiff.core.job.JobStatus;
+import dev.kiff.model.job.InvalidJobException;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobMessage;
+import dev.kiff.model.job.JobStatus;
 import dev.kiff.core.job.JobValidator;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.core.trust.JobRecordClaims;
 import dev.kiff.core.trust.RecordVerifier.Signer;

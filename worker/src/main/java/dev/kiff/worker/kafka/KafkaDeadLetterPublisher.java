@@ -1,8 +1,8 @@
 package dev.kiff.worker.kafka;
 
-import dev.kiff.core.job.Attempt;
-import dev.kiff.core.job.Job;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.job.Attempt;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.port.DeadLetterPublisher;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.spring.BrokerAcknowledgement;

@@ -1,6 +1,6 @@
 package dev.kiff.worker.kafka;
 
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.VmType;
 import dev.kiff.core.pool.WarmPool;
 import dev.kiff.core.topic.Topics;
 import java.time.Duration;

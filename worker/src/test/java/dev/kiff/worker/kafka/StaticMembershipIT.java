@@ -3,7 +3,7 @@ package dev.kiff.worker.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.VmType;
 import dev.kiff.testkit.SharedInfrastructure;
 import dev.kiff.worker.WorkerProperties;
 import java.time.Duration;

@@ -1,7 +1,9 @@
 package dev.kiff.core.batch;
 
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.job.JobStatus;
+import dev.kiff.model.batch.Batch;
+import dev.kiff.model.batch.BatchProgress;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
 import dev.kiff.core.port.JobRecord;
 import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.port.ResultPublisher;

@@ -1,6 +1,6 @@
 package dev.kiff.core.batch;
 
-import dev.kiff.core.failure.PermanentFailure;
+import dev.kiff.model.failure.PermanentFailure;
 import java.util.UUID;
 
 /** No batch with this id exists (for this tenant). */

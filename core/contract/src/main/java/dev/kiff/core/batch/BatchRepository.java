@@ -1,7 +1,8 @@
 package dev.kiff.core.batch;
 
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.JobStatus;
+import dev.kiff.model.batch.Batch;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,12 +1,15 @@
 package dev.kiff.core.batch;
 
+import dev.kiff.model.batch.Batch;
+import dev.kiff.model.batch.BatchProgress;
+import dev.kiff.model.batch.BatchRequest;
 import dev.kiff.core.dispatch.JobDispatcher;
-import dev.kiff.core.failure.TransientFailure;
-import dev.kiff.core.job.InvalidJobException;
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.JobStatus;
+import dev.kiff.model.failure.TransientFailure;
+import dev.kiff.model.job.InvalidJobException;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobStatus;
 import dev.kiff.core.job.JobValidator;
-import dev.kiff.core.job.Violation;
+import dev.kiff.model.job.Violation;
 import dev.kiff.core.tenant.QuotaGuard;
 import dev.kiff.core.tenant.Quotas;
 import dev.kiff.core.tenant.Tenant;

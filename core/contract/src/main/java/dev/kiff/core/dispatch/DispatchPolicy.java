@@ -1,7 +1,7 @@
 package dev.kiff.core.dispatch;
 
 import dev.kiff.core.dispatch.JobBacklog.Waiting;
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.VmType;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

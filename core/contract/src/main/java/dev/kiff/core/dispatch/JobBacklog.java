@@ -1,7 +1,7 @@
 package dev.kiff.core.dispatch;
 
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.VmType;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;

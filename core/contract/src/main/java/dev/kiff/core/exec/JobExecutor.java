@@ -1,13 +1,13 @@
 package dev.kiff.core.exec;
 
-import dev.kiff.core.failure.TransientFailure;
+import dev.kiff.model.failure.TransientFailure;
 import dev.kiff.core.gateway.Artifact;
 import dev.kiff.core.gateway.ArtifactStore;
-import dev.kiff.core.job.Attempt;
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.job.Timings;
+import dev.kiff.model.job.Attempt;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
+import dev.kiff.model.job.Timings;
 import dev.kiff.core.output.LiveOutput;
 import dev.kiff.core.output.OutputRecorder;
 import dev.kiff.core.port.DeadLetterPublisher;

@@ -1,7 +1,7 @@
 package dev.kiff.core.exec;
 
-import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.job.Limits;
+import dev.kiff.model.job.JobStatus;
+import dev.kiff.model.job.Limits;
 import dev.kiff.core.sandbox.SandboxOutcome;
 
 /** Judges what a sandbox reported. A pure function: the same outcome always gets the same verdict. */

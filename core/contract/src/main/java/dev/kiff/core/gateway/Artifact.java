@@ -1,5 +1,7 @@
 package dev.kiff.core.gateway;
 
+import dev.kiff.model.job.ArtifactInfo;
+
 /**
  * A file a job produced for its caller (written to {@code /out} in the sandbox).
  *

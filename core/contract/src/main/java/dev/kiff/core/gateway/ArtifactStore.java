@@ -1,5 +1,6 @@
 package dev.kiff.core.gateway;
 
+import dev.kiff.model.job.ArtifactInfo;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;

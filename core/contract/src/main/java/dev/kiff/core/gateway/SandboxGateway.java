@@ -1,6 +1,6 @@
 package dev.kiff.core.gateway;
 
-import dev.kiff.core.job.Job;
+import dev.kiff.model.job.Job;
 import java.nio.file.Path;
 
 /**

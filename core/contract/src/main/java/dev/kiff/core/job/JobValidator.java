@@ -1,5 +1,15 @@
 package dev.kiff.core.job;
 
+import dev.kiff.model.job.InvalidJobException;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobMessage;
+import dev.kiff.model.job.JobRequest;
+import dev.kiff.model.job.Language;
+import dev.kiff.model.job.Limits;
+import dev.kiff.model.job.RequestedLimits;
+import dev.kiff.model.job.RetryPolicy;
+import dev.kiff.model.job.Violation;
+import dev.kiff.model.job.VmType;
 import dev.kiff.core.webhook.WebhookTargets;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,5 +1,8 @@
 package dev.kiff.core.job;
 
+import dev.kiff.model.job.Language;
+import dev.kiff.model.job.Limits;
+import dev.kiff.model.job.VmType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

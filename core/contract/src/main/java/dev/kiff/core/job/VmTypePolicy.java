@@ -1,5 +1,10 @@
 package dev.kiff.core.job;
 
+import dev.kiff.model.job.Language;
+import dev.kiff.model.job.Limits;
+import dev.kiff.model.job.RequestedLimits;
+import dev.kiff.model.job.Violation;
+import dev.kiff.model.job.VmType;
 import java.util.List;
 import java.util.function.Function;
 

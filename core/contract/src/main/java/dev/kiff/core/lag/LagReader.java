@@ -1,6 +1,6 @@
 package dev.kiff.core.lag;
 
-import dev.kiff.core.failure.TransientFailure;
+import dev.kiff.model.failure.TransientFailure;
 import java.util.List;
 
 /** Reads how far the workers are behind on each VM type's job topic. */

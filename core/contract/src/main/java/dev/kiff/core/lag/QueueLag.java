@@ -1,6 +1,6 @@
 package dev.kiff.core.lag;
 
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.VmType;
 
 /**
  * The queue of one VM type: how many job records wait on its topic beyond the workers' committed offsets.

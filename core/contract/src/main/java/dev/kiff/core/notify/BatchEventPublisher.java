@@ -1,10 +1,10 @@
 package dev.kiff.core.notify;
 
-import dev.kiff.core.batch.BatchProgress;
+import dev.kiff.model.batch.BatchProgress;
 
 /** Announces that a batch completed, to the tenant's live stream and Kafka-native agents. */
 public interface BatchEventPublisher {
 
-    /** @throws dev.kiff.core.failure.TransientFailure when the broker did not take it */
+    /** @throws dev.kiff.model.failure.TransientFailure when the broker did not take it */
     void completed(BatchProgress batch);
 }

@@ -1,11 +1,11 @@
 package dev.kiff.core.notify;
 
-import dev.kiff.core.batch.Batch;
-import dev.kiff.core.batch.BatchProgress;
+import dev.kiff.model.batch.Batch;
+import dev.kiff.model.batch.BatchProgress;
 import dev.kiff.core.batch.BatchRepository;
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.port.JobRecord;
 import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.webhook.WebhookDelivery;

@@ -1,6 +1,6 @@
 package dev.kiff.core.output;
 
-import dev.kiff.core.job.Job;
+import dev.kiff.model.job.Job;
 import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,5 +1,6 @@
 package dev.kiff.core.output;
 
+import dev.kiff.model.output.LogChunk;
 import java.util.List;
 import java.util.UUID;
 

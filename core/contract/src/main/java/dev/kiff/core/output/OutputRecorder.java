@@ -1,6 +1,7 @@
 package dev.kiff.core.output;
 
-import dev.kiff.core.job.Job;
+import dev.kiff.model.output.LogChunk;
+import dev.kiff.model.job.Job;
 import dev.kiff.core.sandbox.OutputListener;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;

@@ -1,8 +1,8 @@
 package dev.kiff.core.pool;
 
-import dev.kiff.core.failure.TransientFailure;
-import dev.kiff.core.job.Limits;
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.failure.TransientFailure;
+import dev.kiff.model.job.Limits;
+import dev.kiff.model.job.VmType;
 
 /** Starts sandboxes for a {@link WarmPool}, and clears away what an earlier run of the worker left. */
 public interface SandboxFactory {

@@ -1,10 +1,11 @@
 package dev.kiff.core.pool;
 
-import dev.kiff.core.failure.TransientFailure;
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.Limits;
+import dev.kiff.model.control.PoolStatus;
+import dev.kiff.model.failure.TransientFailure;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.Limits;
 import dev.kiff.core.job.PoolSpec;
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.VmType;
 import dev.kiff.core.job.VmTypeCatalogue;
 import dev.kiff.core.port.SandboxRuntime;
 import dev.kiff.core.sandbox.OutputListener;

@@ -1,6 +1,6 @@
 package dev.kiff.core.port;
 
-import dev.kiff.core.failure.TransientFailure;
+import dev.kiff.model.failure.TransientFailure;
 import java.util.UUID;
 
 /** Tells every worker that a running job was cancelled, so that the one running it kills its sandbox at once. */

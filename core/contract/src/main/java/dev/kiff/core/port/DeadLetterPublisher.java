@@ -1,7 +1,7 @@
 package dev.kiff.core.port;
 
-import dev.kiff.core.job.Attempt;
-import dev.kiff.core.job.Job;
+import dev.kiff.model.job.Attempt;
+import dev.kiff.model.job.Job;
 import java.util.List;
 
 /** Puts a job that ran out of attempts where operators and Kafka-native agents find it: the dead-letter topic. */
@@ -10,7 +10,7 @@ public interface DeadLetterPublisher {
     /**
      * @param reason   why the last attempt failed
      * @param attempts every run of the job, with its reason
-     * @throws dev.kiff.core.failure.TransientFailure when the broker did not take it
+     * @throws dev.kiff.model.failure.TransientFailure when the broker did not take it
      */
     void deadLetter(Job job, String reason, List<Attempt> attempts);
 }

@@ -1,7 +1,7 @@
 package dev.kiff.core.port;
 
-import dev.kiff.core.failure.TransientFailure;
-import dev.kiff.core.job.Job;
+import dev.kiff.model.failure.TransientFailure;
+import dev.kiff.model.job.Job;
 import java.util.List;
 
 /** Hands an accepted job to the queue of its VM type. */

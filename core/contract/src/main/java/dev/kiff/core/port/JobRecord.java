@@ -1,7 +1,7 @@
 package dev.kiff.core.port;
 
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.JobResult;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobResult;
 
 /**
  * A stored job: what was submitted, and where it stands now.

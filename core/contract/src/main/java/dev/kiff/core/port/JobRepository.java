@@ -1,8 +1,8 @@
 package dev.kiff.core.port;
 
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.job.JobStatus;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.UUID;
 
 /**
  * The system of record for jobs. Every state change is conditional on the state it starts from, as the transition
- * table of {@link dev.kiff.core.job.JobStatus} says; a {@code false} answer means another actor got there first, which
+ * table of {@link dev.kiff.model.job.JobStatus} says; a {@code false} answer means another actor got there first, which
  * is normal under concurrency, not an error.
  */
 public interface JobRepository {
@@ -24,7 +24,7 @@ public interface JobRepository {
 
     /**
      * QUEUED → RUNNING on {@code workerId}, counting one more attempt and recording it, unless the job used up its
-     * attempts ({@link dev.kiff.core.job.RetryPolicy#maxAttempts()}).
+     * attempts ({@link dev.kiff.model.job.RetryPolicy#maxAttempts()}).
      *
      * @return the number of this attempt (1 for the first), or empty when the job was not QUEUED or has no attempt
      *         left

@@ -1,7 +1,7 @@
 package dev.kiff.core.port;
 
-import dev.kiff.core.failure.TransientFailure;
-import dev.kiff.core.job.JobResult;
+import dev.kiff.model.failure.TransientFailure;
+import dev.kiff.model.job.JobResult;
 
 /** Announces a job's terminal result to subscribers. */
 public interface ResultPublisher {

@@ -1,7 +1,7 @@
 package dev.kiff.core.sandbox;
 
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.Language;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.Language;
 import java.util.List;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package dev.kiff.core.scale;
 
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.VmType;
 import java.time.Instant;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package dev.kiff.core.scale;
 
-import dev.kiff.core.control.WorkerState;
+import dev.kiff.model.control.WorkerState;
 import java.util.List;
 
 /** The workers the scheduler can count on: those whose latest state is recent enough. */

@@ -1,14 +1,14 @@
 package dev.kiff.core.scale;
 
-import dev.kiff.core.control.PoolTargets;
-import dev.kiff.core.control.WorkerState;
-import dev.kiff.core.failure.TransientFailure;
+import dev.kiff.model.control.PoolTargets;
+import dev.kiff.model.control.WorkerState;
+import dev.kiff.model.failure.TransientFailure;
 import dev.kiff.core.job.PoolSpec;
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.VmType;
 import dev.kiff.core.job.VmTypeCatalogue;
 import dev.kiff.core.lag.LagReader;
 import dev.kiff.core.lag.QueueLag;
-import dev.kiff.core.pool.PoolStatus;
+import dev.kiff.model.control.PoolStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

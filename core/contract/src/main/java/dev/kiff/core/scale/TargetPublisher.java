@@ -1,7 +1,7 @@
 package dev.kiff.core.scale;
 
-import dev.kiff.core.control.PoolTargets;
-import dev.kiff.core.failure.TransientFailure;
+import dev.kiff.model.control.PoolTargets;
+import dev.kiff.model.failure.TransientFailure;
 
 /** Hands a worker its pool targets. */
 public interface TargetPublisher {

@@ -1,8 +1,8 @@
 package dev.kiff.core.scale;
 
-import dev.kiff.core.control.WorkerState;
-import dev.kiff.core.job.VmType;
-import dev.kiff.core.pool.PoolStatus;
+import dev.kiff.model.control.WorkerState;
+import dev.kiff.model.job.VmType;
+import dev.kiff.model.control.PoolStatus;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;

@@ -1,6 +1,6 @@
 package dev.kiff.core.submit;
 
-import dev.kiff.core.failure.PermanentFailure;
+import dev.kiff.model.failure.PermanentFailure;
 import java.util.UUID;
 
 /** An {@code Idempotency-Key} came back with a different request than the one it first named. */

@@ -1,7 +1,7 @@
 package dev.kiff.core.submit;
 
-import dev.kiff.core.failure.PermanentFailure;
-import dev.kiff.core.job.JobStatus;
+import dev.kiff.model.failure.PermanentFailure;
+import dev.kiff.model.job.JobStatus;
 import java.util.UUID;
 
 /** A job that already ended (other than CANCELLED) cannot be cancelled: its result stands. */

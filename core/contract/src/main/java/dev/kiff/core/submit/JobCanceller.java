@@ -1,8 +1,8 @@
 package dev.kiff.core.submit;
 
-import dev.kiff.core.failure.TransientFailure;
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.job.JobStatus;
+import dev.kiff.model.failure.TransientFailure;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
 import dev.kiff.core.port.CancellationPublisher;
 import dev.kiff.core.port.JobRecord;
 import dev.kiff.core.port.JobRepository;

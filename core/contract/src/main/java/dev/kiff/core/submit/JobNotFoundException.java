@@ -1,6 +1,6 @@
 package dev.kiff.core.submit;
 
-import dev.kiff.core.failure.PermanentFailure;
+import dev.kiff.model.failure.PermanentFailure;
 import java.util.UUID;
 
 /** No job with this id exists (for this tenant). */

@@ -1,6 +1,6 @@
 package dev.kiff.core.submit;
 
-import dev.kiff.core.job.JobResult;
+import dev.kiff.model.job.JobResult;
 
 /**
  * The answer to a submission.

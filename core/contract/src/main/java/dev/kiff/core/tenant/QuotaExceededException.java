@@ -1,6 +1,6 @@
 package dev.kiff.core.tenant;
 
-import dev.kiff.core.failure.TransientFailure;
+import dev.kiff.model.failure.TransientFailure;
 import java.time.Duration;
 
 /** A request beyond one of the tenant's {@link Quotas}: nothing of it was stored; it may succeed after a while. */

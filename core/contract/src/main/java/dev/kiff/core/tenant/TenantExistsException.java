@@ -1,6 +1,6 @@
 package dev.kiff.core.tenant;
 
-import dev.kiff.core.failure.PermanentFailure;
+import dev.kiff.model.failure.PermanentFailure;
 
 /** A tenant of that name exists already. */
 public class TenantExistsException extends PermanentFailure {

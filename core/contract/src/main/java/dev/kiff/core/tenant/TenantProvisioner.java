@@ -2,10 +2,10 @@ package dev.kiff.core.tenant;
 
 import java.security.SecureRandom;
 import java.time.Clock;
-import dev.kiff.core.job.InvalidJobException;
+import dev.kiff.model.job.InvalidJobException;
 import dev.kiff.core.job.JobValidator;
 import dev.kiff.core.trust.ProducerKeys;
-import dev.kiff.core.trust.SigningKey;
+import dev.kiff.model.trust.SigningKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +30,7 @@ public final class TenantProvisioner {
 
     /**
      * A tenant made, with the one copy of its API key, and its producer key ({@code kpk.<tenant>.<random>}, see
-     * {@link dev.kiff.core.trust.SigningKey}).
+     * {@link dev.kiff.model.trust.SigningKey}).
      */
     public record Provisioned(Tenant tenant, ApiKey key, String producerKey) {
     }

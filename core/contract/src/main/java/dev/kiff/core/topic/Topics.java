@@ -1,13 +1,13 @@
 package dev.kiff.core.topic;
 
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.VmType;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The Kafka topics of the job contract. Job topics are keyed by job id. */
 public final class Topics {
 
-    /** Terminal results, keyed by job id, value a {@link dev.kiff.core.job.JobResult} in JSON. */
+    /** Terminal results, keyed by job id, value a {@link dev.kiff.model.job.JobResult} in JSON. */
     public static final String RESULTS = "kiff.results";
 
     /**
@@ -17,12 +17,12 @@ public final class Topics {
     public static final String DEAD_LETTERS = "kiff.jobs.dlq";
 
     /**
-     * Jobs' output while they run ({@link dev.kiff.core.output.LogChunk}, keyed by job id): what live watchers
+     * Jobs' output while they run ({@link dev.kiff.model.output.LogChunk}, keyed by job id): what live watchers
      * subscribe to. Kept a day; the job's kept log is in the database.
      */
     public static final String LOGS = "kiff.logs";
 
-    /** Batches that completed ({@link dev.kiff.core.batch.BatchProgress}, keyed by batch id). */
+    /** Batches that completed ({@link dev.kiff.model.batch.BatchProgress}, keyed by batch id). */
     public static final String BATCH_EVENTS = "kiff.batches";
 
     /** The header of a dead-lettered job's record listing its attempts (a JSON array). */
@@ -38,12 +38,12 @@ public final class Topics {
     public static final String WORKER_GROUP = "kiff-workers";
 
     /**
-     * Compacted: each worker's latest {@link dev.kiff.core.control.WorkerState}, keyed by worker id; a tombstone
+     * Compacted: each worker's latest {@link dev.kiff.model.control.WorkerState}, keyed by worker id; a tombstone
      * when the worker leaves.
      */
     public static final String WORKER_STATES = "kiff.control.workers";
 
-    /** Compacted: the pool targets the scheduler set for each worker, a {@link dev.kiff.core.control.PoolTargets}
+    /** Compacted: the pool targets the scheduler set for each worker, a {@link dev.kiff.model.control.PoolTargets}
      * keyed by worker id. */
     public static final String POOL_TARGETS = "kiff.control.targets";
 

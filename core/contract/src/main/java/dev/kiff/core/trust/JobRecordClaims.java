@@ -1,8 +1,8 @@
 package dev.kiff.core.trust;
 
-import dev.kiff.core.batch.Batch;
+import dev.kiff.model.batch.Batch;
 import dev.kiff.core.batch.BatchRepository;
-import dev.kiff.core.job.Job;
+import dev.kiff.model.job.Job;
 import dev.kiff.core.port.JobRecord;
 import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.trust.RecordVerifier.Signer;

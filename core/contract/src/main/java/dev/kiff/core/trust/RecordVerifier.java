@@ -1,5 +1,7 @@
 package dev.kiff.core.trust;
 
+import dev.kiff.model.trust.RecordSignature;
+import dev.kiff.model.trust.SigningKey;
 import java.util.Optional;
 
 /**

@@ -1,6 +1,6 @@
 package dev.kiff.core.webhook;
 
-import dev.kiff.core.failure.PermanentFailure;
+import dev.kiff.model.failure.PermanentFailure;
 
 /**
  * A webhook URL whose host is, or resolves to, an address the {@link WebhookTargetPolicy} refuses. Permanent: no

@@ -1,6 +1,6 @@
 package dev.kiff.core.webhook;
 
-import dev.kiff.core.failure.TransientFailure;
+import dev.kiff.model.failure.TransientFailure;
 import dev.kiff.core.tenant.Tenant;
 import dev.kiff.core.tenant.TenantDirectory;
 import java.net.URI;

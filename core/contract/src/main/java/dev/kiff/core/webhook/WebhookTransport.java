@@ -8,7 +8,7 @@ public interface WebhookTransport {
 
     /**
      * @return the receiver's status code
-     * @throws dev.kiff.core.failure.TransientFailure when no answer came (refused, timed out, reset)
+     * @throws dev.kiff.model.failure.TransientFailure when no answer came (refused, timed out, reset)
      */
     int post(URI url, Map<String, String> headers, byte[] body);
 }

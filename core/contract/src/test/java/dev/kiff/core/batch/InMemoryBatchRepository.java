@@ -1,9 +1,10 @@
 package dev.kiff.core.batch;
 
+import dev.kiff.model.batch.Batch;
 import dev.kiff.core.dispatch.InMemoryJobBacklog;
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.job.JobStatus;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
 import dev.kiff.core.port.InMemoryJobRepository;
 import java.time.Instant;
 import java.util.ArrayList;

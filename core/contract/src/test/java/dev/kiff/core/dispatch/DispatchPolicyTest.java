@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kiff.core.dispatch.DispatchPolicy.Plan;
 import dev.kiff.core.dispatch.DispatchPolicy.Slot;
 import dev.kiff.core.dispatch.JobBacklog.Waiting;
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.VmType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,8 @@
 package dev.kiff.core.dispatch;
 
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobStatus;
+import dev.kiff.model.job.VmType;
 import dev.kiff.core.port.InMemoryJobRepository;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiff.core.dispatch.JobBacklog.Stored;
-import dev.kiff.core.failure.TransientFailure;
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.JobStatus;
+import dev.kiff.model.failure.TransientFailure;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobStatus;
 import dev.kiff.core.job.Jobs;
 import dev.kiff.core.port.InMemoryJobRepository;
 import dev.kiff.core.port.RecordingJobPublisher;

@@ -3,8 +3,8 @@ package dev.kiff.core.exec;
 import static dev.kiff.core.sandbox.Outcomes.exit;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.job.Limits;
+import dev.kiff.model.job.JobStatus;
+import dev.kiff.model.job.Limits;
 import dev.kiff.core.sandbox.CapturedOutput;
 import dev.kiff.core.sandbox.Outcomes;
 import org.junit.jupiter.api.Test;

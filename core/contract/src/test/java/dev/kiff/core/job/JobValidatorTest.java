@@ -13,6 +13,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.kiff.model.job.InvalidJobException;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.Language;
+import dev.kiff.model.job.Limits;
+import dev.kiff.model.job.RequestedLimits;
+import dev.kiff.model.job.Violation;
+import dev.kiff.model.job.VmType;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.stream.Stream;

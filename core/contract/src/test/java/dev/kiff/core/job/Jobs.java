@@ -1,5 +1,12 @@
 package dev.kiff.core.job;
 
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobMessage;
+import dev.kiff.model.job.JobRequest;
+import dev.kiff.model.job.Language;
+import dev.kiff.model.job.RequestedLimits;
+import dev.kiff.model.job.RetryPolicy;
+import dev.kiff.model.job.VmType;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;

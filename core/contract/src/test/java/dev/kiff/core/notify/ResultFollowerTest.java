@@ -2,15 +2,15 @@ package dev.kiff.core.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiff.core.batch.Batch;
-import dev.kiff.core.batch.BatchProgress;
+import dev.kiff.model.batch.Batch;
+import dev.kiff.model.batch.BatchProgress;
 import dev.kiff.core.batch.InMemoryBatchRepository;
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.job.JobStatus;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
 import dev.kiff.core.job.Jobs;
-import dev.kiff.core.job.Timings;
-import dev.kiff.core.json.JobCodec;
+import dev.kiff.model.job.Timings;
+import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.port.InMemoryJobRepository;
 import dev.kiff.core.time.MutableClock;
 import dev.kiff.core.webhook.InMemoryWebhookRepository;

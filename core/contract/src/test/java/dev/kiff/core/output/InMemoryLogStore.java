@@ -1,5 +1,6 @@
 package dev.kiff.core.output;
 
+import dev.kiff.model.output.LogChunk;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.kiff.core.job.Job;
+import dev.kiff.model.output.LogChunk;
+import dev.kiff.model.job.Job;
 import dev.kiff.core.job.Jobs;
 import dev.kiff.core.time.MutableClock;
 import java.nio.charset.StandardCharsets;

@@ -1,15 +1,16 @@
 package dev.kiff.core.pool;
 
+import dev.kiff.model.control.PoolStatus;
 import dev.kiff.core.time.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiff.core.failure.TransientFailure;
-import dev.kiff.core.job.Job;
+import dev.kiff.model.failure.TransientFailure;
+import dev.kiff.model.job.Job;
 import dev.kiff.core.job.Jobs;
-import dev.kiff.core.job.RequestedLimits;
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.RequestedLimits;
+import dev.kiff.model.job.VmType;
 import dev.kiff.core.job.VmTypeCatalogue;
 import dev.kiff.core.pool.FakeSandboxes.FakeSandbox;
 import dev.kiff.core.pool.FakeSandboxes.FakeSandboxFactory;

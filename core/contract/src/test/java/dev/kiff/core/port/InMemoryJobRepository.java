@@ -1,10 +1,10 @@
 package dev.kiff.core.port;
 
-import dev.kiff.core.job.Attempt;
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.job.JobStatus;
-import dev.kiff.core.job.Timings;
+import dev.kiff.model.job.Attempt;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
+import dev.kiff.model.job.Timings;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -3,10 +3,10 @@ package dev.kiff.core.port;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiff.core.job.IllegalTransitionException;
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.job.JobStatus;
+import dev.kiff.model.job.IllegalTransitionException;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
 import dev.kiff.core.job.Jobs;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.kiff.core.port;
 
-import dev.kiff.core.job.Job;
+import dev.kiff.model.job.Job;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.kiff.core.port;
 
-import dev.kiff.core.job.JobResult;
+import dev.kiff.model.job.JobResult;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.kiff.core.port;
 
-import dev.kiff.core.job.Job;
+import dev.kiff.model.job.Job;
 import dev.kiff.core.sandbox.OutputListener;
 import dev.kiff.core.sandbox.SandboxOutcome;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.kiff.core.sandbox;
 
 import dev.kiff.core.gateway.Artifact;
-import dev.kiff.core.job.ResourceUsage;
+import dev.kiff.model.job.ResourceUsage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

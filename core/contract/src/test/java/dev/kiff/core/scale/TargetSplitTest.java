@@ -2,9 +2,9 @@ package dev.kiff.core.scale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiff.core.control.WorkerState;
-import dev.kiff.core.job.VmType;
-import dev.kiff.core.pool.PoolStatus;
+import dev.kiff.model.control.WorkerState;
+import dev.kiff.model.job.VmType;
+import dev.kiff.model.control.PoolStatus;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;

@@ -3,9 +3,9 @@ package dev.kiff.core.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiff.core.job.Job;
-import dev.kiff.core.job.JobResult;
-import dev.kiff.core.job.JobStatus;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
 import dev.kiff.core.job.Jobs;
 import dev.kiff.core.port.InMemoryJobRepository;
 import dev.kiff.core.port.RecordingResultPublisher;

@@ -2,9 +2,10 @@ package dev.kiff.core.trust;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiff.core.batch.Batch;
+import dev.kiff.model.trust.SigningKey;
+import dev.kiff.model.batch.Batch;
 import dev.kiff.core.batch.InMemoryBatchRepository;
-import dev.kiff.core.job.Job;
+import dev.kiff.model.job.Job;
 import dev.kiff.core.job.Jobs;
 import dev.kiff.core.port.InMemoryJobRepository;
 import dev.kiff.core.trust.RecordVerifier.Signer;

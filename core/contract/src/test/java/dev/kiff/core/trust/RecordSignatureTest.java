@@ -2,6 +2,8 @@ package dev.kiff.core.trust;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiff.model.trust.RecordSignature;
+import dev.kiff.model.trust.SigningKey;
 import dev.kiff.core.trust.RecordVerifier.Signer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;

@@ -3,7 +3,7 @@ package dev.kiff.core.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.kiff.core.failure.TransientFailure;
+import dev.kiff.model.failure.TransientFailure;
 import dev.kiff.core.tenant.InMemoryTenantDirectory;
 import dev.kiff.core.tenant.Quotas;
 import dev.kiff.core.tenant.Tenant;

@@ -1,4 +1,4 @@
-package dev.kiff.core.batch;
+package dev.kiff.model.batch;
 
 import java.time.Instant;
 import java.util.UUID;

@@ -1,6 +1,6 @@
-package dev.kiff.core.batch;
+package dev.kiff.model.batch;
 
-import dev.kiff.core.job.JobStatus;
+import dev.kiff.model.job.JobStatus;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;

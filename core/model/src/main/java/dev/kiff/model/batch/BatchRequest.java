@@ -1,8 +1,8 @@
-package dev.kiff.core.batch;
+package dev.kiff.model.batch;
 
-import dev.kiff.core.job.InvalidJobException;
-import dev.kiff.core.job.JobRequest;
-import dev.kiff.core.job.Violation;
+import dev.kiff.model.job.InvalidJobException;
+import dev.kiff.model.job.JobRequest;
+import dev.kiff.model.job.Violation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,7 +70,7 @@ public record BatchRequest(List<JobRequest> jobs, JobRequest template, List<Batc
     }
 
     /** Reports {@code violations} of a member under its path: {@code code} of the fourth job is {@code jobs[3].code}. */
-    static List<Violation> under(String path, List<Violation> violations) {
+    public static List<Violation> under(String path, List<Violation> violations) {
         return violations.stream()
                 .map(v -> new Violation(v.field().equals("$") ? path
                         : v.field().startsWith("[") ? path + v.field() : path + "." + v.field(), v.message(),

@@ -1,6 +1,6 @@
-package dev.kiff.core.pool;
+package dev.kiff.model.control;
 
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.VmType;
 
 /**
  * One VM type's pool on one worker, as the worker reports it to the scheduler.

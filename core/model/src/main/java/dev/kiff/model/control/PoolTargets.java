@@ -1,11 +1,11 @@
-package dev.kiff.core.control;
+package dev.kiff.model.control;
 
-import dev.kiff.core.job.VmType;
+import dev.kiff.model.job.VmType;
 import java.time.Instant;
 import java.util.Map;
 
 /**
- * What the scheduler asks of one worker, on {@link dev.kiff.core.topic.Topics#POOL_TARGETS}: how many sandboxes to
+ * What the scheduler asks of one worker, on {@code kiff.control.targets}: how many sandboxes to
  * keep per VM type. The latest record per worker wins; the worker converges to it.
  *
  * @param decidedBy the scheduler instance that decided (the leader at the time)

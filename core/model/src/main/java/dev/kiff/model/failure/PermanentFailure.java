@@ -1,4 +1,4 @@
-package dev.kiff.core.failure;
+package dev.kiff.model.failure;
 
 /**
  * Root of the failures that no retry can fix: the input is invalid, a state change is illegal. Callers reject or

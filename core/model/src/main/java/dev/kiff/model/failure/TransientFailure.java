@@ -1,4 +1,4 @@
-package dev.kiff.core.failure;
+package dev.kiff.model.failure;
 
 /**
  * Root of the failures that may go away on their own: the broker or database is unreachable, the Docker engine

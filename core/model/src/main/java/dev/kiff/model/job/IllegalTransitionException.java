@@ -1,4 +1,5 @@
-package dev.kiff.core.job;
+package dev.kiff.model.job;
+
 
 /**
  * A job was asked to move between two states that the transition table does not connect. This is a bug in the

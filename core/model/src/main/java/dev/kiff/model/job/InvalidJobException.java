@@ -1,6 +1,6 @@
-package dev.kiff.core.job;
+package dev.kiff.model.job;
 
-import dev.kiff.core.failure.PermanentFailure;
+import dev.kiff.model.failure.PermanentFailure;
 import java.util.List;
 import java.util.stream.Collectors;
 

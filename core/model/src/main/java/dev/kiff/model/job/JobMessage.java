@@ -1,4 +1,4 @@
-package dev.kiff.core.job;
+package dev.kiff.model.job;
 
 import java.time.Instant;
 import java.util.Map;

@@ -1,6 +1,5 @@
-package dev.kiff.core.job;
+package dev.kiff.model.job;
 
-import dev.kiff.core.gateway.ArtifactInfo;
 import java.util.List;
 import java.util.UUID;
 

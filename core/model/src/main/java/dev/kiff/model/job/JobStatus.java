@@ -1,4 +1,4 @@
-package dev.kiff.core.job;
+package dev.kiff.model.job;
 
 import java.util.EnumMap;
 import java.util.EnumSet;

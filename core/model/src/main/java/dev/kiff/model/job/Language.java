@@ -1,4 +1,4 @@
-package dev.kiff.core.job;
+package dev.kiff.model.job;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;

@@ -1,8 +1,8 @@
-package dev.kiff.core.job;
+package dev.kiff.model.job;
 
 /**
  * Resolved resource limits of one job: every value set. {@link RequestedLimits} is what a client may leave partly
- * empty; {@link VmTypePolicy#resolve} fills the gaps from the VM type's defaults.
+ * empty; {@code VmTypePolicy.resolve} (in the core) fills the gaps from the VM type's defaults.
  *
  * @param timeoutMs   wall-clock time from sandbox start until it is killed
  * @param memoryMb    memory hard limit, swap included (no swap)

@@ -1,4 +1,5 @@
-package dev.kiff.core.job;
+package dev.kiff.model.job;
+
 
 /** Limits as a client sends them: any value may be left out ({@code null}) to take the VM type's default. */
 public record RequestedLimits(Long timeoutMs, Integer memoryMb, Double cpus, Integer pids, Integer outputBytes) {

@@ -1,4 +1,4 @@
-package dev.kiff.core.job;
+package dev.kiff.model.job;
 
 /**
  * What one run of a job consumed, as the sandbox measured it: part of every result. A figure the sandbox could not

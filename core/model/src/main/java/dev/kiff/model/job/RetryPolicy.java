@@ -1,4 +1,5 @@
-package dev.kiff.core.job;
+package dev.kiff.model.job;
+
 
 /**
  * How often a job may run. Platform failures (its worker died, Docker failed, the sandbox broke) are retried up to

@@ -1,4 +1,4 @@
-package dev.kiff.core.job;
+package dev.kiff.model.job;
 
 /**
  * One thing wrong with a submitted job, named by its JSON path ({@code limits.memoryMb}, {@code files["a.py"]}).

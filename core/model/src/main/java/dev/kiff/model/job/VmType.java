@@ -1,4 +1,4 @@
-package dev.kiff.core.job;
+package dev.kiff.model.job;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -34,7 +34,8 @@ public enum VmType {
         throw new IllegalArgumentException("unknown vmType '" + name + "', expected one of " + allowed());
     }
 
-    static String allowed() {
+    /** The wire names of all VM types, for a message that lists the choices. */
+    public static String allowed() {
         return Arrays.stream(values()).map(VmType::wireName).collect(Collectors.joining(", "));
     }
 

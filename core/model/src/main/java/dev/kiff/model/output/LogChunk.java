@@ -1,4 +1,4 @@
-package dev.kiff.core.output;
+package dev.kiff.model.output;
 
 import java.time.Instant;
 import java.util.UUID;

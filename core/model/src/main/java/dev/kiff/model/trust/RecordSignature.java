@@ -1,4 +1,4 @@
-package dev.kiff.core.trust;
+package dev.kiff.model.trust;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.kiff.core.trust;
+package dev.kiff.model.trust;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;

@@ -1,13 +1,14 @@
-package dev.kiff.core.batch;
+package dev.kiff.model.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.kiff.core.job.InvalidJobException;
-import dev.kiff.core.job.JobRequest;
-import dev.kiff.core.job.Jobs;
-import dev.kiff.core.job.RetryPolicy;
-import dev.kiff.core.job.Violation;
+import dev.kiff.model.job.InvalidJobException;
+import dev.kiff.model.job.JobRequest;
+import dev.kiff.model.job.Language;
+import dev.kiff.model.job.RetryPolicy;
+import dev.kiff.model.job.Violation;
+import dev.kiff.model.job.VmType;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +16,15 @@ import org.junit.jupiter.api.Test;
 
 class BatchRequestTest {
 
-    private final JobRequest first = Jobs.job("print(1)").request();
-    private final JobRequest second = Jobs.job("print(2)").request();
-    private final JobRequest template = Jobs.job("import os; print(os.environ['N'])").stdin("template stdin")
-            .env("N", "0").env("MODE", "fast").file("data.csv", "a,b").callbackUrl("https://hooks.example.com/job")
-            .retry(new RetryPolicy(2, true)).request();
+    private final JobRequest first = python("print(1)");
+    private final JobRequest second = python("print(2)");
+    private final JobRequest template = new JobRequest(VmType.CODE_EXEC, Language.PYTHON,
+            "import os; print(os.environ['N'])", "template stdin", Map.of("N", "0", "MODE", "fast"),
+            Map.of("data.csv", "a,b"), null, "https://hooks.example.com/job", new RetryPolicy(2, true));
+
+    private static JobRequest python(String code) {
+        return new JobRequest(VmType.CODE_EXEC, Language.PYTHON, code, null, null, null, null);
+    }
 
     private static List<String> fieldsOf(BatchRequest request) {
         return catchThrowableOfType(request::members, InvalidJobException.class).violations().stream()

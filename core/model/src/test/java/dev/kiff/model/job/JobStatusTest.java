@@ -1,14 +1,14 @@
-package dev.kiff.core.job;
+package dev.kiff.model.job;
 
-import static dev.kiff.core.job.JobStatus.CANCELLED;
-import static dev.kiff.core.job.JobStatus.ERROR;
-import static dev.kiff.core.job.JobStatus.FAILED;
-import static dev.kiff.core.job.JobStatus.OOM_KILLED;
-import static dev.kiff.core.job.JobStatus.QUEUED;
-import static dev.kiff.core.job.JobStatus.REJECTED;
-import static dev.kiff.core.job.JobStatus.RUNNING;
-import static dev.kiff.core.job.JobStatus.SUCCEEDED;
-import static dev.kiff.core.job.JobStatus.TIMED_OUT;
+import static dev.kiff.model.job.JobStatus.CANCELLED;
+import static dev.kiff.model.job.JobStatus.ERROR;
+import static dev.kiff.model.job.JobStatus.FAILED;
+import static dev.kiff.model.job.JobStatus.OOM_KILLED;
+import static dev.kiff.model.job.JobStatus.QUEUED;
+import static dev.kiff.model.job.JobStatus.REJECTED;
+import static dev.kiff.model.job.JobStatus.RUNNING;
+import static dev.kiff.model.job.JobStatus.SUCCEEDED;
+import static dev.kiff.model.job.JobStatus.TIMED_OUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

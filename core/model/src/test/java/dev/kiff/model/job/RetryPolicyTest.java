@@ -1,10 +1,19 @@
-package dev.kiff.core.job;
+package dev.kiff.model.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
+
+    private static Job jobWith(RetryPolicy retry) {
+        return new Job(UUID.randomUUID(), "acme", VmType.CODE_EXEC, Language.PYTHON, "print(1)", null, Map.of(),
+                Map.of(), new Limits(1_000, 64, 0.5, 16, 1024), Instant.parse("2026-11-28T12:00:00Z"), null, null,
+                retry);
+    }
 
     @Test
     void retriesFailuresOfTheCodeOnlyWhenAskedAndWhileAttemptsRemain() {
@@ -35,8 +44,8 @@ class RetryPolicyTest {
     void resolvesOmittedFieldsToTheDefaults() {
         assertThat(new RetryPolicy(null, null).resolved()).isEqualTo(RetryPolicy.DEFAULT);
         assertThat(new RetryPolicy(null, true).resolved()).isEqualTo(new RetryPolicy(3, true));
-        assertThat(Jobs.job().build().retry()).isEqualTo(RetryPolicy.DEFAULT);
-        assertThat(Jobs.job().retry(new RetryPolicy(null, true)).build().retry()).isEqualTo(new RetryPolicy(3, true));
+        assertThat(jobWith(null).retry()).isEqualTo(RetryPolicy.DEFAULT);
+        assertThat(jobWith(new RetryPolicy(null, true)).retry()).isEqualTo(new RetryPolicy(3, true));
     }
 
     @Test
