@@ -157,7 +157,10 @@ public class KiffAutoConfiguration {
                 .build();
     }
 
-    /** The repositories of jobs, artifacts, gateway calls, logs, tenants, batches, webhooks: wherever there is a database. */
+    /**
+     * The repositories of jobs, artifacts, logs, tenants, batches and producer keys wherever there is a database;
+     * those of gateway calls and webhooks only in the app that runs that feature.
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({DSLContext.class, JooqJobRepository.class})
     static class Persistence {
@@ -172,12 +175,6 @@ public class KiffAutoConfiguration {
         @ConditionalOnMissingBean
         ArtifactStore artifactStore(DSLContext db, Clock clock) {
             return new JooqArtifactStore(db, clock);
-        }
-
-        @Bean
-        @ConditionalOnMissingBean
-        GatewayAuditLog gatewayAuditLog(DSLContext db) {
-            return new JooqGatewayAuditLog(db);
         }
 
         @Bean
@@ -201,14 +198,32 @@ public class KiffAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        WebhookRepository webhookRepository(DSLContext db) {
-            return new JooqWebhookRepository(db);
-        }
-
-        @Bean
-        @ConditionalOnMissingBean
         ProducerKeys producerKeys(DSLContext db, Clock clock) {
             return new JooqProducerKeys(db, clock);
+        }
+
+        /** The gateway's audit log, in the app that runs jobs (kiff-run on its class path: the worker). */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnClass(name = "dev.kiff.core.gateway.GatewayAuditLog")
+        static class GatewayPersistence {
+
+            @Bean
+            @ConditionalOnMissingBean
+            GatewayAuditLog gatewayAuditLog(DSLContext db) {
+                return new JooqGatewayAuditLog(db);
+            }
+        }
+
+        /** Webhook deliveries, in the app that delivers them (kiff-delivery on its class path: the API). */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnClass(name = "dev.kiff.core.webhook.WebhookRepository")
+        static class WebhookPersistence {
+
+            @Bean
+            @ConditionalOnMissingBean
+            WebhookRepository webhookRepository(DSLContext db) {
+                return new JooqWebhookRepository(db);
+            }
         }
     }
 }
