@@ -107,10 +107,9 @@ class WebhookIT extends ApiIntegrationTest {
                 assertThat(hook.header("Kiff-Delivery")).isEqualTo(delivery.path("id").asString());
                 long timestamp = Long.parseLong(hook.header("Kiff-Timestamp"));
                 assertThat(Math.abs(Instant.now().getEpochSecond() - timestamp)).isLessThan(300);
-                assertThat(WebhookSignature.verify(secret, timestamp, hook.body(), hook.header("Kiff-Signature")))
-                        .as("signed with the tenant's secret").isTrue();
-                assertThat(WebhookSignature.verify("whsec_other", timestamp, hook.body(),
-                        hook.header("Kiff-Signature"))).isFalse();
+                assertThat(hook.header("Kiff-Signature")).as("signed with the tenant's secret")
+                        .isEqualTo(WebhookSignature.sign(secret, timestamp, hook.body()))
+                        .isNotEqualTo(WebhookSignature.sign("whsec_other", timestamp, hook.body()));
             }
             JsonNode body = tries.get(1).json();
             assertThat(body.propertyNames()).containsExactlyInAnyOrder("id", "type", "createdAt", "data");

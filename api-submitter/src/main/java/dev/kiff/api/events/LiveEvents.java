@@ -67,9 +67,4 @@ public final class LiveEvents {
     public int watchers(UUID jobId) {
         return jobs.getOrDefault(jobId, Set.of()).size();
     }
-
-    /** How many streams are open here. */
-    public int watchers() {
-        return jobs.values().stream().mapToInt(Set::size).sum() + tenants.values().stream().mapToInt(Set::size).sum();
-    }
 }

@@ -15,7 +15,6 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param host            the engine's address, e.g. {@code unix:///var/run/docker.sock}
  * @param callTimeout     the longest any single engine call (create, start, kill, inspect, remove) may take
- * @param outputDrain     after the sandbox exits, how long to wait for the rest of its output to arrive
  * @param runtimeOverride when set, runs every VM type on this OCI runtime ({@code runc} or {@code runsc}) whatever
  *                        the catalogue says; for trying a deployment under gVisor, and for the tests
  * @param workspaceSize   size of the writable tmpfs at /workspace (the code's working directory)
@@ -46,7 +45,6 @@ import org.springframework.validation.annotation.Validated;
 public record DockerProperties(
         @NotBlank String host,
         @NotNull Duration callTimeout,
-        @NotNull Duration outputDrain,
         @Pattern(regexp = "runc|runsc|") String runtimeOverride,
         @NotNull DataSize workspaceSize,
         @NotNull DataSize tmpSize,

@@ -2,7 +2,6 @@ package dev.kiff.core.webhook;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -32,11 +31,5 @@ public final class WebhookSignature {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("every JVM has HmacSHA256", e);
         }
-    }
-
-    /** Whether {@code signature} is right for the body and timestamp, compared in constant time. */
-    public static boolean verify(String secret, long timestamp, byte[] body, String signature) {
-        byte[] expected = sign(secret, timestamp, body).getBytes(StandardCharsets.UTF_8);
-        return signature != null && MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.UTF_8));
     }
 }

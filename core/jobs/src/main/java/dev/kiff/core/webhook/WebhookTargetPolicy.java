@@ -112,11 +112,6 @@ public final class WebhookTargetPolicy {
         this.allowedHosts = List.copyOf(allowedHosts);
     }
 
-    /** Nothing exempt: only public addresses. */
-    public static WebhookTargetPolicy refuseNonPublic() {
-        return new WebhookTargetPolicy(List.of(), List.of());
-    }
-
     /**
      * @param allowList comma-separated CIDR blocks ({@code 10.1.0.0/16}, {@code ::1/128}, a bare address) and
      *                  {@code host:port} pairs ({@code hooks.internal:8443}, {@code [fd00::5]:443}) that are exempt;
