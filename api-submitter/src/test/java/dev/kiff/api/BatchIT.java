@@ -194,7 +194,7 @@ class BatchIT extends ApiIntegrationTest {
         assertThat(pages.stream().flatMap(List::stream).toList()).containsExactlyElementsOf(inOrder);
 
         StandInWorker.Run second = worker.start(inOrder.get(1));
-        worker.start(inOrder.get(3)).end(JobStatus.FAILED, 1, "exit code 1");
+        worker.start(inOrder.get(3)).exit(1);
         assertThat(pages(api, "/v1/batches/" + batchId + "/jobs?status=RUNNING").stream().flatMap(List::stream))
                 .containsExactly(inOrder.get(1));
         assertThat(pages(api, "/v1/batches/" + batchId + "/jobs?status=failed").stream().flatMap(List::stream))
@@ -228,7 +228,7 @@ class BatchIT extends ApiIntegrationTest {
                     + " ORDER BY batch_index", String.class, batchId);
 
             worker.runToSuccess(ids.get(0), "one\n");
-            worker.start(ids.get(1)).stderr("boom\n").end(JobStatus.FAILED, 1, "exit code 1");
+            worker.start(ids.get(1)).stderr("boom\n").exit(1);
             assertThat(api.get("/v1/batches/" + batchId).json().path("status").asString())
                     .as("one job still queued").isEqualTo("RUNNING");
             worker.runToSuccess(ids.get(2), "three\n");

@@ -124,7 +124,7 @@ class JobEventsIT extends ApiIntegrationTest {
             awaitId(after, "1.2");
             run.stdout("c\n");
             awaitId(after, "1.3");
-            run.end(JobStatus.FAILED, 3, "exit code 3");
+            run.exit(3);
             await().atMost(SEEN).until(after::ended);
 
             assertThat(after.ids()).containsExactly("1.2", "1.3", "end");
@@ -275,7 +275,7 @@ class JobEventsIT extends ApiIntegrationTest {
         try (SseRecorder stream = SseRecorder.open(api.base(), "/v1/events", tenant.apiKey())) {
             assertThat(stream.status()).isEqualTo(200);
             worker.runToSuccess(ids.get(0), "0\n");
-            worker.start(ids.get(1)).end(JobStatus.FAILED, 1, "exit code 1");
+            worker.start(ids.get(1)).exit(1);
             assertThat(mine.delete("/v1/jobs/" + ids.get(2)).status()).isEqualTo(200);
             worker.runToSuccess(otherTenantsJob, "not theirs\n");
             // The marker, stored after the other tenant's result: had that one leaked, it would come first.

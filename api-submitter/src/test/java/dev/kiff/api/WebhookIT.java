@@ -209,7 +209,7 @@ class WebhookIT extends ApiIntegrationTest {
         try (WebhookReceiver receiver = WebhookReceiver.answering(200)) {
             String id = submitWithCallback(receiver.url());
 
-            worker.start(id).stderr("Traceback\n").end(JobStatus.FAILED, 1, "exit code 1");
+            worker.start(id).stderr("Traceback\n").exit(1);
 
             await().atMost(SEEN).until(() -> !receiver.received().isEmpty());
             JsonNode data = receiver.received().get(0).json().path("data");
