@@ -92,6 +92,12 @@ class OpenApiDocumentTest {
             Map.entry("Problem", "ProblemWriter"),
             Map.entry("WebhookEvent", "the webhook dispatcher's payload"));
 
+    /**
+     * What clients send, read strictly ({@code JobCodec.readRequest}, {@code readBatchRequest}: an unknown field is
+     * refused with 400): their schemas, and the objects nested in them, must say {@code additionalProperties: false}.
+     */
+    private static final Set<Class<?>> STRICT = Set.of(JobRequest.class, BatchRequest.class, BatchInput.class);
+
     /** Record components the document leaves out on purpose, as Record.component. */
     private static final Set<String> UNDOCUMENTED = Set.of();
 
@@ -144,7 +150,7 @@ class OpenApiDocumentTest {
     @Test
     void describesEveryModelRecordWithItsComponents() {
         List<String> mismatches = new ArrayList<>();
-        MODEL.forEach((name, type) -> check(name, schemas.path(name), type, mismatches));
+        MODEL.forEach((name, type) -> check(name, schemas.path(name), type, STRICT.contains(type), mismatches));
         assertThat(mismatches).as("where the document and the model differ").isEmpty();
     }
 
@@ -156,7 +162,7 @@ class OpenApiDocumentTest {
         assertThat(references).as("references to nothing in the document").isEmpty();
     }
 
-    private void check(String where, JsonNode schema, Type type, List<String> mismatches) {
+    private void check(String where, JsonNode schema, Type type, boolean strict, List<String> mismatches) {
         Class<?> raw = raw(type);
         JsonNode resolved = schema;
         if (schema.has("$ref")) {
@@ -179,14 +185,14 @@ class OpenApiDocumentTest {
         if (raw.isEnum()) {
             checkEnum(where, resolved, raw, mismatches);
         } else if (raw.isRecord()) {
-            checkRecord(where, resolved, raw, mismatches);
+            checkRecord(where, resolved, raw, strict, mismatches);
         } else if (Collection.class.isAssignableFrom(raw)) {
             expectType(where, resolved, "array", mismatches);
-            check(where + "[]", resolved.path("items"), argument(type, 0), mismatches);
+            check(where + "[]", resolved.path("items"), argument(type, 0), strict, mismatches);
         } else if (Map.class.isAssignableFrom(raw)) {
             expectType(where, resolved, "object", mismatches);
             if (resolved.path("additionalProperties").isObject()) {
-                check(where + "{}", resolved.path("additionalProperties"), argument(type, 1), mismatches);
+                check(where + "{}", resolved.path("additionalProperties"), argument(type, 1), strict, mismatches);
             }
         } else if (raw == String.class || raw == UUID.class || raw == Instant.class) {
             expectType(where, resolved, "string", mismatches);
@@ -199,12 +205,18 @@ class OpenApiDocumentTest {
         }
     }
 
-    private void checkRecord(String where, JsonNode schema, Class<?> record, List<String> mismatches) {
+    private void checkRecord(String where, JsonNode schema, Class<?> record, boolean strict,
+            List<String> mismatches) {
         // A schema with alternatives (the batch's two forms) documents the record by all of them together.
         List<JsonNode> forms = schema.has("oneOf") ? schema.path("oneOf").valueStream().toList() : List.of(schema);
         Map<String, JsonNode> properties = new LinkedHashMap<>();
         for (JsonNode form : forms) {
             form.path("properties").properties().forEach(p -> properties.putIfAbsent(p.getKey(), p.getValue()));
+            JsonNode additional = form.path("additionalProperties");
+            if (strict && !(additional.isBoolean() && !additional.asBoolean())) {
+                mismatches.add(where + (form.has("title") ? " (" + form.path("title").asString() + ")" : "")
+                        + ": accepts unknown properties, which the API refuses");
+            }
             form.path("required").valueStream().map(JsonNode::asString).filter(r -> !form.path("properties").has(r))
                     .forEach(r -> mismatches.add(where + ": requires " + r + ", which it does not describe"));
         }
@@ -219,7 +231,7 @@ class OpenApiDocumentTest {
                 mismatches.add(where + ": " + record.getSimpleName() + "." + component.getName()
                         + " is not described");
             } else {
-                check(where + "." + component.getName(), property, component.getGenericType(), mismatches);
+                check(where + "." + component.getName(), property, component.getGenericType(), strict, mismatches);
             }
         }
         properties.keySet().stream().filter(p -> !components.contains(p)).forEach(p -> mismatches.add(
