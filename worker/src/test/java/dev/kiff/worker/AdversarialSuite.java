@@ -26,6 +26,15 @@ abstract class AdversarialSuite extends WorkerIntegrationTest {
     /** The user's ML service, which ml-agent jobs may reach through the gateway as binding {@code ml}. */
     static final StandInService ML = StandInService.start();
 
+    /** The fork bomb's pids limit. */
+    private static final int FORK_BOMB_PIDS = 32;
+    /** How many children the fork bomb makes at most: far more than its limit allows, harmless to the host. */
+    private static final int FORK_BOMB_BOUND = 400;
+    /** What a sandbox's limit holds beyond the job's for the runner's own processes (the worker's setting). */
+    private static final int RUNNER_PIDS = 4;
+    /** What a gVisor sandbox's limit holds beyond the job's for its own threads: kiff.docker.gvisor-pids-overhead. */
+    private static final int GVISOR_PIDS = 128;
+
     private JobMessages bystander;
 
     @DynamicPropertySource
@@ -112,15 +121,6 @@ abstract class AdversarialSuite extends WorkerIntegrationTest {
         }
         assertNothingLeftRunning(result);
     }
-
-    /** The fork bomb's pids limit. */
-    private static final int FORK_BOMB_PIDS = 32;
-    /** How many children the fork bomb makes at most: far more than its limit allows, harmless to the host. */
-    private static final int FORK_BOMB_BOUND = 400;
-    /** What a sandbox's limit holds beyond the job's for the runner's own processes (the worker's setting). */
-    private static final int RUNNER_PIDS = 4;
-    /** What a gVisor sandbox's limit holds beyond the job's for its own threads: kiff.docker.gvisor-pids-overhead. */
-    private static final int GVISOR_PIDS = 128;
 
     @Test
     void memoryBalloonIsKilled() {
