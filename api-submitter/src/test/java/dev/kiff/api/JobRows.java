@@ -1,5 +1,6 @@
 package dev.kiff.api;
 
+import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -20,6 +21,17 @@ final class JobRows {
 
     long countWithId(String id) {
         return jdbc.queryForObject("SELECT count(*) FROM jobs WHERE id = ?::uuid", Long.class, id);
+    }
+
+    /** When the job was marked published (its record acknowledged by the broker); null while it is not. */
+    Timestamp publishedAt(String id) {
+        return jdbc.queryForObject("SELECT published_at FROM jobs WHERE id = ?::uuid", Timestamp.class, id);
+    }
+
+    /** How many of the batch's jobs are not marked published yet. */
+    long unpublishedInBatch(String batchId) {
+        return jdbc.queryForObject("SELECT count(*) FROM jobs WHERE batch_id = ?::uuid AND published_at IS NULL",
+                Long.class, batchId);
     }
 
     /** The rows whose submitted code is exactly {@code code}: status and message of each. */

@@ -1,15 +1,25 @@
 package dev.kiff.api;
 
+import dev.kiff.core.exec.Execution;
+import dev.kiff.core.exec.JobExecutor;
+import dev.kiff.model.failure.TransientFailure;
+import dev.kiff.core.gateway.Artifact;
+import dev.kiff.model.job.ArtifactInfo;
+import dev.kiff.core.gateway.ArtifactStore;
 import dev.kiff.model.job.Job;
 import dev.kiff.model.job.JobResult;
 import dev.kiff.model.job.JobStatus;
-import dev.kiff.model.job.Timings;
+import dev.kiff.model.job.ResourceUsage;
 import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.output.LiveOutput;
 import dev.kiff.core.output.LogStore;
-import dev.kiff.core.output.OutputRecorder;
+import dev.kiff.core.port.DeadLetterPublisher;
 import dev.kiff.core.port.JobRecord;
 import dev.kiff.core.port.JobRepository;
+import dev.kiff.core.port.SandboxRuntime;
+import dev.kiff.core.sandbox.CapturedOutput;
+import dev.kiff.core.sandbox.OutputListener;
+import dev.kiff.core.sandbox.SandboxOutcome;
 import dev.kiff.spring.KafkaLogPublisher;
 import dev.kiff.spring.KafkaResultPublisher;
 import java.nio.charset.StandardCharsets;
@@ -17,23 +27,37 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.OptionalInt;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * Moves jobs as a worker does, with the platform's own classes on the real database and broker: takes a job
- * ({@link JobRepository#markRunning}), streams its output through {@link LiveOutput} (kept in the log store, then
- * announced on {@code kiff.logs}), stores its result and publishes it on {@code kiff.results}. No sandbox runs: the
- * test says what the "code" wrote and how it ended.
+ * Moves jobs as a worker does, through the worker's own {@link JobExecutor} on the real database and broker: it takes
+ * the job (RUNNING, as a new attempt), streams its output through {@link LiveOutput} (kept in the log store, then
+ * announced on {@code kiff.logs}), stores its result and publishes it on {@code kiff.results}, and every other step the
+ * executor takes (a job cancelled meanwhile, a retry, a redelivery of an ended job). Only the sandbox is a stand-in:
+ * each run is a {@link Run} that lasts until the test ends it, and what the test writes is the run's output.
  */
 final class StandInWorker {
+
+    /** Long enough that no run of a test is taken for abandoned. */
+    private static final Duration LEASE = Duration.ofMinutes(10);
 
     private final JobRepository jobs;
     private final LiveOutput output;
     private final KafkaResultPublisher results;
+    private final JobExecutor executor;
     private final Clock clock;
     private final String workerId;
+    /** A thread per run: the executor waits in the stand-in sandbox until the test ends the run. */
+    private final Executor runs = task -> {
+        Thread thread = new Thread(task, "stand-in-run");
+        thread.setDaemon(true);
+        thread.start();
+    };
 
     StandInWorker(JobRepository jobs, LogStore logs, KafkaTemplate<String, byte[]> kafka, JobCodec codec,
             Clock clock) {
@@ -48,6 +72,9 @@ final class StandInWorker {
         this.results = new KafkaResultPublisher(kafka, codec, Duration.ofSeconds(10));
         this.clock = clock;
         this.workerId = "stand-in-" + UUID.randomUUID().toString().substring(0, 8);
+        this.executor = new JobExecutor(jobs, (job, listener) -> {
+            throw new IllegalStateException("Job(id=" + job.id() + ") ran without a stand-in sandbox");
+        }, results, NO_ARTIFACTS, output, NO_DEAD_LETTERS, clock, workerId, LEASE);
     }
 
     String workerId() {
@@ -58,17 +85,23 @@ final class StandInWorker {
         return start(UUID.fromString(id));
     }
 
-    /** Takes the queued job and starts its run: RUNNING, and the run's start kept and announced (chunk 0). */
+    /**
+     * Hands the queued job to the executor, which starts its run in a stand-in sandbox: RUNNING, and the run's start
+     * kept and announced (chunk 0). Answers once the run has started.
+     *
+     * @throws IllegalStateException when the executor did not run it (not QUEUED, or out of attempts)
+     */
     Run start(UUID id) {
-        OptionalInt attempt = jobs.markRunning(id, workerId, clock.instant());
-        if (attempt.isEmpty()) {
-            throw new IllegalStateException("Job(id=" + id + ") could not be started: not QUEUED, or out of attempts");
-        }
         Job job = jobs.find(id).map(JobRecord::job).orElseThrow();
-        OutputRecorder recorder = output.open(job, attempt.getAsInt());
+        Run run = new Run(job);
+        run.execution = CompletableFuture.supplyAsync(() -> executor.execute(job, run), runs);
+        CompletableFuture.anyOf(run.started, run.execution).exceptionally(failure -> null).join();
+        if (!run.started.isDone()) {
+            throw new IllegalStateException("Job(id=" + id + ") was not started: " + run.execution.join());
+        }
         // A worker's first output tick (every 150 ms) sends the run's start even when the code is silent.
         output.tick();
-        return new Run(job, attempt.getAsInt(), recorder);
+        return run;
     }
 
     /** Runs a job start to end: started, {@code stdout} written as one chunk, SUCCEEDED with exit code 0. */
@@ -81,22 +114,21 @@ final class StandInWorker {
     }
 
     /**
-     * Runs a job start to end as cheaply as the database allows, as a worker taking a record would: started only if
-     * QUEUED (a second record of a job that ran already starts nothing), then SUCCEEDED with no output. No output
-     * and no result is announced: for tests that move thousands of jobs and only look at the database.
+     * Hands a job to the executor as a worker taking its record does, and lets its code exit 0 at once with no
+     * output: for tests that move many jobs. A job that is not QUEUED is not run again (a second record of a job
+     * that ended only announces its result again).
      *
      * @return whether this call ran the job
      */
     boolean runQuietly(UUID id) {
-        Instant startedAt = clock.instant();
-        OptionalInt attempt = jobs.markRunning(id, workerId, startedAt);
-        if (attempt.isEmpty()) {
-            return false;
-        }
-        JobResult queued = jobs.find(id).map(JobRecord::state).orElseThrow();
-        return jobs.complete(new JobResult(JobResult.VERSION, id, queued.tenant(), queued.vmType(),
-                JobStatus.SUCCEEDED, 0, "", false, "", false, null, workerId, attempt.getAsInt(),
-                Timings.of(queued.timings().queuedAt(), startedAt, clock.instant()), List.of()));
+        Job job = jobs.find(id).map(JobRecord::job).orElseThrow();
+        boolean[] ran = new boolean[1];
+        executor.execute(job, (running, listener) -> {
+            ran[0] = true;
+            Instant now = clock.instant();
+            return outcome(0, "", "", now, now);
+        });
+        return ran[0];
     }
 
     /** Publishes the job's stored state on {@code kiff.results} again, as a worker's retried publish would. */
@@ -104,29 +136,46 @@ final class StandInWorker {
         results.publish(jobs.find(id).map(JobRecord::state).orElseThrow());
     }
 
-    /** One run of a job on this stand-in. */
-    final class Run {
+    private static SandboxOutcome outcome(int exitCode, String stdout, String stderr, Instant startedAt,
+            Instant finishedAt) {
+        return new SandboxOutcome(exitCode, captured(stdout), captured(stderr), false, false, false, startedAt,
+                finishedAt, List.of(), ResourceUsage.UNKNOWN);
+    }
+
+    private static CapturedOutput captured(String text) {
+        return new CapturedOutput(text, false, text.getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    /**
+     * One run of a job in the stand-in sandbox: the executor waits in {@link #run} until the test ends it with an
+     * exit code, or gives it up as the platform failing.
+     */
+    final class Run implements SandboxRuntime {
         private final Job job;
-        private final int attempt;
-        private final OutputRecorder recorder;
+        private final CompletableFuture<OutputListener> started = new CompletableFuture<>();
+        private final CompletableFuture<SandboxOutcome> ended = new CompletableFuture<>();
         private final StringBuilder stdout = new StringBuilder();
         private final StringBuilder stderr = new StringBuilder();
-        private final Instant startedAt;
-        private boolean closed;
+        private CompletableFuture<Execution> execution;
+        private Instant startedAt;
 
-        private Run(Job job, int attempt, OutputRecorder recorder) {
+        private Run(Job job) {
             this.job = job;
-            this.attempt = attempt;
-            this.recorder = recorder;
-            this.startedAt = clock.instant();
+        }
+
+        @Override
+        public SandboxOutcome run(Job running, OutputListener listener) {
+            startedAt = clock.instant();
+            started.complete(listener);
+            try {
+                return ended.join();
+            } catch (CompletionException e) {
+                throw (RuntimeException) e.getCause();
+            }
         }
 
         UUID id() {
             return job.id();
-        }
-
-        int attempt() {
-            return attempt;
         }
 
         /** The code writes {@code text} to stdout; it is flushed at once, so it becomes one chunk of its own. */
@@ -140,59 +189,72 @@ final class StandInWorker {
 
         /** Writes without flushing: consecutive writes to one stream then become one chunk. */
         Run writeUnflushed(boolean toStderr, byte[] bytes) {
-            recorder.output(toStderr, bytes);
+            (toStderr ? stderr : stdout).append(new String(bytes, StandardCharsets.UTF_8));
+            started.join().output(toStderr, bytes);
             return this;
         }
 
+        /** Flushes the output, as the worker's output tick does. */
         Run flush() {
-            recorder.flush();
+            output.tick();
             return this;
         }
 
         private Run write(boolean toStderr, String text) {
-            (toStderr ? stderr : stdout).append(text);
-            recorder.output(toStderr, text.getBytes(StandardCharsets.UTF_8));
-            recorder.flush();
-            return this;
+            return writeUnflushed(toStderr, text.getBytes(StandardCharsets.UTF_8)).flush();
         }
 
         JobResult succeed() {
-            return end(JobStatus.SUCCEEDED, 0, null);
+            return exit(0);
         }
 
         /**
-         * Ends the run as a worker does: the rest of the output kept, the result stored (only while this worker still
-         * holds the job), then the stored state published. Answers the stored state.
+         * The code exits with {@code code}: the executor judges the run, stores the result (unless the job ended
+         * meanwhile, when the stored one stands) and publishes it. Answers the job's stored state then.
          */
-        JobResult end(JobStatus status, Integer exitCode, String message) {
-            closeOutput();
-            Instant finishedAt = clock.instant();
-            JobResult queued = jobs.find(job.id()).map(JobRecord::state).orElseThrow();
-            JobResult result = new JobResult(JobResult.VERSION, job.id(), job.tenant(), job.vmType(), status,
-                    exitCode, stdout.toString(), false, stderr.toString(), false, message, workerId, attempt,
-                    Timings.of(queued.timings().queuedAt(), startedAt, finishedAt), List.of());
-            boolean stored = jobs.complete(result);
-            JobResult state = jobs.find(job.id()).map(JobRecord::state).orElseThrow();
-            if (stored) {
-                results.publish(state);
-            }
-            return state;
+        JobResult exit(int code) {
+            ended.complete(outcome(code, stdout.toString(), stderr.toString(), startedAt, clock.instant()));
+            return execution.join().state();
         }
 
         /**
-         * The platform gives this run up (the worker died, Docker failed): the job goes back to QUEUED for another
-         * run, the run recorded with {@code reason}.
+         * The platform gives this run up (Docker failed): the executor puts the job back in QUEUED for another run,
+         * the run recorded as a platform failure for {@code reason}.
+         *
+         * @return whether the job is QUEUED again
          */
         boolean giveUp(String reason) {
-            closeOutput();
-            return jobs.requeue(job.id(), JobStatus.QUEUED, reason, clock.instant());
-        }
-
-        private void closeOutput() {
-            if (!closed) {
-                closed = true;
-                output.close(recorder);
+            ended.completeExceptionally(new TransientFailure(reason));
+            try {
+                execution.join();
+                return false;
+            } catch (CompletionException expected) {
+                return jobs.find(job.id()).map(JobRecord::state).map(JobResult::status)
+                        .filter(status -> status == JobStatus.QUEUED).isPresent();
             }
         }
     }
+
+    /** A stand-in run keeps no artifacts. */
+    private static final ArtifactStore NO_ARTIFACTS = new ArtifactStore() {
+        @Override
+        public void save(UUID jobId, List<Artifact> artifacts) {
+            throw new IllegalStateException("a stand-in run keeps no artifacts");
+        }
+
+        @Override
+        public List<ArtifactInfo> list(UUID jobId) {
+            return List.of();
+        }
+
+        @Override
+        public Optional<Artifact> find(UUID jobId, String name) {
+            return Optional.empty();
+        }
+    };
+
+    /** A stand-in run never uses up a job's attempts: dead-lettering one would be a fault of the test. */
+    private static final DeadLetterPublisher NO_DEAD_LETTERS = (job, reason, attempts) -> {
+        throw new IllegalStateException("Job(id=" + job.id() + ") dead-lettered by the stand-in worker: " + reason);
+    };
 }

@@ -50,6 +50,24 @@ public final class TopicRecorder implements AutoCloseable {
         return fresh;
     }
 
+    /**
+     * Reads until it has seen everything the topic held when called: then every record acknowledged to its producer
+     * before the call is in {@link #records}. The deterministic end of a "nothing more arrived" check, where nothing
+     * else can still produce the record in question, in place of a quiet window.
+     *
+     * @throws IllegalStateException when the topic's end is not reached within {@code atMost}
+     */
+    public synchronized void readToEnd(Duration atMost) {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment(), atMost);
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (ends.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the topic's end " + ends + " was not reached in " + atMost);
+            }
+            poll();
+        }
+    }
+
     public List<ConsumerRecord<String, byte[]>> records(Predicate<ConsumerRecord<String, byte[]>> filter) {
         poll();
         return seen.stream().filter(filter).toList();

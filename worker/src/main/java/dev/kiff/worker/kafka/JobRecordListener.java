@@ -1,14 +1,13 @@
 package dev.kiff.worker.kafka;
 
+import dev.kiff.core.exec.Execution;
 import dev.kiff.core.exec.JobExecutor;
 import dev.kiff.model.failure.PermanentFailure;
 import dev.kiff.model.failure.TransientFailure;
-import dev.kiff.model.job.JobResult;
 import dev.kiff.core.port.SandboxRuntime;
 import dev.kiff.model.job.InvalidJobException;
 import dev.kiff.model.job.Job;
 import dev.kiff.model.job.JobMessage;
-import dev.kiff.model.job.JobStatus;
 import dev.kiff.core.job.JobValidator;
 import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.topic.Topics;
@@ -92,15 +91,15 @@ public class JobRecordListener {
         }
         Job job = parsed.get();
         try {
-            JobResult result = executor.execute(job, runtime);
-            if (result.status() == JobStatus.QUEUED) {
+            Execution execution = executor.execute(job, runtime);
+            if (execution instanceof Execution.Requeued) {
                 // Its code failed and it asked for another run: after a back-off, as a platform failure would be.
                 return new Next.Again(backoff(attempt), attempt + 1);
             }
-            if (!result.status().isTerminal()) {
+            if (execution instanceof Execution.HeldElsewhere) {
                 return new Next.Again(lease, attempt);
             }
-            return new Next.Done();
+            return new Next.Done(); // Execution.Ended
         } catch (PermanentFailure e) {
             return giveUp(job, e.getMessage(), attempt);
         } catch (RuntimeException e) {

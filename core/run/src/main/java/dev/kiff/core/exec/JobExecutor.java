@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * Where a job is run: takes a job delivered from its topic through RUNNING to exactly one stored and published
  * result. Delivery is at least once, so every step tolerates a job seen before: a job already terminal is not run
  * again, only its result announced again; a job RUNNING elsewhere under a live lease is not run a second time (the
- * caller asks again later), and one whose lease ran out (its worker died) is run again as a new attempt.
+ * caller asks again later), and one whose lease ran out (its worker died) is run again as a new attempt. Each call
+ * says which of these it came to as an {@link Execution}.
  *
  * <p>The worker calls {@link #heartbeat()} every few seconds to renew the leases of the jobs it runs.
  */
@@ -68,25 +69,25 @@ public final class JobExecutor {
     }
 
     /** Runs the job in the executor's own sandbox runtime: see {@link #execute(Job, SandboxRuntime)}. */
-    public JobResult execute(Job job) {
+    public Execution execute(Job job) {
         return execute(job, sandboxes);
     }
 
     /**
      * Runs the job in {@code runtime} unless it already ended or runs elsewhere, stores and publishes the result.
      *
-     * @return the job's result; its current RUNNING state when another live worker holds it (ask again once its
-     *         lease may have run out); or its QUEUED state when its code failed and it asked for another run (ask
-     *         again after a back-off)
+     * @return {@link Execution.Ended} with the job's result; {@link Execution.HeldElsewhere} when another live worker
+     *         holds it (ask again once its lease may have run out); or {@link Execution.Requeued} when its code failed
+     *         and it asked for another run (ask again after a back-off)
      * @throws TransientFailure when the platform could not run it or publish the result; a job that was started
      *                          is back in QUEUED, and the delivery should be retried
      */
-    public JobResult execute(Job job, SandboxRuntime runtime) {
+    public Execution execute(Job job, SandboxRuntime runtime) {
         Instant startedAt = clock.instant();
         // The common case costs one round trip: the job waits QUEUED, as the API stored it.
         OptionalInt attempt = jobs.markRunning(job.id(), workerId, startedAt);
         if (attempt.isEmpty()) {
-            Optional<JobResult> settled = settle(job);
+            Optional<Execution> settled = settle(job);
             if (settled.isPresent()) {
                 return settled.get();
             }
@@ -94,7 +95,7 @@ public final class JobExecutor {
             attempt = jobs.markRunning(job.id(), workerId, startedAt);
             if (attempt.isEmpty()) {
                 log.debug("Job(id={}) could not be started here: another actor moved it first", job.id());
-                return publishIfTerminal(job);
+                return current(job);
             }
         }
         int number = attempt.getAsInt();
@@ -118,7 +119,7 @@ public final class JobExecutor {
                 && jobs.requeue(job.id(), verdict.status(), "retried: " + describe(verdict, outcome), clock.instant())) {
             log.info("Job(id={}) attempt {} ended {}; it asked to be retried, {} of {} attempts used", job.id(),
                     number, verdict.status(), number, job.retry().maxAttempts());
-            return jobs.find(job.id()).map(JobRecord::state).orElseThrow();
+            return new Execution.Requeued(jobs.find(job.id()).map(JobRecord::state).orElseThrow());
         }
         JobResult result = new JobResult(JobResult.VERSION, job.id(), job.tenant(), job.vmType(), verdict.status(),
                 outcome.exitCode(), outcome.stdout().text(), outcome.stdout().truncated(), outcome.stderr().text(),
@@ -130,7 +131,7 @@ public final class JobExecutor {
         }
         if (!jobs.complete(result)) {
             log.debug("Job(id={}) finished {} but another actor ended it first", job.id(), result.status());
-            return publishIfTerminal(job);
+            return current(job);
         }
         log.info("Job(id={}) ended {} in {} ms", job.id(), result.status(), result.timings().runTimeMs());
         // The stored result, with its batch and every attempt: what the API answers and webhooks send. A first run
@@ -140,7 +141,7 @@ public final class JobExecutor {
                         result.timings().finishedAt(), result.status(), result.message())), false)
                 : jobs.find(job.id()).map(JobRecord::state).orElse(result);
         results.publish(stored);
-        return stored;
+        return new Execution.Ended(stored);
     }
 
     private static String describe(Verdict verdict, SandboxOutcome outcome) {
@@ -157,23 +158,23 @@ public final class JobExecutor {
         if (record.state().status() == JobStatus.RUNNING) {
             jobs.requeue(job.id(), JobStatus.QUEUED, reason, clock.instant());
         }
-        return deadLetter(job, reason);
+        return deadLetter(job, reason).state();
     }
 
-    private JobResult deadLetter(Job job, String reason) {
+    private Execution deadLetter(Job job, String reason) {
         if (jobs.deadLetter(job.id(), reason, clock.instant())) {
             JobResult ended = jobs.find(job.id()).map(JobRecord::state).orElseThrow();
             log.error("Job(id={}) dead-lettered after {} attempts: {}", job.id(), ended.attempts(), reason);
             deadLetters.deadLetter(job, reason, ended.attemptHistory());
         }
-        return publishIfTerminal(job);
+        return current(job);
     }
 
     /**
      * A job that was not QUEUED: stored first if it came straight from Kafka; answered (and not run) if it ended or
      * runs elsewhere under a live lease; made QUEUED again if its last run was abandoned. Empty: go on and start it.
      */
-    private Optional<JobResult> settle(Job job) {
+    private Optional<Execution> settle(Job job) {
         JobRecord record = findOrInsert(job);
         JobStatus status = record.state().status();
         if (status == JobStatus.QUEUED && !job.retry().allowsAttempt(record.state().attempts() + 1)) {
@@ -183,7 +184,7 @@ public final class JobExecutor {
             log.info("Job(id={}) was delivered again after it ended {}; publishing its result again",
                     job.id(), status);
             results.publish(record.state());
-            return Optional.of(record.state());
+            return Optional.of(new Execution.Ended(record.state()));
         }
         if (status == JobStatus.RUNNING) {
             // A job this worker's name holds but does not run is an attempt of an earlier life of this worker (a
@@ -196,7 +197,8 @@ public final class JobExecutor {
             if (!jobs.requeueAbandoned(job.id(), staleBefore, reason, clock.instant())) {
                 log.info("Job(id={}) is running on worker {} under a live lease; not running it twice",
                         job.id(), record.state().workerId());
-                return Optional.of(jobs.find(job.id()).map(JobRecord::state).orElseThrow());
+                JobResult held = jobs.find(job.id()).map(JobRecord::state).orElseThrow();
+                return Optional.of(new Execution.HeldElsewhere(held));
             }
             log.warn("Job(id={}) was abandoned RUNNING by worker {} ({}); running it again", job.id(),
                     record.state().workerId(), ours ? "an earlier run of this worker" : "its lease ran out");
@@ -238,11 +240,16 @@ public final class JobExecutor {
         });
     }
 
-    private JobResult publishIfTerminal(Job job) {
+    /**
+     * Where a job stands after another actor moved it while this call looked at it: ended (its result is published
+     * again, as for a redelivery), back in QUEUED, or RUNNING on another worker.
+     */
+    private Execution current(Job job) {
         JobResult state = jobs.find(job.id()).map(JobRecord::state).orElseThrow();
         if (state.status().isTerminal()) {
             results.publish(state);
+            return new Execution.Ended(state);
         }
-        return state;
+        return state.status() == JobStatus.QUEUED ? new Execution.Requeued(state) : new Execution.HeldElsewhere(state);
     }
 }

@@ -66,7 +66,7 @@ class JobExecutorTest {
         jobs.insertQueued(job, "hash");
         sandboxes.thenReturn(exit(0).stdout("45\n").artifact("out.csv", new byte[] {1, 2}).build());
 
-        JobResult result = executor().execute(job);
+        JobResult result = ended(executor().execute(job));
 
         assertThat(result.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(result.id()).isEqualTo(job.id());
@@ -91,7 +91,7 @@ class JobExecutorTest {
         ResourceUsage used = new ResourceUsage(120L, 18L, 3L, 2, 4096L);
         sandboxes.thenReturn(exit(0).stdout("45\n").used(used).build());
 
-        JobResult result = executor().execute(job);
+        JobResult result = ended(executor().execute(job));
 
         assertThat(result.usage()).isEqualTo(used);
         assertThat(jobs.state(job.id()).usage()).isEqualTo(used);
@@ -105,8 +105,8 @@ class JobExecutorTest {
         ResourceUsage lastRun = new ResourceUsage(40L, 12L, 3L, null, null);
         sandboxes.thenReturn(exit(1).used(firstRun).build()).thenReturn(exit(0).used(lastRun).build());
 
-        JobResult first = executor().execute(retried);
-        JobResult second = executor().execute(retried);
+        JobResult first = requeued(executor().execute(retried));
+        JobResult second = ended(executor().execute(retried));
 
         assertThat(first.usage()).as("a requeued job has no result yet").isNull();
         assertThat(second.usage()).isEqualTo(lastRun);
@@ -118,7 +118,7 @@ class JobExecutorTest {
     void aRunThatMeasuredNothingHasNoUsage() {
         sandboxes.thenReturn(exit(0).used(ResourceUsage.UNKNOWN).build());
 
-        JobResult result = executor().execute(job);
+        JobResult result = ended(executor().execute(job));
 
         assertThat(result.usage()).isNull();
         assertThat(results.published()).extracting(JobResult::usage).containsExactly((ResourceUsage) null);
@@ -128,7 +128,7 @@ class JobExecutorTest {
     void judgesTheRunByItsOutcome() {
         sandboxes.thenReturn(exit(137).timedOut().oomKilled().build());
 
-        JobResult result = executor().execute(job);
+        JobResult result = ended(executor().execute(job));
 
         assertThat(result.status()).isEqualTo(JobStatus.TIMED_OUT);
         assertThat(result.message()).isEqualTo("wall-clock limit of 10000 ms exceeded; the sandbox was killed");
@@ -142,7 +142,7 @@ class JobExecutorTest {
     void insertsAJobUnknownToTheRepositoryThenRunsIt() {
         sandboxes.thenReturn(exit(0).build());
 
-        JobResult result = executor().execute(job);
+        JobResult result = ended(executor().execute(job));
 
         assertThat(jobs.find(job.id())).hasValueSatisfying(record -> {
             assertThat(record.job()).isEqualTo(job);
@@ -157,9 +157,9 @@ class JobExecutorTest {
     @Test
     void doesNotRunARedeliveredTerminalJobButPublishesItsResultAgain() {
         sandboxes.thenReturn(exit(0).build());
-        JobResult first = executor().execute(job);
+        JobResult first = ended(executor().execute(job));
 
-        JobResult again = executor().execute(job);
+        JobResult again = ended(executor().execute(job));
 
         assertThat(sandboxes.ran()).hasSize(1);
         assertThat(again).isEqualTo(first);
@@ -171,7 +171,7 @@ class JobExecutorTest {
         jobs.insertQueued(job, null);
         jobs.cancel(job.id(), "cancelled by the client", NOW);
 
-        JobResult result = executor().execute(job);
+        JobResult result = ended(executor().execute(job));
 
         assertThat(sandboxes.ran()).isEmpty();
         assertThat(result.status()).isEqualTo(JobStatus.CANCELLED);
@@ -184,7 +184,7 @@ class JobExecutorTest {
         jobs.markRunning(job.id(), "dead-worker", NOW.minusSeconds(600));
         sandboxes.thenReturn(exit(0).build());
 
-        JobResult result = executor().execute(job);
+        JobResult result = ended(executor().execute(job));
 
         assertThat(sandboxes.ran()).containsExactly(job);
         assertThat(result.status()).isEqualTo(JobStatus.SUCCEEDED);
@@ -200,7 +200,7 @@ class JobExecutorTest {
         jobs.insertQueued(job, null);
         jobs.markRunning(job.id(), "live-worker", NOW.minusSeconds(10));
 
-        JobResult result = executor().execute(job);
+        JobResult result = heldElsewhere(executor().execute(job));
 
         assertThat(result.status()).isEqualTo(JobStatus.RUNNING);
         assertThat(result.workerId()).isEqualTo("live-worker");
@@ -214,7 +214,7 @@ class JobExecutorTest {
         jobs.markRunning(job.id(), WORKER, NOW.minusSeconds(1));
         sandboxes.thenReturn(exit(0).build());
 
-        JobResult result = executor().execute(job);
+        JobResult result = ended(executor().execute(job));
 
         assertThat(sandboxes.ran()).containsExactly(job);
         assertThat(result.status()).isEqualTo(JobStatus.SUCCEEDED);
@@ -227,7 +227,7 @@ class JobExecutorTest {
         jobs.markRunning(job.id(), "live-worker", NOW.minusSeconds(600));
         jobs.heartbeat("live-worker", java.util.List.of(job.id()), NOW.minusSeconds(5));
 
-        JobResult result = executor().execute(job);
+        JobResult result = heldElsewhere(executor().execute(job));
 
         assertThat(result.status()).isEqualTo(JobStatus.RUNNING);
         assertThat(sandboxes.ran()).isEmpty();
@@ -271,7 +271,7 @@ class JobExecutorTest {
         sandboxes.thenThrow(new TransientFailure("docker away")).thenReturn(exit(0).build());
         assertThatThrownBy(() -> executor().execute(job)).isInstanceOf(TransientFailure.class);
 
-        JobResult result = executor().execute(job);
+        JobResult result = ended(executor().execute(job));
 
         assertThat(sandboxes.ran()).containsExactly(job, job);
         assertThat(result.status()).isEqualTo(JobStatus.SUCCEEDED);
@@ -289,7 +289,7 @@ class JobExecutorTest {
         JobResult stored = jobs.state(job.id());
         assertThat(stored.status()).isEqualTo(JobStatus.SUCCEEDED);
 
-        assertThat(executor().execute(job)).isEqualTo(stored);
+        assertThat(executor().execute(job)).isEqualTo(new Execution.Ended(stored));
         assertThat(sandboxes.ran()).hasSize(1);
         assertThat(results.published()).containsExactly(stored);
     }
@@ -336,7 +336,7 @@ class JobExecutorTest {
     @Test
     void givingUpOnAJobThatEndedMeanwhileKeepsAndRepublishesItsResult() {
         sandboxes.thenReturn(exit(0).build());
-        JobResult succeeded = executor().execute(job);
+        JobResult succeeded = ended(executor().execute(job));
 
         JobResult result = executor().giveUp(job, "docker away");
 
@@ -351,7 +351,7 @@ class JobExecutorTest {
             return exit(0).stdout("done\n").build();
         });
 
-        JobResult result = executor().execute(job);
+        JobResult result = ended(executor().execute(job));
 
         JobResult cancelled = jobs.state(job.id());
         assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
@@ -370,7 +370,7 @@ class JobExecutorTest {
             }
         };
 
-        JobResult result = executor(racing).execute(job);
+        JobResult result = heldElsewhere(executor(racing).execute(job));
 
         assertThat(result.status()).isEqualTo(JobStatus.RUNNING);
         assertThat(result.workerId()).isEqualTo("other-worker");
@@ -383,13 +383,13 @@ class JobExecutorTest {
         Job retried = Jobs.job().retry(new RetryPolicy(2, true)).build();
         sandboxes.thenReturn(exit(1).build()).thenReturn(exit(0).build());
 
-        JobResult first = executor().execute(retried);
+        JobResult first = requeued(executor().execute(retried));
 
         assertThat(first.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(first.attempts()).isEqualTo(1);
         assertThat(results.published()).isEmpty();
 
-        JobResult second = executor().execute(retried);
+        JobResult second = ended(executor().execute(retried));
 
         assertThat(second.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(second.attempts()).isEqualTo(2);
@@ -405,9 +405,9 @@ class JobExecutorTest {
     void theLastAttemptAJobAllowsEndsItEvenWhenItFailed() {
         Job retried = Jobs.job().retry(new RetryPolicy(2, true)).build();
         sandboxes.thenReturn(exit(1).build()).thenReturn(exit(2).build());
-        executor().execute(retried);
+        requeued(executor().execute(retried));
 
-        JobResult result = executor().execute(retried);
+        JobResult result = ended(executor().execute(retried));
 
         assertThat(result.status()).isEqualTo(JobStatus.FAILED);
         assertThat(result.message()).isEqualTo("exited with code 2");
@@ -421,7 +421,7 @@ class JobExecutorTest {
     void doesNotRetryAFailedRunUnderTheDefaultPolicy() {
         sandboxes.thenReturn(exit(1).build());
 
-        JobResult result = executor().execute(job);
+        JobResult result = ended(executor().execute(job));
 
         assertThat(result.status()).isEqualTo(JobStatus.FAILED);
         assertThat(result.attempts()).isEqualTo(1);
@@ -435,7 +435,7 @@ class JobExecutorTest {
         assertThatThrownBy(() -> executor().execute(twice)).isInstanceOf(TransientFailure.class);
         assertThatThrownBy(() -> executor().execute(twice)).isInstanceOf(TransientFailure.class);
 
-        JobResult result = executor().execute(twice);
+        JobResult result = ended(executor().execute(twice));
 
         assertThat(sandboxes.ran()).hasSize(2);
         assertThat(result.status()).isEqualTo(JobStatus.ERROR);
@@ -456,7 +456,7 @@ class JobExecutorTest {
         jobs.insertQueued(once, null);
         jobs.markRunning(once.id(), "dead-worker", NOW.minusSeconds(600));
 
-        JobResult result = executor().execute(once);
+        JobResult result = ended(executor().execute(once));
 
         assertThat(sandboxes.ran()).isEmpty();
         assertThat(result.status()).isEqualTo(JobStatus.ERROR);
@@ -465,5 +465,23 @@ class JobExecutorTest {
         assertThat(deadLetteredAttempts).singleElement().satisfies(attempts -> assertThat(attempts)
                 .extracting(Attempt::workerId).containsExactly("dead-worker"));
         assertThat(results.published()).containsExactly(result);
+    }
+
+    /** The result of an execution that ended the job; fails the test on any other. */
+    private static JobResult ended(Execution execution) {
+        assertThat(execution).isInstanceOf(Execution.Ended.class);
+        return execution.state();
+    }
+
+    /** The job's state when the execution found it held by another worker; fails the test on any other. */
+    private static JobResult heldElsewhere(Execution execution) {
+        assertThat(execution).isInstanceOf(Execution.HeldElsewhere.class);
+        return execution.state();
+    }
+
+    /** The job's state when the execution put it back in the queue; fails the test on any other. */
+    private static JobResult requeued(Execution execution) {
+        assertThat(execution).isInstanceOf(Execution.Requeued.class);
+        return execution.state();
     }
 }
