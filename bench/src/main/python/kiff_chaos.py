@@ -20,9 +20,10 @@ the time the platform took to recover.
               What this cannot see: a run that reached its end line but whose worker died before the output was
               shipped, and whose attempt history says it was given up.
   recover     from the moment the fault was injected until the last job it slowed down ended: a stream job is
-              slowed when it did not succeed, or when its latency (first submit try to its end) is more than twice
-              the pre-fault p95, or 3 s over it. 0 s: no job was slowed. The batch's jobs queue behind each other by
-              design and do not count here.
+              slowed when it did not succeed, or when its latency (first submit try to its end) is more than 1.5
+              times the p95 of the warm-up's jobs, or 2 s over it. 0 s: no job was slowed. The batch's jobs queue
+              behind each other by design and do not count here. The notes add when the first job submitted after
+              the fault succeeded.
 
 Standard library only; the platform's state (ports, keys, pid files, the infrastructure's control socket) comes from
 target/kiff-dev, as ./kiff dev wrote it.
@@ -390,20 +391,25 @@ class Drill:
     def inject_worker(self, report: dict) -> None:
         name, pid = report["victim"]
         report["t"] = time.time()
+        held = self.platform.sandboxes_of(name)
         os.kill(pid, signal.SIGKILL)
-        log(f"  killed {name} (pid {pid}, kill -9) for good")
+        log(f"  killed {name} (pid {pid}, kill -9) for good; it held {held} sandboxes")
+
+        def watch() -> None:
+            # Its sandboxes end by themselves (their deadline) or another worker's OrphanSweep removes them.
+            try:
+                await_true(f"the sandboxes of {name} to go", lambda: self.platform.sandboxes_of(name) == 0,
+                           self.options.settle + self.options.deadline, 1)
+                report["notes"].append(f"its {held} sandboxes gone {time.time() - report['t']:.0f} s after the kill")
+            except RuntimeError:
+                report["notes"].append(f"{name}'s sandboxes NOT removed: {self.platform.sandboxes_of(name)} left")
+                report["failed"] = True
+
+        report["watch"] = threading.Thread(target=watch, daemon=True)
+        report["watch"].start()
 
     def after_worker(self, report: dict) -> None:
-        name = report["victim"][0]
-        left = self.platform.sandboxes_of(name)
-        try:
-            took = await_true(f"the sandboxes of {name} to go", lambda: self.platform.sandboxes_of(name) == 0,
-                              self.options.deadline, 2)
-            report["notes"].append(f"{name}'s sandboxes gone {time.time() - report['t']:.0f} s after the kill"
-                                   + (f" ({left} were left when its jobs had ended)" if left else ""))
-        except RuntimeError:
-            report["notes"].append(f"{name}'s sandboxes NOT removed: {self.platform.sandboxes_of(name)} left")
-            report["failed"] = True
+        report["watch"].join()
 
     def inject_broker(self, report: dict) -> None:
         report["t"] = time.time()
@@ -470,6 +476,10 @@ class Drill:
         rerun = sum(1 for j in jobs if j.terminal and j.result.get("attempts", 0) > 1)
         slowed_ends = [j.ended_at or time.time() for j in jobs if j.kind == "stream" and self.slowed(j)]
         notes = [", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))]
+        after = [j for j in jobs if j.kind == "stream" and j.first_try >= injected and j.terminal
+                 and j.result["status"] == "SUCCEEDED"]
+        if after:
+            notes.append(f"first job submitted after the fault ended +{min(j.ended_at for j in after) - injected:.0f} s")
         if rerun:
             notes.append(f"{rerun} re-run after an interrupted run")
         for job in lost[:5]:
@@ -485,7 +495,7 @@ class Drill:
         if not job.terminal or job.result["status"] != "SUCCEEDED":
             return True
         latency = job.ended_at - job.first_try
-        return latency > max(2 * self.baseline, self.baseline + 3)
+        return latency > max(1.5 * self.baseline, self.baseline + 2)
 
     baseline = 0.0
 
