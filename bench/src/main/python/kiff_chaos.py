@@ -482,6 +482,10 @@ class Drill:
             notes.append(f"first job submitted after the fault ended +{min(j.ended_at for j in after) - injected:.0f} s")
         if rerun:
             notes.append(f"{rerun} re-run after an interrupted run")
+        blind = sum(1 for j in jobs if j.terminal and j.result["status"] == "SUCCEEDED" and not j.completed_runs)
+        if blind:
+            notes.append(f"{blind} SUCCEEDED without an end line in their kept output (twice-run check by attempt "
+                         "history only)")
         for job in lost[:5]:
             state = "unknown to the API" if job.gone else (job.result or {}).get("status", "no answer")
             notes.append(f"lost {job.id} ({state})")
