@@ -210,9 +210,10 @@ def free_port() -> int:
 # ------------------------------------------------------------------------------------------------ the jobs
 
 class Job:
-    def __init__(self, fault: str, kind: str):
+    def __init__(self, fault: str, kind: str, api: Api):
         self.fault = fault
         self.kind = kind  # "stream" or "batch"
+        self.api = api  # as its tenant
         self.key = str(uuid.uuid4())
         self.first_try = time.time()
         self.id: str | None = None
@@ -248,6 +249,7 @@ class Drill:
         self.streaming = threading.Event()
         self.stopped = threading.Event()
         self.api: Api | None = None
+        self.batch_api: Api | None = None
         self.refused: list[str] = []
 
     # -------------------------------------------------------------------- the stream and the poller
@@ -263,7 +265,7 @@ class Drill:
                 continue
             time.sleep(max(0.0, next_at - time.monotonic()))
             next_at = max(next_at + interval, time.monotonic() - interval)
-            job = Job(self.fault, "stream")
+            job = Job(self.fault, "stream", self.api)
             request = {"vmType": "code-exec", "language": "python",
                        "code": JOB_CODE.format(seconds=self.options.job_seconds)}
             while not self.stopped.is_set():
@@ -291,7 +293,7 @@ class Drill:
                 open_jobs = [j for j in self.jobs if not j.terminal]
             for job in open_jobs:
                 try:
-                    status, body, _ = self.api.call("GET", "/v1/jobs/" + job.id, timeout=5)
+                    status, body, _ = job.api.call("GET", "/v1/jobs/" + job.id, timeout=5)
                 except OSError:
                     break  # the API is away; try again in a moment
                 if status == 200:
@@ -309,7 +311,7 @@ class Drill:
         job.code_outcomes = sum(1 for a in history if a.get("status") not in ("QUEUED", "RUNNING", None))
         for _ in range(30):
             try:
-                status, body, _ = self.api.call("GET", f"/v1/jobs/{job.id}/logs?stream=stdout", timeout=10)
+                status, body, _ = job.api.call("GET", f"/v1/jobs/{job.id}/logs?stream=stdout", timeout=10)
                 if status == 200:
                     break
             except OSError:
@@ -326,7 +328,8 @@ class Drill:
 
     def inject_api(self, report: dict) -> None:
         batch = [{"stdin": str(i)} for i in range(self.options.batch_size)]
-        status, body, _ = self.api.call("POST", "/v1/batches", {
+        api = self.batch_api
+        status, body, _ = api.call("POST", "/v1/batches", {
             "template": {"vmType": "code-exec", "language": "python", "code": JOB_CODE.format(seconds=0.2)},
             "inputs": batch}, timeout=60)
         if status != 202:
@@ -335,10 +338,10 @@ class Drill:
         accepted = time.time()
         cursor = None
         while True:
-            status, page, _ = self.api.call("GET", f"/v1/batches/{batch_id}/jobs?limit=100"
+            status, page, _ = api.call("GET", f"/v1/batches/{batch_id}/jobs?limit=100"
                                             + (f"&cursor={cursor}" if cursor else ""))
             for item in page["items"]:
-                job = Job(self.fault, "batch")
+                job = Job(self.fault, "batch", api)
                 job.first_try = accepted
                 job.id = item["id"]
                 with self.lock:
@@ -347,12 +350,12 @@ class Drill:
             if not cursor:
                 break
         # Mid-batch: some of its jobs ended, most did not.
-        await_true("the batch to get going", lambda: (self.api.call("GET", "/v1/batches/" + batch_id)[1]
+        await_true("the batch to get going", lambda: (api.call("GET", "/v1/batches/" + batch_id)[1]
                                                       or {}).get("ended", 0) > 0, 120)
         pid = self.platform.pid("api")
         if not pid:
             raise RuntimeError("no API process to kill (target/kiff-dev/api.pid)")
-        progress = self.api.call("GET", "/v1/batches/" + batch_id)[1]
+        progress = api.call("GET", "/v1/batches/" + batch_id)[1]
         report["t"] = time.time()
         os.kill(pid, signal.SIGKILL)
         log(f"  killed the API (pid {pid}, kill -9) with the batch at {progress['ended']}/{progress['size']}")
@@ -367,7 +370,7 @@ class Drill:
         if not batch_id:
             return
         try:
-            await_true("the batch to complete", lambda: (self.api.call("GET", "/v1/batches/" + batch_id)[1]
+            await_true("the batch to complete", lambda: (self.batch_api.call("GET", "/v1/batches/" + batch_id)[1]
                                                          or {}).get("status") == "COMPLETED", 120, 1)
             report["notes"].append(f"batch of {self.options.batch_size} COMPLETED")
         except (RuntimeError, OSError) as e:
@@ -510,14 +513,19 @@ class Drill:
         if not admin.healthy():
             log(f"the API does not answer on port {self.platform.api_port}: is ./kiff dev running?")
             return 2
-        name = "chaos-" + secrets.token_hex(4)
-        status, tenant, _ = admin.call("POST", "/v1/admin/tenants", {"name": name, "quotas": None})
-        if status != 201 and status != 200:
-            log(f"could not make the drill's tenant: {status} {tenant}")
-            return 2
-        self.api = Api(self.platform.api_port, tenant["apiKey"])
-        log(f"tenant {name}; {self.options.jobs_per_second} jobs/s of {self.options.job_seconds} s each; "
-            f"faults: {', '.join(self.options.faults)}")
+        # Two tenants: the batch's jobs queue behind each other, and fair dispatch keeps them from queueing the
+        # stream's jobs too, whose latency measures the platform's recovery.
+        apis = []
+        for role in ("stream", "batch"):
+            name = f"chaos-{secrets.token_hex(4)}-{role}"
+            status, tenant, _ = admin.call("POST", "/v1/admin/tenants", {"name": name, "quotas": None})
+            if status != 201 and status != 200:
+                log(f"could not make the drill's tenant: {status} {tenant}")
+                return 2
+            apis.append(Api(self.platform.api_port, tenant["apiKey"]))
+        self.api, self.batch_api = apis
+        log(f"tenants {name[:-6]}-stream and -batch; {self.options.jobs_per_second} jobs/s of "
+            f"{self.options.job_seconds} s each; faults: {', '.join(self.options.faults)}")
         threads = [threading.Thread(target=self.stream, daemon=True), threading.Thread(target=self.poll, daemon=True)]
         for thread in threads:
             thread.start()
