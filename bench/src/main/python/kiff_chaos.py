@@ -575,9 +575,10 @@ class Drill:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="./kiff chaos", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--root", required=True)
-    parser.add_argument("--state", required=True)
+    parser = argparse.ArgumentParser(prog="./kiff chaos", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--root", required=True, help=argparse.SUPPRESS)
+    parser.add_argument("--state", required=True, help=argparse.SUPPRESS)
     parser.add_argument("--faults", default=",".join(FAULTS),
                         help="comma-separated, run in this order (default: %(default)s)")
     parser.add_argument("--jobs-per-second", type=float, default=2.0)
