@@ -21,7 +21,7 @@ the time the platform took to recover.
               shipped, and whose attempt history says it was given up.
   recover     from the moment the fault was injected until the last job it slowed down ended: a stream job is
               slowed when it did not succeed, or when its latency (first submit try to its end) is more than 1.5
-              times the p95 of the warm-up's jobs, or 2 s over it. 0 s: no job was slowed. The batch's jobs queue
+              times the p95 of the second half of the warm-up's jobs, or 2 s over it. 0 s: no job was slowed. The batch's jobs queue
               behind each other by design and do not count here. The notes add when the first job submitted after
               the fault succeeded.
 
@@ -483,6 +483,10 @@ class Drill:
                  and j.result["status"] == "SUCCEEDED"]
         if after:
             notes.append(f"first job submitted after the fault ended +{min(j.ended_at for j in after) - injected:.0f} s")
+        stream = [j for j in jobs if j.kind == "stream" and j.terminal]
+        if stream:
+            notes.append(f"slowest stream job {max(j.ended_at - j.first_try for j in stream):.0f} s "
+                         f"(slowed above {self.threshold():.1f} s)")
         if rerun:
             notes.append(f"{rerun} re-run after an interrupted run")
         blind = sum(1 for j in jobs if j.terminal and j.result["status"] == "SUCCEEDED" and not j.completed_runs)
@@ -501,8 +505,10 @@ class Drill:
     def slowed(self, job: Job) -> bool:
         if not job.terminal or job.result["status"] != "SUCCEEDED":
             return True
-        latency = job.ended_at - job.first_try
-        return latency > max(1.5 * self.baseline, self.baseline + 2)
+        return job.ended_at - job.first_try > self.threshold()
+
+    def threshold(self) -> float:
+        return max(1.5 * self.baseline, self.baseline + 2)
 
     baseline = 0.0
 
@@ -535,7 +541,9 @@ class Drill:
         self.streaming.clear()
         warm = [j for j in self.jobs if j.fault == "warm-up"]
         await_true("the warm-up jobs to end", lambda: all(j.terminal for j in warm), self.options.deadline)
-        latencies = sorted(j.ended_at - j.first_try for j in warm if j.result["status"] == "SUCCEEDED")
+        # The second half only: the first jobs of a platform just started wait for its pools to fill.
+        latencies = sorted(j.ended_at - j.first_try for j in warm[len(warm) // 2:]
+                           if j.result["status"] == "SUCCEEDED")
         if not latencies:
             log("no warm-up job succeeded: the platform is not healthy; not injecting anything")
             return 2
