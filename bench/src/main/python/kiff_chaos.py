@@ -19,6 +19,8 @@ the time the platform took to recover.
               end (its worker died, the engine restarted) is a re-run, not a double run: it is listed in the notes.
               What this cannot see: a run that reached its end line but whose worker died before the output was
               shipped, and whose attempt history says it was given up.
+  not succeeded  jobs that ended, but not SUCCEEDED: every job's code succeeds, so a fault ended it (a run
+              interrupted by the platform should be retried, not failed).
   recover     from the moment the fault was injected until the last job it slowed down ended: a stream job is
               slowed when it did not succeed, or when its latency (first submit try to its end) is more than 1.5
               times the p95 of the second half of the warm-up's jobs, or 2 s over it. 0 s: no job was slowed. The batch's jobs queue
@@ -375,7 +377,7 @@ class Drill:
             report["notes"].append(f"batch of {self.options.batch_size} COMPLETED")
         except (RuntimeError, OSError) as e:
             report["notes"].append(f"batch NOT completed ({e})")
-            report["failed"] = True
+            report["broken"] = True
 
     def prepare_worker(self, report: dict) -> None:
         workers = self.platform.live_workers()
@@ -406,7 +408,7 @@ class Drill:
                 report["notes"].append(f"its {held} sandboxes gone {time.time() - report['t']:.0f} s after the kill")
             except RuntimeError:
                 report["notes"].append(f"{name}'s sandboxes NOT removed: {self.platform.sandboxes_of(name)} left")
-                report["failed"] = True
+                report["broken"] = True
 
         report["watch"] = threading.Thread(target=watch, daemon=True)
         report["watch"].start()
@@ -441,7 +443,7 @@ class Drill:
     # -------------------------------------------------------------------- one fault, start to end
 
     def run_fault(self, fault: str) -> dict:
-        report = {"fault": fault, "notes": [], "failed": False}
+        report = {"fault": fault, "notes": [], "broken": False}
         log(f"fault: {fault}")
         prepare = getattr(self, "prepare_" + fault, None)
         if prepare:
@@ -498,7 +500,10 @@ class Drill:
             notes.append(f"lost {job.id} ({state})")
         for job in twice[:5]:
             notes.append(f"twice {job.id} ({job.completed_runs} runs ended, {job.code_outcomes} outcomes)")
-        return {"submitted": len(jobs), "terminal": len(jobs) - len(lost), "lost": len(lost),
+        failed = [j for j in jobs if j.terminal and j.result["status"] != "SUCCEEDED"]
+        for job in failed[:3]:
+            notes.append(f"{job.result['status']} {job.id}: {job.result.get('message')}")
+        return {"submitted": len(jobs), "terminal": len(jobs) - len(lost), "lost": len(lost), "failed": len(failed),
                 "ran_twice": len(twice), "recover": max((e - injected for e in slowed_ends), default=0.0),
                 "statuses": statuses, "notes_jobs": notes}
 
@@ -557,29 +562,37 @@ class Drill:
                 self.streaming.clear()
                 log(f"  {fault}: the drill could not go on: {e}")
                 jobs = [j for j in self.jobs if j.fault == fault]
-                report = {"fault": fault, "notes": [f"DRILL FAILED: {e}"], "failed": True,
+                report = {"fault": fault, "notes": [f"DRILL FAILED: {e}"], "broken": True,
                           **self.figures(jobs, time.time())}
                 reports.append(report)
         self.stopped.set()
         return self.table(reports)
 
     def table(self, reports: list[dict]) -> int:
-        header = ("fault", "submitted", "terminal", "lost", "ran twice", "recover", "notes")
+        header = ("fault", "submitted", "terminal", "lost", "ran twice", "not succeeded", "recover", "notes")
         rows = [(r["fault"], str(r["submitted"]), str(r["terminal"]), str(r["lost"]), str(r["ran_twice"]),
-                 f"{r['recover']:.1f} s", "; ".join(r["notes"] + r["notes_jobs"])) for r in reports]
-        widths = [max(len(header[i]), *(len(row[i]) for row in rows)) for i in range(6)]
+                 str(r["failed"]), f"{r['recover']:.1f} s", "; ".join(r["notes"] + r["notes_jobs"]))
+                for r in reports]
+        columns = len(header) - 1
+        widths = [max(len(header[i]), *(len(row[i]) for row in rows)) for i in range(columns)]
         print()
-        print(" | ".join(h.ljust(widths[i]) if i < 6 else h for i, h in enumerate(header)))
+        print(" | ".join(h.ljust(widths[i]) if i < columns else h for i, h in enumerate(header)))
         print("-+-".join("-" * w for w in widths) + "-+-------")
         for row in rows:
-            print(" | ".join(c.ljust(widths[i]) if i < 6 else c for i, c in enumerate(row)))
+            print(" | ".join(c.ljust(widths[i]) if i < columns else c for i, c in enumerate(row)))
         print()
         if self.refused:
             print(f"{len(self.refused)} submissions refused outright, e.g. {self.refused[0]}")
-        bad = sum(r["lost"] + r["ran_twice"] for r in reports) or any(r["failed"] for r in reports)
-        print("FAILED: jobs were lost or ran twice, or a fault was not recovered from" if bad
-              else "every job ended, none was lost, none ran twice")
-        return 1 if bad else 0
+        bad = sum(r["lost"] + r["ran_twice"] for r in reports) or any(r["broken"] for r in reports)
+        failed = sum(r["failed"] for r in reports)
+        if bad:
+            print("FAILED: jobs were lost or ran twice, or a fault was not recovered from")
+        elif failed:
+            print(f"FAILED: none lost, none ran twice, but {failed} jobs whose code succeeds did not succeed: a fault of "
+                  "the platform ended them instead of retrying them")
+        else:
+            print("every job ended and succeeded, none was lost, none ran twice")
+        return 1 if bad or failed else 0
 
 
 def main(argv: list[str]) -> int:
