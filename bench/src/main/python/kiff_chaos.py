@@ -389,8 +389,21 @@ class Drill:
             n += 1
         spare, port = f"worker-{n}", free_port()
         log(f"  starting a spare worker, {spare} (port {port}), to take over")
+        log_file = os.path.join(self.platform.state, spare + ".log")
+        before = os.path.getsize(log_file) if os.path.exists(log_file) else 0  # appended to: an older run's lines
         self.platform.start(["worker", str(n)], spare, {"KIFF_WORKER_PORT": str(port), "KIFF_WORKER_ID": spare})
         await_true(f"{spare} to be healthy", lambda: healthy(port), 300)
+        # Healthy is not yet in the job group: a worker killed while the spare still joins leaves the spare without
+        # partitions until the dead one's session expires. The spare's log says when it has some.
+        def has_partitions() -> bool:
+            with open(log_file, "rb") as lines:
+                lines.seek(before)
+                return re.search(rb"job partitions assigned: \[[^\]]", lines.read()) is not None
+
+        try:
+            await_true(f"{spare} to get job partitions", has_partitions, 120, 1)
+        except RuntimeError:
+            report["notes"].append(f"{spare} had no job partitions yet at the kill")
         report["victim"] = workers[0]
 
     def inject_worker(self, report: dict) -> None:
