@@ -558,7 +558,11 @@ class Drill:
         time.sleep(self.options.warm_up)
         self.streaming.clear()
         warm = [j for j in self.jobs if j.fault == "warm-up"]
-        await_true("the warm-up jobs to end", lambda: all(j.terminal for j in warm), self.options.deadline)
+        try:
+            await_true("the warm-up jobs to end", lambda: all(j.terminal for j in warm), self.options.deadline)
+        except RuntimeError as e:
+            log(f"{e}: the platform is not healthy; not injecting anything")
+            return 2
         # The second half only: the first jobs of a platform just started wait for its pools to fill.
         latencies = sorted(j.ended_at - j.first_try for j in warm[len(warm) // 2:]
                            if j.result["status"] == "SUCCEEDED")
@@ -630,7 +634,12 @@ def main(argv: list[str]) -> int:
     unknown = [f for f in options.faults if f not in FAULTS]
     if unknown:
         parser.error(f"unknown faults {unknown}; choose from {', '.join(FAULTS)}")
-    return Drill(Platform(options.root, options.state), options).run()
+    try:
+        return Drill(Platform(options.root, options.state), options).run()
+    except KeyboardInterrupt:
+        # A fault half-done stays so: the API or the broker may be down; ./kiff api, or a restart of ./kiff dev.
+        log("interrupted; check the platform: an app or server the drill stopped may still be down")
+        return 130
 
 
 if __name__ == "__main__":
