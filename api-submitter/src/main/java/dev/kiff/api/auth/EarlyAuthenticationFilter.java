@@ -13,6 +13,8 @@ import java.security.MessageDigest;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -59,6 +61,14 @@ public final class EarlyAuthenticationFilter extends OncePerRequestFilter {
                 authenticator.authenticate(authorization);
             } catch (UnauthorizedException e) {
                 refuse(request, response, e.getMessage());
+                return;
+            } catch (DataAccessResourceFailureException | TransientDataAccessException e) {
+                // The key cannot be checked while the database is away: 503, try again, as ProblemAdvice answers.
+                log.error("request failed (503), the database is unavailable: {}", e.getMessage());
+                response.setHeader(HttpHeaders.RETRY_AFTER,
+                        String.valueOf(Math.max(1, properties.retryAfter().toSeconds())));
+                problems.write(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "unavailable",
+                        "Service unavailable", "the database is unavailable; try again", Map.of());
                 return;
             }
         }

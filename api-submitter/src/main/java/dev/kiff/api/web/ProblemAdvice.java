@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -156,6 +159,20 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
                 .header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, properties.retryAfter().toSeconds())))
                 .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Service unavailable",
                         e.getMessage() + "; the job was not queued, try again"));
+    }
+
+    /**
+     * The database is away (stopped, restarting, out of connections): like any platform trouble, 503 with
+     * {@code Retry-After}, so that a client tries again (a submission with the same Idempotency-Key runs once),
+     * not a 500 that says the request itself broke something.
+     */
+    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class})
+    ResponseEntity<ProblemDetail> databaseUnavailable(DataAccessException e) {
+        log.error("request failed (503), the database is unavailable: {}", e.getMessage(), e);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, properties.retryAfter().toSeconds())))
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Service unavailable",
+                        "the database is unavailable; try again"));
     }
 
     /**

@@ -1,6 +1,16 @@
 package dev.kiff.testkit;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,10 +36,16 @@ import org.slf4j.LoggerFactory;
  * the API, the workers and the schedulers each get a SCRAM user with only their {@link ServiceAcls}, and an operator
  * user for {@code ./kiff kafka} may read and write the Kiff topics. The passwords are made at each start and written
  * to the env file (which only its owner can read).
+ *
+ * <p>On a unix socket beside the env file ({@value #CONTROL_SOCKET}) it takes "stop kafka", "start kafka", "stop
+ * postgres" and "start postgres": {@code ./kiff chaos} restarts the broker and stops the database with them, as an
+ * operator would, while the apps run on.
  */
 public final class DevInfrastructure {
 
     private static final Logger log = LoggerFactory.getLogger(DevInfrastructure.class);
+    /** The control socket's name, beside the env file. */
+    static final String CONTROL_SOCKET = "infra.sock";
 
     private DevInfrastructure() {
     }
@@ -43,44 +59,155 @@ public final class DevInfrastructure {
         Files.deleteIfExists(envFile);
         Path dataDir = Path.of(args[3]);
         Files.createDirectories(dataDir);
-        EmbeddedPostgresServer postgres = "off".equals(args[2]) ? null
-                : EmbeddedPostgresServer.start(Integer.parseInt(args[2]), dataDir.resolve("postgres"));
         boolean scram = "on".equals(System.getenv("KIFF_DEV_KAFKA_SCRAM"));
-        EmbeddedKafkaServer kafka = "off".equals(args[1]) ? null
-                : scram ? EmbeddedKafkaServer.startWithScram(Integer.parseInt(args[1]), dataDir.resolve("kafka"))
-                : EmbeddedKafkaServer.start(Integer.parseInt(args[1]), dataDir.resolve("kafka"));
+        Servers servers = new Servers("off".equals(args[1]) ? -1 : Integer.parseInt(args[1]),
+                "off".equals(args[2]) ? -1 : Integer.parseInt(args[2]), dataDir, scram);
+        servers.start("postgres");
+        servers.start("kafka");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping the embedded infrastructure");
-            if (kafka != null) {
-                kafka.close();
-            }
-            if (postgres != null) {
-                postgres.close();
-            }
+            servers.stop("kafka");
+            servers.stop("postgres");
             stopped.countDown();
         }, "kiff-dev-infrastructure-stop"));
         StringBuilder env = new StringBuilder();
-        if (kafka != null) {
-            env.append("KIFF_KAFKA_BOOTSTRAP=").append(kafka.bootstrapServers()).append('\n');
-            log.info("Kafka broker (KRaft) at {}", kafka.bootstrapServers());
+        if (servers.kafka != null) {
+            env.append("KIFF_KAFKA_BOOTSTRAP=").append(servers.kafka.bootstrapServers()).append('\n');
+            log.info("Kafka broker (KRaft) at {}", servers.kafka.bootstrapServers());
             if (scram) {
-                env.append(scramUsers(kafka));
+                env.append(scramUsers(servers.kafka));
                 log.info("Kafka broker in SCRAM mode: SASL_PLAINTEXT, SCRAM-SHA-256/512, ACLs on");
             }
         }
-        if (postgres != null) {
-            env.append("KIFF_DB_URL=jdbc:postgresql://localhost:").append(postgres.port()).append("/postgres\n")
-                    .append("KIFF_DB_USER=").append(postgres.username()).append('\n')
-                    .append("KIFF_DB_PASSWORD=").append(postgres.password()).append('\n');
-            log.info("PostgreSQL at localhost:{}", postgres.port());
+        if (servers.postgres != null) {
+            env.append("KIFF_DB_URL=jdbc:postgresql://localhost:").append(servers.postgres.port())
+                    .append("/postgres\n")
+                    .append("KIFF_DB_USER=").append(servers.postgres.username()).append('\n')
+                    .append("KIFF_DB_PASSWORD=").append(servers.postgres.password()).append('\n');
+            log.info("PostgreSQL at localhost:{}", servers.postgres.port());
         }
+        Path control = envFile.toAbsolutePath().getParent().resolve(CONTROL_SOCKET);
+        servers.listen(control);
         // Owner-only (it may hold the Kafka passwords), and whole when it appears: ./kiff reads it as soon as it exists.
         Path written = Files.createTempFile(envFile.toAbsolutePath().getParent(), "infra", ".env",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(written, env.toString());
         Files.move(written, envFile, StandardCopyOption.ATOMIC_MOVE);
         stopped.await();
+    }
+
+    /**
+     * The broker and the database, each stopped and started again on request: on the same port, with the same data,
+     * so the apps reconnect to what they knew. A restarted broker in SCRAM mode keeps its users and ACLs (they live in
+     * its metadata log), so the apps' passwords stay valid.
+     */
+    private static final class Servers {
+
+        private final int kafkaPort;
+        private final int postgresPort;
+        private final Path dataDir;
+        private final boolean scram;
+        private volatile EmbeddedKafkaServer kafka;
+        private volatile EmbeddedPostgresServer postgres;
+
+        Servers(int kafkaPort, int postgresPort, Path dataDir, boolean scram) {
+            this.kafkaPort = kafkaPort;
+            this.postgresPort = postgresPort;
+            this.dataDir = dataDir;
+            this.scram = scram;
+        }
+
+        synchronized String start(String server) {
+            switch (server) {
+                case "kafka" -> {
+                    if (kafkaPort < 0 || kafka != null) {
+                        return kafkaPort < 0 ? "error: no embedded broker here" : "ok: kafka already runs";
+                    }
+                    kafka = scram ? EmbeddedKafkaServer.startWithScram(kafkaPort, dataDir.resolve("kafka"))
+                            : EmbeddedKafkaServer.start(kafkaPort, dataDir.resolve("kafka"));
+                }
+                case "postgres" -> {
+                    if (postgresPort < 0 || postgres != null) {
+                        return postgresPort < 0 ? "error: no embedded database here" : "ok: postgres already runs";
+                    }
+                    postgres = EmbeddedPostgresServer.start(postgresPort, dataDir.resolve("postgres"));
+                }
+                default -> {
+                    return "error: unknown server " + server + " (kafka, postgres)";
+                }
+            }
+            return "ok: " + server + " started";
+        }
+
+        synchronized String stop(String server) {
+            switch (server) {
+                case "kafka" -> {
+                    if (kafka != null) {
+                        kafka.close();
+                        kafka = null;
+                    }
+                }
+                case "postgres" -> {
+                    if (postgres != null) {
+                        postgres.close();
+                        postgres = null;
+                    }
+                }
+                default -> {
+                    return "error: unknown server " + server + " (kafka, postgres)";
+                }
+            }
+            return "ok: " + server + " stopped";
+        }
+
+        /**
+         * Answers "stop kafka", "start kafka", "stop postgres", "start postgres" (one command a line, one answer
+         * line each) on a unix socket that only this user can reach: what {@code ./kiff chaos} breaks the platform
+         * with, from outside its apps.
+         */
+        void listen(Path socket) throws IOException {
+            Files.deleteIfExists(socket);
+            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket));
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            Thread thread = new Thread(() -> {
+                while (server.isOpen()) {
+                    try (SocketChannel client = server.accept();
+                            BufferedReader in = new BufferedReader(new InputStreamReader(
+                                    Channels.newInputStream(client), StandardCharsets.UTF_8));
+                            Writer out = new OutputStreamWriter(Channels.newOutputStream(client),
+                                    StandardCharsets.UTF_8)) {
+                        for (String line = in.readLine(); line != null; line = in.readLine()) {
+                            out.write(answer(line.trim()) + "\n");
+                            out.flush();
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        log.warn("control command failed", e);
+                    }
+                }
+            }, "kiff-dev-infrastructure-control");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private String answer(String command) {
+            String[] words = command.split("\\s+");
+            if (words.length != 2) {
+                return "error: expected 'stop|start kafka|postgres'";
+            }
+            log.info("control: {}", command);
+            try {
+                return switch (words[0]) {
+                    case "stop" -> stop(words[1]);
+                    case "start" -> start(words[1]);
+                    default -> "error: unknown command " + words[0] + " (stop, start)";
+                };
+            } catch (RuntimeException e) {
+                log.error("control: {} failed", command, e);
+                return "error: " + e.getMessage();
+            }
+        }
     }
 
     /**
