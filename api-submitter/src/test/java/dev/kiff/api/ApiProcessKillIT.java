@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import tools.jackson.databind.JsonNode;
-import dev.kiff.core.job.VmType;
-import dev.kiff.core.json.JobCodec;
-import dev.kiff.core.trust.SigningKey;
+import dev.kiff.model.job.VmType;
+import dev.kiff.model.json.JobCodec;
+import dev.kiff.model.trust.SigningKey;
 import dev.kiff.persistence.JooqJobRepository;
 import dev.kiff.persistence.JooqLogStore;
 import dev.kiff.spring.KafkaRecordSigner;
