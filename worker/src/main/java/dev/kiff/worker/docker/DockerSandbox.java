@@ -86,11 +86,15 @@ final class DockerSandbox implements Sandbox {
     private Attachment attachment;
 
     private final Instant deadline;
+    /** Told the container of a sandbox this one could not remove because the engine did not answer. */
+    private final Consumer<String> unremoved;
 
     DockerSandbox(String containerId, String name, VmType type, boolean gvisor, boolean reusable, boolean isolating,
             Limits limits, DockerClient control, DockerProperties properties, SandboxGateway gateway, JobCodec codec,
-            Clock clock, Path inputDirectory, Path gatewayDirectory, Consumer<UUID> onJob, Instant deadline) {
+            Clock clock, Path inputDirectory, Path gatewayDirectory, Consumer<UUID> onJob, Instant deadline,
+            Consumer<String> unremoved) {
         this.deadline = deadline;
+        this.unremoved = unremoved;
         this.containerId = containerId;
         this.name = name;
         this.type = type;
@@ -201,10 +205,12 @@ final class DockerSandbox implements Sandbox {
             if (exit == null || exit.oomKilled() == null && exit.code() == 137) {
                 // No exit frame (the container died), or a SIGKILL the runner could not attribute: the engine
                 // knows whether the kernel's out-of-memory killer struck.
-                var state = call("inspect", job, () -> control.inspectContainerCmd(containerId).exec()).getState();
-                oomKilled = Boolean.TRUE.equals(state.getOOMKilled());
-                if (exitCode == null && state.getExitCodeLong() != null && !timedOut && !flooded) {
-                    exitCode = state.getExitCodeLong().intValue();
+                var state = endState(job, timedOut);
+                if (state != null) {
+                    oomKilled = Boolean.TRUE.equals(state.getOOMKilled());
+                    if (exitCode == null && state.getExitCodeLong() != null && !timedOut && !flooded) {
+                        exitCode = state.getExitCodeLong().intValue();
+                    }
                 }
             }
             // An isolated job's end, however it came, left its sandbox as clean as before; otherwise the sandbox is
@@ -223,6 +229,32 @@ final class DockerSandbox implements Sandbox {
             if (!reusable) {
                 dead = true;
             }
+        }
+    }
+
+    /**
+     * How the container ended, as the engine tells it. When the engine cannot tell, because it does not answer (a
+     * dockerd restart ends every sandbox, and answers nothing meanwhile) or the container is gone (only the platform
+     * removes one), the platform interrupted the run: a platform failure, retried within the job's attempts, never
+     * the job's verdict. The job cannot cause either from inside its sandbox, and an interrupted run still uses one
+     * of its attempts, so no job gets retries beyond its policy. Null only for a run the worker itself killed at the
+     * job's wall-clock limit: that verdict stands without the engine.
+     */
+    private com.github.dockerjava.api.command.InspectContainerResponse.ContainerState endState(Job job,
+            boolean killedAtItsLimit) {
+        try {
+            return control.inspectContainerCmd(containerId).exec().getState();
+        } catch (RuntimeException e) {
+            dead = true;
+            if (killedAtItsLimit) {
+                log.debug("Job(id={}) timed out; the engine could not say how sandbox {} ended: {}", job.id(), name,
+                        e.toString());
+                return null;
+            }
+            String why = e instanceof NotFoundException ? "its container is gone"
+                    : "the Docker engine stopped answering";
+            throw new TransientFailure("the platform interrupted Job(id=" + job.id() + ") in sandbox " + name + ": "
+                    + why + " (" + e.getMessage() + ")", e);
         }
     }
 
@@ -276,7 +308,9 @@ final class DockerSandbox implements Sandbox {
         } catch (NotFoundException e) {
             log.debug("sandbox {} was already removed", name);
         } catch (RuntimeException e) {
-            log.error("could not remove sandbox container {}: {}", name, e.toString());
+            // The engine does not answer (a restart): the container may still run; it is removed once it answers.
+            log.warn("could not remove sandbox container {}, will try again: {}", name, e.toString());
+            unremoved.accept(containerId);
         }
         if (attachment != null) {
             try {
