@@ -45,6 +45,8 @@ final class SocketForwarder implements AutoCloseable {
         this.listen = listen;
         this.target = target;
         restore();
+        // Open until the JVM ends: the worker's context, closed after the test class, still talks through it.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "kiff-test-forwarder-close"));
     }
 
     /** Relays a loopback port of its own to {@code targetPort} on loopback. */

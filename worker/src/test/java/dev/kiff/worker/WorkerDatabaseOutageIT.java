@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -59,11 +58,6 @@ class WorkerDatabaseOutageIT extends WorkerIntegrationTest {
     void databaseBack() {
         database.restore();
         await().atMost(Duration.ofSeconds(30)).until(() -> health.available(Dependency.DATABASE));
-    }
-
-    @AfterAll
-    static void closeForwarder() {
-        database.close();
     }
 
     @Test

@@ -1,0 +1,100 @@
+package dev.kiff.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kiff.core.failure.Dependency;
+import dev.kiff.core.failure.DependencyHealth;
+import dev.kiff.core.job.JobResult;
+import dev.kiff.core.job.JobStatus;
+import dev.kiff.core.job.VmType;
+import dev.kiff.core.pool.PoolStatus;
+import dev.kiff.core.pool.WarmPool;
+import dev.kiff.core.port.JobRecord;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The Docker engine unreachable, as the worker sees it during a dockerd restart: its every connection to the
+ * engine's socket goes through a forwarder that the test cuts for {@link #OUTAGE} (the attach streams of its
+ * sandboxes end, and every call is refused), then restores. The real engine is never restarted: other tests share
+ * it. A run the outage interrupted is retried as a platform failure, a job that arrived meanwhile waits, neither
+ * ends in ERROR, and the warm pool is whole again, without the sandboxes the engine could not remove meanwhile.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
+        "kiff.worker.id=docker-outage-it",
+        "kiff.worker.vm-types=code-exec",
+        "kiff.worker.initial-target=2",
+        "kiff.worker.pool-tick=200ms",
+        "kiff.worker.retry-backoff=200ms",
+        "kiff.worker.probe-interval=500ms",
+        "kiff.worker.probe-timeout=1s"})
+class WorkerDockerOutageIT extends WorkerIntegrationTest {
+
+    static final Duration OUTAGE = Duration.ofSeconds(20);
+
+    private static SocketForwarder engine;
+
+    @Autowired
+    DependencyHealth health;
+    @Autowired
+    WarmPool pool;
+    @Autowired
+    WorkerProperties worker;
+
+    @DynamicPropertySource
+    static void throughTheForwarder(DynamicPropertyRegistry registry) {
+        Path socket = Path.of(System.getProperty("java.io.tmpdir"), "kiff-engine-" + UUID.randomUUID() + ".sock");
+        engine = SocketForwarder.unix(socket, Path.of("/var/run/docker.sock"));
+        registry.add("kiff.docker.host", () -> "unix://" + socket);
+    }
+
+    @Test
+    void aRunTheEngineInterruptedIsRetriedAndAJobQueuedMeanwhileRunsWhenItReturns() {
+        JobMessages interrupted = JobMessages.python("import time\ntime.sleep(4)\nprint('ran again')");
+        publish(interrupted);
+        await().atMost(JOB_DEADLINE).until(() -> status(interrupted.id()) == JobStatus.RUNNING);
+        String firstSandbox = sandboxes.containerOf(UUID.fromString(interrupted.id()));
+
+        engine.cut();
+        // Once the worker knows: a job taken in the instant before it noticed may spend an attempt on the outage.
+        await().atMost(Duration.ofSeconds(10)).until(() -> !health.available(Dependency.SANDBOX_ENGINE));
+        JobMessages queued = JobMessages.python("print('queued while the engine was away')");
+        publish(queued);
+        await().pollDelay(OUTAGE).atMost(OUTAGE.plusSeconds(10))
+                .until(() -> !health.available(Dependency.SANDBOX_ENGINE));
+        engine.restore();
+
+        JobResult retried = awaitTerminal(interrupted.id());
+        assertThat(retried.status()).as(retried.message()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(retried.stdout()).isEqualTo("ran again\n");
+        assertThat(retried.attempts()).as("runs: the interrupted one and its retry").isEqualTo(2);
+        assertThat(retried.attemptHistory().get(0).reason()).contains("interrupted");
+        JobResult waited = awaitTerminal(queued.id());
+        assertThat(waited.status()).as(waited.message()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(waited.attempts()).isEqualTo(1);
+        await().atMost(JOB_DEADLINE).until(() -> !publishedResults(interrupted.id()).isEmpty()
+                && !publishedResults(queued.id()).isEmpty());
+        assertThat(publishedResults(interrupted.id())).hasSize(1);
+        assertThat(publishedResults(queued.id())).hasSize(1);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            PoolStatus codeExec = pool.status().stream().filter(p -> p.vmType() == VmType.CODE_EXEC).findFirst()
+                    .orElseThrow();
+            assertThat(codeExec.idle()).as("idle sandboxes, refilled").isEqualTo(codeExec.target());
+        });
+        await().atMost(Duration.ofSeconds(60)).until(() -> docker.listContainersCmd().withShowAll(true)
+                .withIdFilter(List.of(firstSandbox)).exec().isEmpty());
+    }
+
+    private JobStatus status(String id) {
+        return jobs.find(UUID.fromString(id)).map(JobRecord::state).map(JobResult::status).orElse(null);
+    }
+}
