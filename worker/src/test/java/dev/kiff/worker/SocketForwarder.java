@@ -87,6 +87,16 @@ final class SocketForwarder implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes every relayed connection but goes on listening: what a client sees when the dependency restarts at once
+     * (the Docker engine with live-restore: its containers run on, every stream to them is lost).
+     */
+    void drop() {
+        for (SocketChannel channel : relayed) {
+            quietlyClose(channel);
+        }
+    }
+
     /** Listens again, on the same address; nothing when it listens already. */
     synchronized void restore() {
         if (server != null && server.isOpen()) {

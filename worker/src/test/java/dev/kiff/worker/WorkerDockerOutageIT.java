@@ -27,6 +27,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * sandboxes end, and every call is refused), then restores. The real engine is never restarted: other tests share
  * it. A run the outage interrupted is retried as a platform failure, a job that arrived meanwhile waits, neither
  * ends in ERROR, and the warm pool is whole again, without the sandboxes the engine could not remove meanwhile.
+ * A run whose stream from the engine is lost while its container runs on (an engine restarted with live-restore) is
+ * retried too, never ended with the output it had so far.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
         "kiff.worker.id=docker-outage-it",
@@ -65,10 +67,12 @@ class WorkerDockerOutageIT extends WorkerIntegrationTest {
 
         engine.cut();
         // Once the worker knows: a job taken in the instant before it noticed may spend an attempt on the outage.
-        await().atMost(Duration.ofSeconds(10)).until(() -> !health.available(Dependency.SANDBOX_ENGINE));
+        // The Docker client's stdin-feeding threads die with the cut connections: their exceptions are not the test's.
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(10))
+                .until(() -> !health.available(Dependency.SANDBOX_ENGINE));
         JobMessages queued = JobMessages.python("print('queued while the engine was away')");
         publish(queued);
-        await().pollDelay(OUTAGE).atMost(OUTAGE.plusSeconds(10))
+        await().dontCatchUncaughtExceptions().pollDelay(OUTAGE).atMost(OUTAGE.plusSeconds(10))
                 .until(() -> !health.available(Dependency.SANDBOX_ENGINE));
         engine.restore();
 
@@ -92,6 +96,25 @@ class WorkerDockerOutageIT extends WorkerIntegrationTest {
         });
         await().atMost(Duration.ofSeconds(60)).until(() -> docker.listContainersCmd().withShowAll(true)
                 .withIdFilter(List.of(firstSandbox)).exec().isEmpty());
+    }
+
+    @Test
+    void aRunWhoseStreamFromTheEngineIsLostIsRetriedRatherThanEndedWithoutItsOutput() {
+        JobMessages lost = JobMessages.python("import time\ntime.sleep(3)\nprint('the whole output')");
+        publish(lost);
+        await().atMost(JOB_DEADLINE).until(() -> status(lost.id()) == JobStatus.RUNNING);
+
+        engine.drop();
+
+        await().dontCatchUncaughtExceptions().atMost(JOB_DEADLINE)
+                .until(() -> status(lost.id()) != null && status(lost.id()).isTerminal());
+        JobResult result = awaitTerminal(lost.id());
+        assertThat(result.status()).as(result.message()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(result.stdout()).isEqualTo("the whole output\n");
+        assertThat(result.attempts()).as("runs: the one whose stream was lost, and its retry").isEqualTo(2);
+        assertThat(result.attemptHistory().get(0).reason()).contains("interrupted");
+        await().atMost(JOB_DEADLINE).until(() -> !publishedResults(lost.id()).isEmpty());
+        assertThat(publishedResults(lost.id())).hasSize(1);
     }
 
     private JobStatus status(String id) {

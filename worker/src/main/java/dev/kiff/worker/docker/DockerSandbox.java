@@ -202,12 +202,19 @@ final class DockerSandbox implements Sandbox {
             boolean flooded = run.flooded || exit != null && exit.flooded();
             Integer exitCode = exit != null ? Integer.valueOf(exit.code()) : null;
             boolean oomKilled = exit != null && Boolean.TRUE.equals(exit.oomKilled());
-            if (exit == null || exit.oomKilled() == null && exit.code() == 137) {
-                // No exit frame (the container died), or a SIGKILL the runner could not attribute: the engine
-                // knows whether the kernel's out-of-memory killer struck.
-                var state = endState(job, timedOut);
+            boolean ourKill = timedOut || run.flooded;
+            boolean signalled = exit != null && exit.code() > 128 && !ourKill;
+            if (exit == null || signalled || exit.oomKilled() == null && exit.code() == 137) {
+                // No exit frame (the container died, or its stream was lost), or a death by a signal: the engine
+                // knows whether the kernel's out-of-memory killer struck, and whether the platform ended the run.
+                var state = endState(job, ourKill);
+                if (state != null && exit == null && !ourKill && Boolean.TRUE.equals(state.getRunning())) {
+                    state = afterLostStream(job);
+                }
                 if (state != null) {
-                    oomKilled = Boolean.TRUE.equals(state.getOOMKilled());
+                    if (exit == null || exit.oomKilled() == null) {
+                        oomKilled = Boolean.TRUE.equals(state.getOOMKilled());
+                    }
                     if (exitCode == null && state.getExitCodeLong() != null && !timedOut && !flooded) {
                         exitCode = state.getExitCodeLong().intValue();
                     }
@@ -256,6 +263,26 @@ final class DockerSandbox implements Sandbox {
             throw new TransientFailure("the platform interrupted Job(id=" + job.id() + ") in sandbox " + name + ": "
                     + why + " (" + e.getMessage() + ")", e);
         }
+    }
+
+    /**
+     * The stream ended without the runner's exit report, yet the engine says the container runs: the stream was lost,
+     * not the job ended (the engine restarted with live-restore, or its connection dropped). The container is given
+     * a moment to end, should the engine not have recorded an exit yet; a container still running after it is killed
+     * and the run is a platform interruption: its output and its end are unknown, so it is no verdict of the job's.
+     */
+    private com.github.dockerjava.api.command.InspectContainerResponse.ContainerState afterLostStream(Job job) {
+        try (var wait = control.waitContainerCmd(containerId).start()) {
+            wait.awaitStatusCode(properties.outputDrain().toMillis(), TimeUnit.MILLISECONDS);
+            return endState(job, false);
+        } catch (com.github.dockerjava.api.exception.DockerClientException | IOException stillRunning) {
+            // awaitStatusCode's timeout: it does run on.
+        } catch (RuntimeException e) {
+            return endState(job, false);
+        }
+        kill();
+        throw new TransientFailure("the platform interrupted Job(id=" + job.id() + ") in sandbox " + name
+                + ": its stream from the engine was lost while the container ran on");
     }
 
     private static ResourceUsage usage(ExitReport exit, JobRun run, GatewaySession session) {
