@@ -33,6 +33,8 @@ final class SocketForwarder implements AutoCloseable {
     private SocketAddress listen;
     private ServerSocketChannel server;
     private final Set<SocketChannel> relayed = ConcurrentHashMap.newKeySet();
+    /** The first line each client sent on a relayed connection (an HTTP request line), by its client side. */
+    private final java.util.Map<SocketChannel, String> requests = new ConcurrentHashMap<>();
     private final AtomicInteger accepted = new AtomicInteger();
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "kiff-test-forwarder");
@@ -88,13 +90,16 @@ final class SocketForwarder implements AutoCloseable {
     }
 
     /**
-     * Closes every relayed connection but goes on listening: what a client sees when the dependency restarts at once
-     * (the Docker engine with live-restore: its containers run on, every stream to them is lost).
+     * Closes the relayed connections whose first request line contains {@code request} (e.g. {@code "/attach"}: the
+     * engine's streams to its containers), and only those, going on listening: what the worker sees when the engine
+     * restarts at once with live-restore (its containers run on, every stream to them is lost).
      */
-    void drop() {
-        for (SocketChannel channel : relayed) {
-            quietlyClose(channel);
-        }
+    void drop(String request) {
+        requests.forEach((client, line) -> {
+            if (line.contains(request)) {
+                quietlyClose(client);
+            }
+        });
     }
 
     /** Listens again, on the same address; nothing when it listens already. */
@@ -138,17 +143,22 @@ final class SocketForwarder implements AutoCloseable {
             relayed.add(in);
             relayed.add(out);
             AtomicInteger directions = new AtomicInteger(2);
-            threads.execute(() -> pump(in, out, directions));
-            threads.execute(() -> pump(out, in, directions));
+            threads.execute(() -> pump(in, out, directions, in));
+            threads.execute(() -> pump(out, in, directions, null));
         }
     }
 
     /** Copies one direction; its end half-closes the other side, the end of both or a failure closes both. */
-    private void pump(SocketChannel from, SocketChannel to, AtomicInteger directions) {
+    private void pump(SocketChannel from, SocketChannel to, AtomicInteger directions, SocketChannel client) {
         ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
         try {
             while (from.read(buffer) >= 0) {
                 buffer.flip();
+                if (client != null && !requests.containsKey(client)) {
+                    String start = new String(buffer.array(), 0, Math.min(buffer.limit(), 512),
+                            java.nio.charset.StandardCharsets.ISO_8859_1);
+                    requests.put(client, start.lines().findFirst().orElse(""));
+                }
                 while (buffer.hasRemaining()) {
                     to.write(buffer);
                 }
@@ -167,6 +177,7 @@ final class SocketForwarder implements AutoCloseable {
 
     private void quietlyClose(SocketChannel channel) {
         relayed.remove(channel);
+        requests.remove(channel);
         try {
             channel.close();
         } catch (IOException e) {
