@@ -214,7 +214,8 @@ public final class KafkaJobFeed implements SmartLifecycle {
         Set<TopicPartition> resume = new HashSet<>();
         for (TopicPartition partition : assigned) {
             VmType type = Topics.vmTypeOf(partition.topic());
-            boolean idle = running && dependenciesAnswer && pool.available(type) > 0 && waiting.stream().noneMatch(t -> t.type() == type);
+            boolean idle = running && dependenciesAnswer && pool.available(type) > 0
+                    && waiting.stream().noneMatch(t -> t.type() == type);
             if (!idle && !paused.contains(partition)) {
                 pause.add(partition);
             } else if (idle && paused.contains(partition)) {
