@@ -21,9 +21,12 @@ public final class JdbcDependencyProbe implements DependencyProbe {
     private final int timeoutSeconds;
 
     /** @param timeout how long connecting, and the check on the connection, may each take */
-    public JdbcDependencyProbe(String url, String username, String password, Duration timeout) {
+    public JdbcDependencyProbe(String url, String username, String password, Properties driverProperties,
+            Duration timeout) {
         this.url = url;
         this.timeoutSeconds = (int) Math.max(1, timeout.toSeconds());
+        // As the pool connects (TLS and the like), but for the timeouts below.
+        connection.putAll(driverProperties);
         if (username != null) {
             connection.setProperty("user", username);
         }
@@ -37,9 +40,10 @@ public final class JdbcDependencyProbe implements DependencyProbe {
         connection.setProperty("ApplicationName", "kiff-worker-probe");
     }
 
-    /** The probe of the database behind the application's pool. */
+    /** The probe of the database behind the application's pool, connecting as the pool does. */
     public static JdbcDependencyProbe of(HikariDataSource pool, Duration timeout) {
-        return new JdbcDependencyProbe(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword(), timeout);
+        return new JdbcDependencyProbe(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword(),
+                pool.getDataSourceProperties(), timeout);
     }
 
     @Override
