@@ -28,7 +28,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * it. A run the outage interrupted is retried as a platform failure, a job that arrived meanwhile waits, neither
  * ends in ERROR, and the warm pool is whole again, without the sandboxes the engine could not remove meanwhile.
  * A run whose stream from the engine is lost while its container runs on (an engine restarted with live-restore) is
- * retried too, never ended with the output it had so far.
+ * retried too, never ended with the output it had so far; so is a run whose sandbox the engine killed (what dockerd
+ * does to every container when it stops), while a job that kills itself keeps its verdict.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
         "kiff.worker.id=docker-outage-it",
@@ -116,6 +117,32 @@ class WorkerDockerOutageIT extends WorkerIntegrationTest {
         assertThat(result.attemptHistory().get(0).reason()).contains("interrupted");
         await().atMost(JOB_DEADLINE).until(() -> !publishedResults(lost.id()).isEmpty());
         assertThat(publishedResults(lost.id())).hasSize(1);
+    }
+
+    @Test
+    void aRunWhoseSandboxTheEngineKilledIsRetriedNotBlamedOnTheJob() {
+        JobMessages killed = JobMessages.python("import time\ntime.sleep(3)\nprint('not the job\\'s doing')");
+        publish(killed);
+        await().atMost(JOB_DEADLINE).until(() -> status(killed.id()) == JobStatus.RUNNING);
+
+        // What dockerd does to every container when it stops without live-restore: SIGTERM (which the runner, the
+        // container's PID 1, never receives), then SIGKILL.
+        docker.killContainerCmd(sandboxes.containerOf(UUID.fromString(killed.id()))).exec();
+
+        JobResult result = awaitTerminal(killed.id());
+        assertThat(result.status()).as(result.message()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(result.stdout()).isEqualTo("not the job's doing\n");
+        assertThat(result.attempts()).as("runs: the killed one, and its retry").isEqualTo(2);
+        assertThat(result.attemptHistory().get(0).reason()).contains("interrupted");
+    }
+
+    @Test
+    void aJobThatKillsItselfKeepsItsVerdict() {
+        JobResult result = run(JobMessages.python("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"));
+
+        assertThat(result.status()).as(result.message()).isEqualTo(JobStatus.FAILED);
+        assertThat(result.exitCode()).isEqualTo(137);
+        assertThat(result.attempts()).isEqualTo(1);
     }
 
     private JobStatus status(String id) {

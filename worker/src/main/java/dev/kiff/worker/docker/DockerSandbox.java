@@ -82,6 +82,8 @@ final class DockerSandbox implements Sandbox {
     private Instant readyAt;
     private volatile JobRun current;
     private volatile boolean dead;
+    /** Set when this worker killed the container itself (timeout, flood, cancellation, a broken runner). */
+    private volatile boolean killedHere;
     private boolean destroyed;
     private Attachment attachment;
 
@@ -211,6 +213,11 @@ final class DockerSandbox implements Sandbox {
                 if (state != null && exit == null && !ourKill && Boolean.TRUE.equals(state.getRunning())) {
                     state = afterLostStream(job);
                 }
+                if (state != null && exit == null && !ourKill && !killedHere && killedFromOutside(state)) {
+                    dead = true;
+                    throw new TransientFailure("the platform interrupted Job(id=" + job.id() + ") in sandbox "
+                            + name + ": its runner was killed from outside the sandbox (the engine stopping it)");
+                }
                 if (state != null) {
                     if (exit == null || exit.oomKilled() == null) {
                         oomKilled = Boolean.TRUE.equals(state.getOOMKilled());
@@ -266,6 +273,18 @@ final class DockerSandbox implements Sandbox {
     }
 
     /**
+     * Whether the runner was SIGKILLed by something outside the sandbox. The runner is its container's PID 1, which
+     * the kernel shields from every signal sent from inside its namespace, so nothing the job does can kill it so;
+     * without an out-of-memory kill, and when this worker did not kill it, only the platform did: dockerd stopping
+     * its containers (a restart without live-restore: SIGTERM, ignored by PID 1, then SIGKILL).
+     */
+    private static boolean killedFromOutside(
+            com.github.dockerjava.api.command.InspectContainerResponse.ContainerState state) {
+        return !Boolean.TRUE.equals(state.getRunning()) && !Boolean.TRUE.equals(state.getOOMKilled())
+                && state.getExitCodeLong() != null && state.getExitCodeLong() == 128 + 9;
+    }
+
+    /**
      * The stream ended without the runner's exit report, yet the engine says the container runs: the stream was lost,
      * not the job ended (the engine restarted with live-restore, or its connection dropped). The container is given
      * a moment to end, should the engine not have recorded an exit yet; a container still running after it is killed
@@ -311,6 +330,7 @@ final class DockerSandbox implements Sandbox {
 
     @Override
     public void kill() {
+        killedHere = true;
         dead = true;
         try {
             control.killContainerCmd(containerId).exec();
