@@ -76,7 +76,7 @@ final class SandboxBench implements AutoCloseable {
         String host = "unix:///var/run/docker.sock";
         control = DockerClients.create(host, Duration.ofSeconds(30), Duration.ofSeconds(30), 64);
         streams = DockerClients.create(host, Duration.ofSeconds(30), null, 64);
-        docker = new DockerProperties(host, Duration.ofSeconds(30), runtime,
+        docker = new DockerProperties(host, Duration.ofSeconds(30), Duration.ofSeconds(2), runtime,
                 DataSize.ofMegabytes(64), DataSize.ofMegabytes(16), 256, DataSize.ofMegabytes(32), 128,
                 DataSize.ofMegabytes(64), DataSize.ofMegabytes(16), scratch.resolve("inputs"),
                 Duration.ofSeconds(2), DataSize.ofMegabytes(16), Duration.ofHours(1), Duration.ofMinutes(1),

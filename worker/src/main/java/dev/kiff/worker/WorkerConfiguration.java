@@ -1,6 +1,7 @@
 package dev.kiff.worker;
 
 import dev.kiff.core.exec.JobExecutor;
+import dev.kiff.core.health.DependencyHealth;
 import dev.kiff.core.output.LiveOutput;
 import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.pool.OrphanSweep;
@@ -22,8 +23,9 @@ public class WorkerConfiguration {
 
     @Bean
     WorkerTicks workerTicks(WarmPool pool, SandboxFactory sandboxes, JobExecutor executor, LiveOutput output,
-            WorkerProperties properties, OrphanSweep orphanSweep, DockerProperties docker) {
-        return new WorkerTicks(pool, sandboxes, executor, output, properties, orphanSweep, docker.orphanSweep());
+            WorkerProperties properties, OrphanSweep orphanSweep, DockerProperties docker, DependencyHealth health) {
+        return new WorkerTicks(pool, sandboxes, executor, output, properties, orphanSweep, docker.orphanSweep(),
+                health);
     }
 
     /** The sandboxes on this engine whose worker stopped reporting, removed by whichever worker sees them. */

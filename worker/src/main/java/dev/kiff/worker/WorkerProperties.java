@@ -45,6 +45,15 @@ import org.springframework.validation.annotation.Validated;
  * @param groupSessionTimeout   how long the job consumer group waits for a silent worker before giving its
  *                              partitions to the others ({@code session.timeout.ms}); a worker that returns under
  *                              the same name within it resumes them without a rebalance
+ * @param probeInterval         how often the worker asks the database and the sandbox engine whether they answer;
+ *                              while either does not, it takes no jobs (its job consumer is paused) and starts none
+ *                              of those it holds, so an outage costs no job an attempt. A job that fails is a reason
+ *                              to ask at once, so the interval bounds only how soon the worker sees the end of one
+ * @param probeTimeout          how long one such probe waits for its answer: far shorter than an ordinary call's
+ *                              timeout, so that a frozen dependency is noticed quickly
+ * @param outagePatience        how long a run that ended while the database was unavailable waits for it to return
+ *                              to store its result; within it the job ends with that one result, past it the run is
+ *                              dropped and the job runs again once the database is back (its record is kept)
  */
 @Validated
 @ConfigurationProperties("kiff.worker")
@@ -65,7 +74,10 @@ public record WorkerProperties(
         @NotNull Duration outputFlushInterval,
         @Min(256) int outputChunkChars,
         @NotNull DataSize outputCap,
-        @NotNull Duration groupSessionTimeout) {
+        @NotNull Duration groupSessionTimeout,
+        @NotNull Duration probeInterval,
+        @NotNull Duration probeTimeout,
+        @NotNull Duration outagePatience) {
 
     public WorkerProperties {
         if (id == null || id.isBlank()) {

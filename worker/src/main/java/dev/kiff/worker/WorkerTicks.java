@@ -1,6 +1,8 @@
 package dev.kiff.worker;
 
 import dev.kiff.core.exec.JobExecutor;
+import dev.kiff.core.health.Dependency;
+import dev.kiff.core.health.DependencyHealth;
 import dev.kiff.core.output.LiveOutput;
 import dev.kiff.core.pool.OrphanSweep;
 import dev.kiff.core.pool.SandboxFactory;
@@ -14,8 +16,9 @@ import org.springframework.context.SmartLifecycle;
 /**
  * The worker's background loops: on start it removes the sandboxes an earlier run left behind, then keeps the warm
  * pools converging to their targets, renews the leases of running jobs, and removes the sandboxes of workers that
- * are gone for good. On stop (after the job feed has drained)
- * it removes the pools' sandboxes. Each loop logs a failure and keeps running.
+ * are gone for good, and watches whether the database and the Docker engine answer. A loop that needs one of them
+ * skips its turn while it does not (the outage is logged once, by the health, not once per turn). On stop (after the
+ * job feed has drained) it removes the pools' sandboxes. Each loop logs a failure and keeps running.
  */
 public final class WorkerTicks implements SmartLifecycle {
 
@@ -28,12 +31,14 @@ public final class WorkerTicks implements SmartLifecycle {
     private final WorkerProperties properties;
     private final OrphanSweep orphans;
     private final Duration orphanSweep;
+    private final DependencyHealth health;
     private BackgroundLoops loops;
 
     /** @param orphanSweep how often {@code orphans} looks for the sandboxes of workers that are gone */
     public WorkerTicks(WarmPool pool, SandboxFactory sandboxes, JobExecutor executor, LiveOutput output,
-            WorkerProperties properties, OrphanSweep orphans, Duration orphanSweep) {
+            WorkerProperties properties, OrphanSweep orphans, Duration orphanSweep, DependencyHealth health) {
         this.orphans = orphans;
+        this.health = health;
         this.orphanSweep = orphanSweep;
         this.output = output;
         this.pool = pool;
@@ -49,12 +54,23 @@ public final class WorkerTicks implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.error("could not look for sandboxes an earlier run left behind: {}", e.toString());
         }
-        loops = new BackgroundLoops("kiff-worker-tick", 4);
-        loops.every("pool tick", Duration.ZERO, properties.poolTick(), pool::tick);
+        loops = new BackgroundLoops("kiff-worker-tick", 5);
+        loops.every("dependency probe", Duration.ZERO, properties.probeInterval(), health::tick);
+        loops.every("pool tick", Duration.ZERO, properties.poolTick(), when(Dependency.SANDBOX_ENGINE, pool::tick));
         Duration beat = Duration.ofMillis(Math.max(100, properties.lease().toMillis() / 3));
-        loops.every("lease heartbeat", beat, beat, executor::heartbeat);
-        loops.every("live output", properties.outputFlushInterval(), properties.outputFlushInterval(), output::tick);
-        loops.every("orphan sweep", orphanSweep, orphanSweep, orphans::tick);
+        loops.every("lease heartbeat", beat, beat, when(Dependency.DATABASE, executor::heartbeat));
+        loops.every("live output", properties.outputFlushInterval(), properties.outputFlushInterval(),
+                when(Dependency.DATABASE, output::tick));
+        loops.every("orphan sweep", orphanSweep, orphanSweep, when(Dependency.SANDBOX_ENGINE, orphans::tick));
+    }
+
+    /** {@code loop}, skipped while {@code dependency} does not answer. */
+    private Runnable when(Dependency dependency, Runnable loop) {
+        return () -> {
+            if (health.available(dependency)) {
+                loop.run();
+            }
+        };
     }
 
     @Override

@@ -15,6 +15,9 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param host            the engine's address, e.g. {@code unix:///var/run/docker.sock}
  * @param callTimeout     the longest any single engine call (create, start, kill, inspect, remove) may take
+ * @param outputDrain     when the output stream from a sandbox was lost while the engine says it runs on (an engine
+ *                        restarted with live-restore), how long it may take to end before it is killed and its run
+ *                        retried as a platform interruption
  * @param runtimeOverride when set, runs every VM type on this OCI runtime ({@code runc} or {@code runsc}) whatever
  *                        the catalogue says; for trying a deployment under gVisor, and for the tests
  * @param workspaceSize   size of the writable tmpfs at /workspace (the code's working directory)
@@ -45,6 +48,7 @@ import org.springframework.validation.annotation.Validated;
 public record DockerProperties(
         @NotBlank String host,
         @NotNull Duration callTimeout,
+        @NotNull Duration outputDrain,
         @Pattern(regexp = "runc|runsc|") String runtimeOverride,
         @NotNull DataSize workspaceSize,
         @NotNull DataSize tmpSize,

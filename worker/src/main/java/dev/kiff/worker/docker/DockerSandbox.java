@@ -82,15 +82,21 @@ final class DockerSandbox implements Sandbox {
     private Instant readyAt;
     private volatile JobRun current;
     private volatile boolean dead;
+    /** Set when this worker killed the container itself (timeout, flood, cancellation, a broken runner). */
+    private volatile boolean killedHere;
     private boolean destroyed;
     private Attachment attachment;
 
     private final Instant deadline;
+    /** Told the container of a sandbox this one could not remove because the engine did not answer. */
+    private final Consumer<String> unremoved;
 
     DockerSandbox(String containerId, String name, VmType type, boolean gvisor, boolean reusable, boolean isolating,
             Limits limits, DockerClient control, DockerProperties properties, SandboxGateway gateway, JobCodec codec,
-            Clock clock, Path inputDirectory, Path gatewayDirectory, Consumer<UUID> onJob, Instant deadline) {
+            Clock clock, Path inputDirectory, Path gatewayDirectory, Consumer<UUID> onJob, Instant deadline,
+            Consumer<String> unremoved) {
         this.deadline = deadline;
+        this.unremoved = unremoved;
         this.containerId = containerId;
         this.name = name;
         this.type = type;
@@ -198,13 +204,27 @@ final class DockerSandbox implements Sandbox {
             boolean flooded = run.flooded || exit != null && exit.flooded();
             Integer exitCode = exit != null ? Integer.valueOf(exit.code()) : null;
             boolean oomKilled = exit != null && Boolean.TRUE.equals(exit.oomKilled());
-            if (exit == null || exit.oomKilled() == null && exit.code() == 137) {
-                // No exit frame (the container died), or a SIGKILL the runner could not attribute: the engine
-                // knows whether the kernel's out-of-memory killer struck.
-                var state = call("inspect", job, () -> control.inspectContainerCmd(containerId).exec()).getState();
-                oomKilled = Boolean.TRUE.equals(state.getOOMKilled());
-                if (exitCode == null && state.getExitCodeLong() != null && !timedOut && !flooded) {
-                    exitCode = state.getExitCodeLong().intValue();
+            boolean ourKill = timedOut || run.flooded;
+            boolean signalled = exit != null && exit.code() > 128 && !ourKill;
+            if (exit == null || signalled || exit.oomKilled() == null && exit.code() == 137) {
+                // No exit frame (the container died, or its stream was lost), or a death by a signal: the engine
+                // knows whether the kernel's out-of-memory killer struck, and whether the platform ended the run.
+                var state = endState(job, ourKill);
+                if (state != null && exit == null && !ourKill && Boolean.TRUE.equals(state.getRunning())) {
+                    state = afterLostStream(job);
+                }
+                if (state != null && exit == null && !ourKill && !killedHere && killedFromOutside(state)) {
+                    dead = true;
+                    throw new TransientFailure("the platform interrupted Job(id=" + job.id() + ") in sandbox "
+                            + name + ": its runner was killed from outside the sandbox (the engine stopping it)");
+                }
+                if (state != null) {
+                    if (exit == null || exit.oomKilled() == null) {
+                        oomKilled = Boolean.TRUE.equals(state.getOOMKilled());
+                    }
+                    if (exitCode == null && state.getExitCodeLong() != null && !timedOut && !flooded) {
+                        exitCode = state.getExitCodeLong().intValue();
+                    }
                 }
             }
             // An isolated job's end, however it came, left its sandbox as clean as before; otherwise the sandbox is
@@ -224,6 +244,64 @@ final class DockerSandbox implements Sandbox {
                 dead = true;
             }
         }
+    }
+
+    /**
+     * How the container ended, as the engine tells it. When the engine cannot tell, because it does not answer (a
+     * dockerd restart ends every sandbox, and answers nothing meanwhile) or the container is gone (only the platform
+     * removes one), the platform interrupted the run: a platform failure, retried within the job's attempts, never
+     * the job's verdict. The job cannot cause either from inside its sandbox, and an interrupted run still uses one
+     * of its attempts, so no job gets retries beyond its policy. Null only for a run the worker itself killed at the
+     * job's wall-clock limit: that verdict stands without the engine.
+     */
+    private com.github.dockerjava.api.command.InspectContainerResponse.ContainerState endState(Job job,
+            boolean killedAtItsLimit) {
+        try {
+            return control.inspectContainerCmd(containerId).exec().getState();
+        } catch (RuntimeException e) {
+            dead = true;
+            if (killedAtItsLimit) {
+                log.debug("Job(id={}) timed out; the engine could not say how sandbox {} ended: {}", job.id(), name,
+                        e.toString());
+                return null;
+            }
+            String why = e instanceof NotFoundException ? "its container is gone"
+                    : "the Docker engine stopped answering";
+            throw new TransientFailure("the platform interrupted Job(id=" + job.id() + ") in sandbox " + name + ": "
+                    + why + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Whether the runner was SIGKILLed by something outside the sandbox. The runner is its container's PID 1, which
+     * the kernel shields from every signal sent from inside its namespace, so nothing the job does can kill it so;
+     * without an out-of-memory kill, and when this worker did not kill it, only the platform did: dockerd stopping
+     * its containers (a restart without live-restore: SIGTERM, ignored by PID 1, then SIGKILL).
+     */
+    private static boolean killedFromOutside(
+            com.github.dockerjava.api.command.InspectContainerResponse.ContainerState state) {
+        return !Boolean.TRUE.equals(state.getRunning()) && !Boolean.TRUE.equals(state.getOOMKilled())
+                && state.getExitCodeLong() != null && state.getExitCodeLong() == 128 + 9;
+    }
+
+    /**
+     * The stream ended without the runner's exit report, yet the engine says the container runs: the stream was lost,
+     * not the job ended (the engine restarted with live-restore, or its connection dropped). The container is given
+     * a moment to end, should the engine not have recorded an exit yet; a container still running after it is killed
+     * and the run is a platform interruption: its output and its end are unknown, so it is no verdict of the job's.
+     */
+    private com.github.dockerjava.api.command.InspectContainerResponse.ContainerState afterLostStream(Job job) {
+        try (var wait = control.waitContainerCmd(containerId).start()) {
+            wait.awaitStatusCode(properties.outputDrain().toMillis(), TimeUnit.MILLISECONDS);
+            return endState(job, false);
+        } catch (com.github.dockerjava.api.exception.DockerClientException | IOException stillRunning) {
+            // awaitStatusCode's timeout: it does run on.
+        } catch (RuntimeException e) {
+            return endState(job, false);
+        }
+        kill();
+        throw new TransientFailure("the platform interrupted Job(id=" + job.id() + ") in sandbox " + name
+                + ": its stream from the engine was lost while the container ran on");
     }
 
     private static ResourceUsage usage(ExitReport exit, JobRun run, GatewaySession session) {
@@ -252,6 +330,7 @@ final class DockerSandbox implements Sandbox {
 
     @Override
     public void kill() {
+        killedHere = true;
         dead = true;
         try {
             control.killContainerCmd(containerId).exec();
@@ -276,7 +355,9 @@ final class DockerSandbox implements Sandbox {
         } catch (NotFoundException e) {
             log.debug("sandbox {} was already removed", name);
         } catch (RuntimeException e) {
-            log.error("could not remove sandbox container {}: {}", name, e.toString());
+            // The engine does not answer (a restart): the container may still run; it is removed once it answers.
+            log.warn("could not remove sandbox container {}, will try again: {}", name, e.toString());
+            unremoved.accept(containerId);
         }
         if (attachment != null) {
             try {

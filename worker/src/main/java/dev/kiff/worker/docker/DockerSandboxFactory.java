@@ -105,6 +105,11 @@ public final class DockerSandboxFactory implements SandboxFactory, SandboxInvent
                     return size() > 1024;
                 }
             });
+    /**
+     * Containers of sandboxes destroyed while the engine did not answer (a dockerd restart, an unreachable socket):
+     * removed once it answers again, at the next sandbox start, so that none keeps running a job nobody waits for.
+     */
+    private final java.util.Set<String> unremoved = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Tells this process's sandbox directories from those of an earlier run under the same worker name. */
     private final String instance = Long.toString(ProcessHandle.current().pid(), 36)
             + Long.toString(System.nanoTime() % 1296, 36);
@@ -127,6 +132,7 @@ public final class DockerSandboxFactory implements SandboxFactory, SandboxInvent
 
     @Override
     public Sandbox start(VmType type, boolean reusable, Limits limits) {
+        removeUnremoved();
         VmTypePolicy policy = catalogue.policy(type);
         String runtime = properties.runtimeOverride() == null || properties.runtimeOverride().isBlank()
                 ? policy.runtime() : properties.runtimeOverride();
@@ -154,7 +160,7 @@ public final class DockerSandboxFactory implements SandboxFactory, SandboxInvent
         DockerSandbox sandbox = new DockerSandbox(containerId, name, type, runtime.equals("runsc"), reusable,
                 isolating(policy),
                 limits, control, properties, gateway, codec, clock, inputs, gatewayDirectory,
-                job -> recent.put(job, containerId), deadline);
+                job -> recent.put(job, containerId), deadline, unremoved::add);
         try {
             DockerSandbox.Attachment attachment = streams.attachContainerCmd(containerId)
                     .withStdIn(sandbox.stdin())
@@ -361,6 +367,22 @@ public final class DockerSandboxFactory implements SandboxFactory, SandboxInvent
             log.info("removed {} sandbox(es) a previous run of worker {} left behind", removed, workerId);
         }
         return removed;
+    }
+
+    /** Removes the containers of sandboxes destroyed while the engine did not answer; those it still refuses stay. */
+    private void removeUnremoved() {
+        for (String container : List.copyOf(unremoved)) {
+            try {
+                control.removeContainerCmd(container).withForce(true).withRemoveVolumes(true).exec();
+                log.info("removed sandbox container {}, left behind while the engine did not answer", container);
+            } catch (NotFoundException e) {
+                log.debug("sandbox container {} was already gone", container);
+            } catch (RuntimeException e) {
+                log.debug("sandbox container {} still cannot be removed: {}", container, e.toString());
+                continue;
+            }
+            unremoved.remove(container);
+        }
     }
 
     /** Every Kiff-labelled container on this engine, whichever worker made it, in any state. */

@@ -2,6 +2,7 @@ package dev.kiff.worker.kafka;
 
 import dev.kiff.core.exec.Execution;
 import dev.kiff.core.exec.JobExecutor;
+import dev.kiff.core.health.DependencyHealth;
 import dev.kiff.model.failure.PermanentFailure;
 import dev.kiff.model.failure.TransientFailure;
 import dev.kiff.core.port.SandboxRuntime;
@@ -47,17 +48,21 @@ public class JobRecordListener {
     private final Duration retryBackoff;
     private final Duration lease;
     private final JobRecordClaims claims;
+    private final DependencyHealth health;
 
     /**
      * @param maxAttempts  how often a job the platform failed to run is tried before it ends in ERROR
      * @param retryBackoff the pause before the first retry; it doubles with each further one
      * @param lease        how long a running job's lease lasts: a job running elsewhere is looked at again after it
      * @param claims       whether a record may run as the tenant it names
+     * @param health       whether the database and the sandbox engine answer: a try that fails while one does not
+     *                     is no try of the job's, only a pause
      */
     public JobRecordListener(JobCodec codec, JobValidator validator, JobExecutor executor,
             KafkaTemplate<String, byte[]> kafka, Duration publishTimeout, int maxAttempts, Duration retryBackoff,
-            Duration lease, JobRecordClaims claims) {
+            Duration lease, JobRecordClaims claims, DependencyHealth health) {
         this.claims = claims;
+        this.health = health;
         this.codec = codec;
         this.validator = validator;
         this.executor = executor;
@@ -104,6 +109,12 @@ public class JobRecordListener {
             return giveUp(job, e.getMessage(), attempt);
         } catch (RuntimeException e) {
             String reason = rootMessage(e);
+            if (!health.recheck()) {
+                // An outage, not this job's failure: the try counts for nothing, and the feed starts it again only
+                // once the database and the engine answer (the outage itself is logged once, by the health).
+                log.debug("Job(id={}) waits out an outage: {}", job.id(), reason);
+                return new Next.Again(retryBackoff, attempt);
+            }
             // The job's own attempts are counted where it runs (the executor dead-letters it when they are used
             // up); this cap only stops a record that fails before any run, such as while the database is away.
             int tries = Math.max(maxAttempts, job.retry().maxAttempts() + 1);

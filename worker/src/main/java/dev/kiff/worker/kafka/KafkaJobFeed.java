@@ -1,5 +1,6 @@
 package dev.kiff.worker.kafka;
 
+import dev.kiff.core.health.DependencyHealth;
 import dev.kiff.model.job.VmType;
 import dev.kiff.core.pool.WarmPool;
 import dev.kiff.core.topic.Topics;
@@ -46,6 +47,9 @@ import org.springframework.context.SmartLifecycle;
  * partitions of its type stay paused meanwhile, so a retry goes before new jobs of its type and a retry storm cannot
  * start sandboxes beside the pool.
  *
+ * <p>While the database or the sandbox engine does not answer ({@link DependencyHealth}), every partition is paused
+ * and no waiting try starts: jobs stay in Kafka, or wait here without losing an attempt, and go on when it is back.
+ *
  * <p>On shutdown it stops taking jobs, lets the running ones finish (within the drain timeout), commits, and leaves
  * the group.
  */
@@ -65,6 +69,7 @@ public final class KafkaJobFeed implements SmartLifecycle {
     private final List<String> topics;
     private final WarmPool pool;
     private final JobRecordListener listener;
+    private final DependencyHealth health;
     private final Duration pollTimeout;
     private final Duration drainTimeout;
     private final CompletedOffsets offsets = new CompletedOffsets();
@@ -80,8 +85,10 @@ public final class KafkaJobFeed implements SmartLifecycle {
     private Thread loop;
 
     public KafkaJobFeed(java.util.function.Supplier<Consumer<String, byte[]>> consumers, Collection<VmType> types,
-            WarmPool pool, JobRecordListener listener, Duration pollTimeout, Duration drainTimeout) {
+            WarmPool pool, JobRecordListener listener, Duration pollTimeout, Duration drainTimeout,
+            DependencyHealth health) {
         this.consumers = consumers;
+        this.health = health;
         this.topics = types.stream().map(Topics::jobs).toList();
         this.pool = pool;
         this.listener = listener;
@@ -91,6 +98,7 @@ public final class KafkaJobFeed implements SmartLifecycle {
         this.jobs = Executors.newCachedThreadPool(r -> daemon(r, "kiff-job-" + threads.incrementAndGet()));
         this.later = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kiff-job-retry"));
         pool.onIdle(type -> wake());
+        health.onChange(this::wake);
     }
 
     @Override
@@ -201,11 +209,13 @@ public final class KafkaJobFeed implements SmartLifecycle {
             return;
         }
         Set<TopicPartition> paused = c.paused();
+        boolean dependenciesAnswer = health.available();
         Set<TopicPartition> pause = new HashSet<>();
         Set<TopicPartition> resume = new HashSet<>();
         for (TopicPartition partition : assigned) {
             VmType type = Topics.vmTypeOf(partition.topic());
-            boolean idle = running && pool.available(type) > 0 && waiting.stream().noneMatch(t -> t.type() == type);
+            boolean idle = running && dependenciesAnswer && pool.available(type) > 0
+                    && waiting.stream().noneMatch(t -> t.type() == type);
             if (!idle && !paused.contains(partition)) {
                 pause.add(partition);
             } else if (idle && paused.contains(partition)) {
@@ -233,6 +243,9 @@ public final class KafkaJobFeed implements SmartLifecycle {
      * do the tries of that type behind it. Runs on the polling thread only.
      */
     private void dispatchWaiting() {
+        if (!health.available()) {
+            return; // an outage: nothing starts until the database and the engine answer again
+        }
         Set<VmType> full = new HashSet<>();
         for (Iterator<Try> it = waiting.iterator(); it.hasNext(); ) {
             Try next = it.next();
@@ -255,8 +268,10 @@ public final class KafkaJobFeed implements SmartLifecycle {
         try {
             next = listener.handle(record, reservation, job.attempt());
         } catch (RuntimeException e) {
-            log.error("Job record {}-{}@{} could not be handled, trying again: {}", record.topic(),
-                    record.partition(), record.offset(), JobRecordListener.rootMessage(e));
+            if (health.recheck()) {
+                log.error("Job record {}-{}@{} could not be handled, trying again: {}", record.topic(),
+                        record.partition(), record.offset(), JobRecordListener.rootMessage(e));
+            }
             next = new JobRecordListener.Next.Again(Duration.ofSeconds(5), job.attempt());
         } finally {
             reservation.close();

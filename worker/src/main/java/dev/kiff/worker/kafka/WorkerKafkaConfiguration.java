@@ -1,6 +1,8 @@
 package dev.kiff.worker.kafka;
 
 import dev.kiff.core.exec.JobExecutor;
+import dev.kiff.core.exec.PatientJobRepository;
+import dev.kiff.core.health.DependencyHealth;
 import dev.kiff.core.gateway.ArtifactStore;
 import dev.kiff.core.job.JobValidator;
 import dev.kiff.model.json.JobCodec;
@@ -48,17 +50,20 @@ public class WorkerKafkaConfiguration {
     @Bean
     JobExecutor jobExecutor(JobRepository jobs, WarmPool pool, ResultPublisher results, ArtifactStore artifacts,
             LiveOutput output, KafkaTemplate<String, byte[]> kafka, JobCodec codec, Clock clock,
-            WorkerProperties worker) {
-        return new JobExecutor(jobs, pool, results, artifacts, output,
+            WorkerProperties worker, DependencyHealth health) {
+        // A run that ends during a database outage keeps its result until the database is back.
+        return new JobExecutor(new PatientJobRepository(jobs, health, worker.outagePatience()), pool, results,
+                artifacts, output,
                 new KafkaDeadLetterPublisher(kafka, codec, worker.resultPublishTimeout()), clock, worker.id(),
                 worker.lease());
     }
 
     @Bean
     JobRecordListener jobRecordListener(JobCodec codec, JobValidator validator, JobExecutor executor,
-            KafkaTemplate<String, byte[]> kafka, WorkerProperties worker, JobRecordClaims claims) {
+            KafkaTemplate<String, byte[]> kafka, WorkerProperties worker, JobRecordClaims claims,
+            DependencyHealth health) {
         return new JobRecordListener(codec, validator, executor, kafka, worker.resultPublishTimeout(),
-                worker.maxDeliveryAttempts(), worker.retryBackoff(), worker.lease(), claims);
+                worker.maxDeliveryAttempts(), worker.retryBackoff(), worker.lease(), claims, health);
     }
 
     /**
@@ -75,10 +80,10 @@ public class WorkerKafkaConfiguration {
     /** Boot's consumer settings (spring.kafka.consumer.*), in the workers' group, named after this worker. */
     @Bean
     KafkaJobFeed kafkaJobFeed(ConsumerFactory<String, byte[]> consumers, WarmPool pool, JobRecordListener listener,
-            WorkerProperties worker) {
+            WorkerProperties worker, DependencyHealth health) {
         Properties overrides = jobConsumerOverrides(worker);
         return new KafkaJobFeed(() -> consumers.createConsumer(Topics.WORKER_GROUP, worker.id(), null, overrides),
-                worker.vmTypes(), pool, listener, Duration.ofMillis(500), worker.drainTimeout());
+                worker.vmTypes(), pool, listener, Duration.ofMillis(500), worker.drainTimeout(), health);
     }
 
     /** What the job consumer sets on top of Boot's consumer settings. */

@@ -102,6 +102,7 @@ class StaticMembershipIT {
         return new WorkerProperties(id, List.of(VmType.CODE_EXEC), 1, 0, 1, Duration.ofSeconds(1),
                 Duration.ofMillis(100), 3, Duration.ofSeconds(1), Duration.ofSeconds(15), Duration.ofSeconds(60),
                 Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofMillis(150), 16384,
-                org.springframework.util.unit.DataSize.ofMegabytes(1), SESSION_TIMEOUT);
+                org.springframework.util.unit.DataSize.ofMegabytes(1), SESSION_TIMEOUT,
+                Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMinutes(15));
     }
 }
