@@ -27,6 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -170,6 +171,9 @@ public final class KafkaJobFeed implements SmartLifecycle {
             commit(c);
         } catch (WakeupException e) {
             // An idle sandbox or a finished job: look at pauses and commits again at once.
+        } catch (RebalanceInProgressException e) {
+            // Every rebalance may refuse a commit once; the offsets are committed again after it, nothing is lost.
+            log.warn("job feed commit deferred by a rebalance: {}", e.getMessage());
         } catch (RuntimeException e) {
             // The loop must outlive a broker hiccup; the consumer reconnects by itself.
             log.error("job feed cycle failed, going on: {}", e.toString());
