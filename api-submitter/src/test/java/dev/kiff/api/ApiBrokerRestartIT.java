@@ -58,11 +58,8 @@ class ApiBrokerRestartIT {
 
     @DynamicPropertySource
     static void ownBroker(DynamicPropertyRegistry registry) {
-        broker = EmbeddedKafkaServer.start(0, null);
-        // Closed with the JVM: the API's context, closed after the class, still talks to it.
-        Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kiff-test-restarted-broker-stop"));
-        SharedInfrastructure.springProperties().forEach((key, value) -> registry.add(key,
-                () -> key.equals("spring.kafka.bootstrap-servers") ? broker.bootstrapServers() : value));
+        broker = SharedInfrastructure.privateKafka();
+        SharedInfrastructure.springProperties(broker).forEach((key, value) -> registry.add(key, () -> value));
     }
 
     @Test

@@ -52,11 +52,8 @@ class WorkerBrokerRestartIT {
 
     @DynamicPropertySource
     static void ownBroker(DynamicPropertyRegistry registry) {
-        broker = EmbeddedKafkaServer.start(0, null);
-        // Closed with the JVM: the worker's context, closed after the class, still talks to it.
-        Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kiff-test-restarted-broker-stop"));
-        SharedInfrastructure.springProperties().forEach((key, value) -> registry.add(key,
-                () -> key.equals("spring.kafka.bootstrap-servers") ? broker.bootstrapServers() : value));
+        broker = SharedInfrastructure.privateKafka();
+        SharedInfrastructure.springProperties(broker).forEach((key, value) -> registry.add(key, () -> value));
     }
 
     @Test
