@@ -78,9 +78,10 @@ abstract class AdversarialSuite extends WorkerIntegrationTest {
 
     /**
      * A fork bomb, bounded so that it cannot hurt the host where the limit is missing: it forks children that sleep
-     * until a fork is refused or it holds {@link #FORK_BOMB_BOUND} of them. Under the pids limit the kernel refuses a
-     * fork (EAGAIN) well before the bound, and the job goes on to end on its own; without the limit every fork
-     * succeeds, and this test fails. (An unbounded bomb ends TIMED_OUT with or without a limit: it proved nothing.)
+     * until a fork is refused or it holds {@link #FORK_BOMB_BOUND} of them. Each child becomes a small {@code sleep}
+     * at once, so that memory never stops the bomb before its pids limit does (gVisor counts each child's memory).
+     * Under the pids limit the kernel refuses a fork (EAGAIN) well before the bound, and the job goes on to end on its
+     * own; without the limit every fork succeeds, and this test fails. (An unbounded bomb ends TIMED_OUT with or without a limit: it proved nothing.)
      * The bystander, checked after each test, shows the worker unharmed.
      */
     @Test
@@ -95,8 +96,7 @@ abstract class AdversarialSuite extends WorkerIntegrationTest {
                         refusal = errno.errorcode.get(e.errno, str(e.errno))
                         break
                     if pid == 0:
-                        time.sleep(60)
-                        os._exit(0)
+                        os.execv('/bin/sleep', ['sleep', '60'])
                     children.append(pid)
                 print('forked', len(children), 'refused', refusal, flush=True)
                 for pid in children:

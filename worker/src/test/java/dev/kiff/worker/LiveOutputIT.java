@@ -88,7 +88,7 @@ class LiveOutputIT extends WorkerIntegrationTest {
         assertThat(result.attemptHistory().get(0).status()).isEqualTo(JobStatus.FAILED);
         assertThat(result.attemptHistory().get(0).reason()).startsWith("retried:");
         assertThat(result.attemptHistory().get(1).status()).isEqualTo(JobStatus.FAILED);
-        assertThat(publishedResults(job.id())).singleElement()
+        assertThat(awaitPublishedResults(job.id())).singleElement()
                 .satisfies(published -> assertThat(published.attempts()).isEqualTo(2));
         // Each run's output is kept under its own attempt.
         assertThat(logs.read(UUID.fromString(job.id()), 0, -1).stream()

@@ -92,6 +92,17 @@ abstract class WorkerIntegrationTest {
     }
 
     /**
+     * The results published for the job, once the first one is: the worker stores a result before it publishes it,
+     * so a job seen terminal in the database may not have its record on the topic yet. The topic is then read to its
+     * end, so a second record sent with the first would be among them.
+     */
+    List<JobResult> awaitPublishedResults(String id) {
+        await().atMost(JOB_DEADLINE).until(() -> !publishedResults(id).isEmpty());
+        results().readToEnd(Duration.ofSeconds(10));
+        return publishedResults(id);
+    }
+
+    /**
      * Nothing the job started still runs: its single-use sandbox is gone or idles with its runner alone, and an
      * isolating sandbox holds its runner and the next job's namespaces, made ahead (the runner's own forks: the
      * job's container process, its init, its main process waiting for the envelope, the gateway relay), nothing

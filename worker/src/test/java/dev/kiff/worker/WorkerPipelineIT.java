@@ -43,7 +43,7 @@ class WorkerPipelineIT extends WorkerIntegrationTest {
         assertThat(result.usage().peakMemoryMb()).isPositive();
         assertThat(result.usage().cpuMs()).isNotNegative();
         assertThat(result.usage().gatewayCalls()).isZero();
-        assertThat(publishedResults(job.id())).singleElement().satisfies(published -> {
+        assertThat(awaitPublishedResults(job.id())).singleElement().satisfies(published -> {
             assertThat(published.status()).isEqualTo(JobStatus.SUCCEEDED);
             assertThat(published.usage()).isEqualTo(result.usage());
         });
