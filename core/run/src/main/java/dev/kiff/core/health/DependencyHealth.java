@@ -34,17 +34,13 @@ public final class DependencyHealth {
 
     /** @param probes how each dependency is asked; a dependency without a probe is taken to be always available */
     public DependencyHealth(Map<Dependency, DependencyProbe> probes, Clock clock) {
-        this.probes = probes.isEmpty() ? new EnumMap<>(Dependency.class) : new EnumMap<>(probes);
+        this.probes = new EnumMap<>(Dependency.class);
+        this.probes.putAll(probes);
         this.clock = clock;
         for (Dependency dependency : this.probes.keySet()) {
             probesStarted.put(dependency, new AtomicLong());
             probing.put(dependency, new Object());
         }
-    }
-
-    /** Health without probes: every dependency always available (for a runtime that needs none watched). */
-    public static DependencyHealth unwatched(Clock clock) {
-        return new DependencyHealth(Map.of(), clock);
     }
 
     /** Runs {@code listener} whenever a dependency becomes unavailable or available again. */
@@ -88,10 +84,8 @@ public final class DependencyHealth {
         return available(dependency);
     }
 
-    /**
-     * Waits until {@code dependency} is available, at most {@code patience}. True when it is.
-     */
-    public synchronized boolean awaitAvailable(Dependency dependency, Duration patience) {
+    /** Waits until {@code dependency} is available, at most {@code patience}. True when it is. */
+    private synchronized boolean awaitAvailable(Dependency dependency, Duration patience) {
         long deadline = clock.millis() + patience.toMillis();
         while (downSince.containsKey(dependency)) {
             long left = deadline - clock.millis();
