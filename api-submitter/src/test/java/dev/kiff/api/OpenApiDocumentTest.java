@@ -7,6 +7,7 @@ import dev.kiff.model.batch.BatchInput;
 import dev.kiff.model.batch.BatchProgress;
 import dev.kiff.model.batch.BatchRequest;
 import dev.kiff.model.job.ArtifactInfo;
+import dev.kiff.model.job.DisplayItem;
 import dev.kiff.model.job.Attempt;
 import dev.kiff.model.job.JobRequest;
 import dev.kiff.model.job.JobResult;
@@ -63,6 +64,7 @@ class OpenApiDocumentTest {
             Map.entry("JobResult", JobResult.class),
             Map.entry("Attempt", Attempt.class),
             Map.entry("Artifact", ArtifactInfo.class),
+            Map.entry("DisplayItem", DisplayItem.class),
             Map.entry("BatchInput", BatchInput.class),
             Map.entry("BatchRequest", BatchRequest.class),
             Map.entry("Batch", BatchProgress.class),
