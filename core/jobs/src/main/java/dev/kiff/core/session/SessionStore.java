@@ -75,8 +75,8 @@ public interface SessionStore {
     boolean runEnded(UUID id, UUID runId, boolean alive, String reason, Instant now);
 
     /**
-     * BUSY → back to the state it came from (READY when it never ran, IDLE otherwise) when the run {@code runId} was
-     * never sent (the broker refused it). Conditional on it still being the current run.
+     * BUSY → IDLE when the run {@code runId} was never sent (the broker refused it; the table has no way back to
+     * READY, and IDLE takes runs as READY does). Conditional on it still being the current run.
      */
     boolean runNotSent(UUID id, UUID runId, Instant now);
 
