@@ -114,7 +114,7 @@ public final class JooqSessionStore implements SessionStore {
         return db.selectFrom(SESSIONS).where(SESSIONS.ID.eq(id)).fetchOptional().map(JooqSessionStore::toRecord);
     }
 
-    /** The request fingerprint a session was created under (for Idempotency-Key replays), or empty. */
+    @Override
     public Optional<String> requestHash(UUID id) {
         return db.select(SESSIONS.REQUEST_HASH).from(SESSIONS).where(SESSIONS.ID.eq(id))
                 .fetchOptional(SESSIONS.REQUEST_HASH);

@@ -38,6 +38,9 @@ public interface SessionStore {
 
     Optional<SessionRecord> find(UUID id);
 
+    /** The Idempotency-Key fingerprint the session was created under, or empty (none, or no such session). */
+    Optional<String> requestHash(UUID id);
+
     /** The session's moves, oldest first (seq 1 is CREATING). */
     List<SessionTransition> transitions(UUID id);
 

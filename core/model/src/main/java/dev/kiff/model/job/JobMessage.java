@@ -46,4 +46,10 @@ public record JobMessage(
             Map<String, String> env, Map<String, String> files, RequestedLimits limits, Instant submittedAt) {
         this(v, id, tenant, vmType, language, code, stdin, env, files, limits, submittedAt, null, null, null, null);
     }
+
+    /** The same message as a command of the session {@code ref} names, for a worker's session run topic. */
+    public JobMessage inSession(SessionRef ref) {
+        return new JobMessage(v, id, tenant, vmType, language, code, stdin, env, files, limits, submittedAt, batchId,
+                callbackUrl, retry, ref);
+    }
 }
