@@ -10,6 +10,7 @@ import dev.kiff.core.session.SessionStore.Creation;
 import dev.kiff.core.tenant.ApiKey;
 import dev.kiff.core.tenant.Quotas;
 import dev.kiff.core.tenant.Tenant;
+import dev.kiff.model.job.DisplayItem;
 import dev.kiff.model.job.Job;
 import dev.kiff.model.job.JobStatus;
 import dev.kiff.model.job.Limits;
@@ -185,6 +186,29 @@ class JooqSessionStoreIT {
         assertThat(after.runs()).isZero();
         assertThat(store.transitions(session.id())).extracting(SessionTransition::state)
                 .containsExactly(SessionState.CREATING, SessionState.READY);
+    }
+
+    @Test
+    void aSessionRunsStoredResultCarriesItsSessionAndDisplay() {
+        String tenant = Jobs.freshTenant();
+        SessionRecord session = ready(tenant);
+        Job run = run(tenant);
+        store.startRun(session.id(), tenant, run, SessionOp.RUN, null, T0.plusSeconds(1)).orElseThrow();
+        JooqJobRepository jobs = new JooqJobRepository(db, new JobCodec(), Clock.fixed(T0, ZoneOffset.UTC));
+        jobs.markRunning(run.id(), "w-lease-" + session.id(), Jobs.STARTED_AT);
+        List<DisplayItem> display = List.of(new DisplayItem("text/plain", "42", null, 2),
+                new DisplayItem("image/png", null, "display/1.png", 1234));
+
+        assertThat(jobs.complete(Jobs.succeeded(run, "w-lease-" + session.id(), "").inSession(session.id(),
+                display))).isTrue();
+
+        var stored = jobs.find(run.id()).orElseThrow().state();
+        assertThat(stored.sessionId()).isEqualTo(session.id());
+        assertThat(stored.display()).isEqualTo(display);
+        Job plain = Jobs.python("1").tenant(tenant).build();
+        jobs.insertQueued(plain, null);
+        assertThat(jobs.find(plain.id()).orElseThrow().state().sessionId()).as("a plain job").isNull();
+        assertThat(jobs.find(plain.id()).orElseThrow().state().display()).isEmpty();
     }
 
     @Test
