@@ -107,19 +107,20 @@ public final class Topics {
     }
 
     /**
-     * The session run topic of one worker. A worker id may hold characters a topic name may not (the default
-     * {@code pid@host} has {@code @}): those become {@code _}. An id longer than {@value #WORKER_PART_LENGTH}
-     * characters is cut, and the first 12 hex digits of its SHA-256 keep two long ids apart. The worker computes it
-     * and stores it as {@code sessions.run_topic} when it claims a session; the API reads it there, never recomputes
-     * it, so a change of this mapping never strands a session.
+     * The session run topic of one worker. A worker id that is a legal topic suffix of at most
+     * {@value #WORKER_PART_LENGTH} characters is used as it is. Any other (the default {@code pid@host} has
+     * {@code @}) has those characters turned into {@code _}, is cut at {@value #WORKER_PART_LENGTH} characters, and
+     * gets the first 12 hex digits of its SHA-256, so two ids that map to the same characters still get topics of
+     * their own. The worker computes it and stores it as {@code sessions.run_topic} when it claims a session; the API
+     * reads it there, never recomputes it, so a change of this mapping never strands a session.
      */
     public static String sessionRuns(String workerId) {
         if (workerId == null || workerId.isEmpty()) {
             throw new IllegalArgumentException("a session run topic needs a worker id");
         }
         String safe = workerId.replaceAll("[^A-Za-z0-9._-]", "_");
-        if (safe.length() > WORKER_PART_LENGTH) {
-            safe = safe.substring(0, WORKER_PART_LENGTH) + "-" + sha256Prefix(workerId);
+        if (!safe.equals(workerId) || safe.length() > WORKER_PART_LENGTH) {
+            safe = safe.substring(0, Math.min(safe.length(), WORKER_PART_LENGTH)) + "-" + sha256Prefix(workerId);
         }
         String topic = SESSION_RUNS_PREFIX + safe;
         if (topic.length() > MAX_TOPIC_LENGTH) {
