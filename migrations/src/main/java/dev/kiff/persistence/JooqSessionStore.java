@@ -10,6 +10,7 @@ import dev.kiff.core.session.SessionStore;
 import dev.kiff.model.job.Job;
 import dev.kiff.model.job.Limits;
 import dev.kiff.model.job.VmType;
+import dev.kiff.model.session.IllegalTransitionException;
 import dev.kiff.model.session.SessionOp;
 import dev.kiff.model.session.SessionState;
 import dev.kiff.model.session.SessionTransition;
@@ -279,7 +280,7 @@ public final class JooqSessionStore implements SessionStore {
             SessionState to, String reason, UUID runId, Instant now, Map<Field<?>, Object> set, Condition also) {
         for (SessionState origin : from) {
             if (!origin.canMoveTo(to)) {
-                throw new dev.kiff.model.session.IllegalTransitionException(origin, to);
+                throw new IllegalTransitionException(origin, to);
             }
         }
         Condition where = SESSIONS.ID.eq(id).and(SESSIONS.STATE.in(names(from))).and(also);

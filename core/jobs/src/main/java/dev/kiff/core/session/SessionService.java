@@ -10,10 +10,12 @@ import dev.kiff.core.tenant.QuotaExceededException;
 import dev.kiff.model.failure.TransientFailure;
 import dev.kiff.model.job.InvalidJobException;
 import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobMessage;
 import dev.kiff.model.job.Language;
 import dev.kiff.model.job.Limits;
 import dev.kiff.model.job.RetryPolicy;
 import dev.kiff.model.job.Violation;
+import dev.kiff.model.job.VmType;
 import dev.kiff.model.json.JobCodec;
 import dev.kiff.model.session.Session;
 import dev.kiff.model.session.SessionEvent;
@@ -96,7 +98,7 @@ public final class SessionService {
         List<Violation> violations = new ArrayList<>();
         Limits limits = null;
         if (request.vmType() == null) {
-            violations.add(Violation.invalid("vmType", "is required, one of " + dev.kiff.model.job.VmType.allowed()));
+            violations.add(Violation.invalid("vmType", "is required, one of " + VmType.allowed()));
         } else {
             limits = catalogue.policy(request.vmType()).resolve(request.limits(), violations);
         }
@@ -297,8 +299,8 @@ public final class SessionService {
                 session.limits(), clock.instant(), null, null, ONE_ATTEMPT);
     }
 
-    private static dev.kiff.model.job.JobMessage closeMessage(SessionRecord session) {
-        return new dev.kiff.model.job.JobMessage(dev.kiff.model.job.JobMessage.VERSION, null, session.tenant(),
+    private static JobMessage closeMessage(SessionRecord session) {
+        return new JobMessage(JobMessage.VERSION, null, session.tenant(),
                 session.vmType(), null, null, null, null, null, null, null, null, null, null,
                 SessionRef.close(session.id()));
     }

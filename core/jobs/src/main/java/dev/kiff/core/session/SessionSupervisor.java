@@ -7,8 +7,10 @@ import dev.kiff.model.job.JobResult;
 import dev.kiff.model.job.JobStatus;
 import dev.kiff.model.job.Timings;
 import dev.kiff.model.session.SessionEvent;
+import dev.kiff.model.session.SessionState;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +62,7 @@ public final class SessionSupervisor {
                 store.loseIfStale(stale.id(), staleBefore, reason, now).ifPresent(lost -> {
                     log.warn("Session(id={}) LOST: {}", lost.id(), reason);
                     announce(lost, now);
-                    if (stale.state() == dev.kiff.model.session.SessionState.BUSY && lost.currentRun() != null) {
+                    if (stale.state() == SessionState.BUSY && lost.currentRun() != null) {
                         endRun(lost.currentRun(), "session " + lost.id() + " lost: " + reason, now);
                     }
                 });
@@ -98,7 +100,7 @@ public final class SessionSupervisor {
                     JobStatus.ERROR, null, null, false, null, false, reason, state.workerId(), state.attempts(),
                     Timings.of(state.timings() == null ? null : state.timings().queuedAt(),
                             state.timings() == null ? null : state.timings().startedAt(), now),
-                    java.util.List.of()));
+                    List.of()));
         }
         if (ended) {
             jobs.find(runId).ifPresent(after -> {
