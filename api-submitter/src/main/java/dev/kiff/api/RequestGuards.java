@@ -1,5 +1,6 @@
 package dev.kiff.api;
 
+import dev.kiff.api.session.SessionProperties;
 import dev.kiff.api.auth.ApiKeyAuthenticator;
 import dev.kiff.api.auth.EarlyAuthenticationFilter;
 import dev.kiff.api.web.BodyLimitFilter;
@@ -32,9 +33,10 @@ public class RequestGuards {
     }
 
     @Bean
-    FilterRegistrationBean<BodyLimitFilter> bodyLimit(ApiProperties properties, ProblemWriter problems) {
+    FilterRegistrationBean<BodyLimitFilter> bodyLimit(ApiProperties properties, SessionProperties sessions,
+            ProblemWriter problems) {
         FilterRegistrationBean<BodyLimitFilter> registration =
-                new FilterRegistrationBean<>(new BodyLimitFilter(properties, problems));
+                new FilterRegistrationBean<>(new BodyLimitFilter(properties, sessions.maxFileSize(), problems));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
         return registration;
     }

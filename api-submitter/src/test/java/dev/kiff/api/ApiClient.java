@@ -69,6 +69,13 @@ final class ApiClient {
         return send(request.build());
     }
 
+    /** A PUT of raw bytes, as a session file upload; {@code path} is sent as it is, not normalized. */
+    Reply put(String path, byte[] body) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
     Reply delete(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).DELETE().build());
     }

@@ -7,6 +7,12 @@ import dev.kiff.model.batch.BatchInput;
 import dev.kiff.model.batch.BatchProgress;
 import dev.kiff.model.batch.BatchRequest;
 import dev.kiff.model.job.ArtifactInfo;
+import dev.kiff.model.job.DisplayItem;
+import dev.kiff.model.session.Session;
+import dev.kiff.model.session.SessionRequest;
+import dev.kiff.model.session.SessionRunRequest;
+import dev.kiff.model.session.SessionState;
+import dev.kiff.model.session.SessionTransition;
 import dev.kiff.model.job.Attempt;
 import dev.kiff.model.job.JobRequest;
 import dev.kiff.model.job.JobResult;
@@ -63,6 +69,12 @@ class OpenApiDocumentTest {
             Map.entry("JobResult", JobResult.class),
             Map.entry("Attempt", Attempt.class),
             Map.entry("Artifact", ArtifactInfo.class),
+            Map.entry("DisplayItem", DisplayItem.class),
+            Map.entry("SessionState", SessionState.class),
+            Map.entry("SessionRequest", SessionRequest.class),
+            Map.entry("SessionRunRequest", SessionRunRequest.class),
+            Map.entry("Session", Session.class),
+            Map.entry("SessionTransition", SessionTransition.class),
             Map.entry("BatchInput", BatchInput.class),
             Map.entry("BatchRequest", BatchRequest.class),
             Map.entry("Batch", BatchProgress.class),
@@ -77,6 +89,8 @@ class OpenApiDocumentTest {
      */
     private static final Map<String, String> VIEWS = Map.ofEntries(
             Map.entry("JobAccepted", "JobController.submit"),
+            Map.entry("RunAccepted", "SessionController.runAnswer"),
+            Map.entry("SessionPage", "SessionController.list"),
             Map.entry("Logs", "JobController.logs"),
             Map.entry("LogChunk", "JobController.logs: the record LogChunk without v, jobId and tenant"),
             Map.entry("StatusEvent", "JobEventStream"),
@@ -96,7 +110,8 @@ class OpenApiDocumentTest {
      * What clients send, read strictly ({@code JobCodec.readRequest}, {@code readBatchRequest}: an unknown field is
      * refused with 400): their schemas, and the objects nested in them, must say {@code additionalProperties: false}.
      */
-    private static final Set<Class<?>> STRICT = Set.of(JobRequest.class, BatchRequest.class, BatchInput.class);
+    private static final Set<Class<?>> STRICT = Set.of(JobRequest.class, BatchRequest.class, BatchInput.class,
+            SessionRequest.class, SessionRunRequest.class);
 
     /** Record components the document leaves out on purpose, as Record.component. */
     private static final Set<String> UNDOCUMENTED = Set.of();

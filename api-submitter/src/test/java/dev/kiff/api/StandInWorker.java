@@ -121,11 +121,20 @@ final class StandInWorker {
      * @return whether this call ran the job
      */
     boolean runQuietly(UUID id) {
+        return runQuietly(id, () -> { });
+    }
+
+    /**
+     * As {@link #runQuietly(UUID)}, with {@code sandboxEnded} run when the stand-in sandbox ends, before the executor
+     * stores and publishes the result (where a session's worker moves the session IDLE).
+     */
+    boolean runQuietly(UUID id, Runnable sandboxEnded) {
         Job job = jobs.find(id).map(JobRecord::job).orElseThrow();
         boolean[] ran = new boolean[1];
         executor.execute(job, (running, listener) -> {
             ran[0] = true;
             Instant now = clock.instant();
+            sandboxEnded.run();
             return outcome(0, "", "", now, now);
         });
         return ran[0];

@@ -263,7 +263,7 @@ public final class JooqJobRepository implements JobRepository {
                   UPDATE jobs SET status = ?, exit_code = ?, stdout = ?, stdout_truncated = ?, stderr = ?,
                                   stderr_truncated = ?, message = ?, artifacts = ?::json, finished_at = ?::timestamptz,
                                   cpu_ms = ?, peak_memory_mb = ?, output_bytes = ?, gateway_calls = ?,
-                                  gateway_bytes = ?, result_seq = nextval('job_result_seq'),
+                                  gateway_bytes = ?, display = ?::json, result_seq = nextval('job_result_seq'),
                                   updated_at = ?::timestamptz
                   FROM numbering
                   WHERE id = ? AND status = ? AND worker_id = ?
@@ -276,6 +276,7 @@ public final class JooqJobRepository implements JobRepository {
                         result.stderr(), result.stderrTruncated(), result.message(),
                         codec.writeString(result.artifacts()), utc(timings.finishedAt()), usage.cpuMs(),
                         usage.peakMemoryMb(), usage.outputBytes(), usage.gatewayCalls(), usage.gatewayBytes(),
+                        result.display().isEmpty() ? null : codec.writeString(result.display()),
                         utc(clock.instant()),
                         result.id(), JobStatus.RUNNING.name(), result.workerId(), to.name(), result.message(),
                         utc(timings.finishedAt()))
@@ -359,7 +360,9 @@ public final class JooqJobRepository implements JobRepository {
                 new ResourceUsage(row.getCpuMs(), row.getPeakMemoryMb(), row.getOutputBytes(), row.getGatewayCalls(),
                         row.getGatewayBytes()),
                 row.getArtifacts() == null ? List.of() : codec.readArtifactList(row.getArtifacts().data()),
-                row.getBatchId(), List.of(), row.getDeadLetteredAt() != null);
+                row.getBatchId(), List.of(), row.getDeadLetteredAt() != null)
+                .inSession(row.getSessionId(),
+                        row.getDisplay() == null ? List.of() : codec.readDisplay(row.getDisplay().data()));
         return new JobRecord(job, row.getRequestHash(), state);
     }
 

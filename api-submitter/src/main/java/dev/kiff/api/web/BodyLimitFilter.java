@@ -14,13 +14,15 @@ import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Holds every request body to the cap of its kind before anything parses it: a batch ({@code kiff.api.max-batch-
- * body-size}), an admin request ({@code max-admin-body-size}), anything else ({@code max-body-size}). A declared
+ * body-size}), an admin request ({@code max-admin-body-size}), a session file upload ({@code kiff.sessions.max-file-
+ * size}), anything else ({@code max-body-size}). A declared
  * {@code Content-Length} over the cap is refused with 413 before a byte of the body is read; a body without one
  * (chunked) is read through a counter that stops it at the cap, whoever reads it, so no parser ever sees more.
  */
@@ -28,11 +30,17 @@ public final class BodyLimitFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(BodyLimitFilter.class);
 
+    /** A session file's path: {@code /v1/sessions/<id>/files/<path>}. */
+    private static final Pattern SESSION_FILE = Pattern.compile("/v1/sessions/[^/]+/files/.+");
+
     private final ApiProperties properties;
+    private final long maxSessionFile;
     private final ProblemWriter problems;
 
-    public BodyLimitFilter(ApiProperties properties, ProblemWriter problems) {
+    /** @param maxSessionFile the largest session file upload, in bytes */
+    public BodyLimitFilter(ApiProperties properties, long maxSessionFile, ProblemWriter problems) {
         this.properties = properties;
+        this.maxSessionFile = maxSessionFile;
         this.problems = problems;
     }
 
@@ -62,6 +70,9 @@ public final class BodyLimitFilter extends OncePerRequestFilter {
         }
         if (path.equals("/v1/batches") || path.equals("/v1/batches/")) {
             return properties.maxBatchBodySize().toBytes();
+        }
+        if (SESSION_FILE.matcher(path).matches()) {
+            return maxSessionFile;
         }
         return properties.maxBodySize().toBytes();
     }

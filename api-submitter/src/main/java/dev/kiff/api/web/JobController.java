@@ -53,7 +53,7 @@ import org.springframework.util.unit.DataSize;
 public class JobController {
 
     private static final Pattern WAIT = Pattern.compile("(\\d{1,9})(ms|s|m)?");
-    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
+    static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
 
     private final JobSubmitter submitter;
     private final JobCodec codec;
@@ -152,6 +152,11 @@ public class JobController {
     }
 
     private Duration parseWait(String wait) {
+        return parseWait(wait, properties.maxWait());
+    }
+
+    /** A {@code ?wait=} value: {@code 30s}, {@code 500ms}, {@code 2m} or plain seconds, at most {@code max}. */
+    static Duration parseWait(String wait, Duration max) {
         if (wait == null || wait.isBlank()) {
             return Duration.ZERO;
         }
@@ -171,8 +176,8 @@ public class JobController {
         } catch (IllegalArgumentException e) {
             throw InvalidJobException.of("wait", "'" + wait + "' is not a duration like 30s, 500ms or 2m");
         }
-        if (duration.compareTo(properties.maxWait()) > 0) {
-            throw InvalidJobException.of("wait", "at most " + properties.maxWait().toSeconds() + "s");
+        if (duration.compareTo(max) > 0) {
+            throw InvalidJobException.of("wait", "at most " + max.toSeconds() + "s");
         }
         return duration;
     }

@@ -1,6 +1,10 @@
 package dev.kiff.api.web;
 
 import dev.kiff.api.ApiProperties;
+import dev.kiff.core.session.SessionBusyException;
+import dev.kiff.core.session.SessionEndedException;
+import dev.kiff.core.session.SessionNotFoundException;
+import dev.kiff.model.session.SessionState;
 import dev.kiff.api.auth.UnauthorizedException;
 import dev.kiff.api.events.TooManyStreamsException;
 import dev.kiff.core.batch.BatchNotFoundException;
@@ -32,7 +36,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /**
  * Maps failures to RFC 9457 problem+json by type: invalid input 400 (413 when over a size cap) with an
  * {@code errors} list naming each field, no or unknown API key 401, unknown job or batch (or another tenant's) 404,
- * tenant name taken 409, reused idempotency key 422, a quota reached 429 with {@code quota} and
+ * tenant name taken 409, reused idempotency key 422, a session not found (another tenant's too) 404, busy or not
+ * ready 409, ended 410, at its tenant's quota 429 ({@code session-quota}), a quota reached 429 with {@code quota} and
  * {@code Retry-After}, platform trouble 503 with {@code Retry-After}. Spring's own web errors (415, 405, unreadable bodies) come out as problems through the base
  * class.
  */
@@ -40,6 +45,9 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 public class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
+
+    /** The quota {@code SessionService} names when a tenant holds its open sessions: its own problem type. */
+    private static final String SESSION_QUOTA = "maxOpenSessions";
 
     private final ApiProperties properties;
 
@@ -75,6 +83,42 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
                 .body(problem(HttpStatus.NOT_FOUND, "batch-not-found", "Batch not found", e.getMessage()));
     }
 
+    /** Another tenant's session is not found either: whether it exists is not the caller's business. */
+    @ExceptionHandler(SessionNotFoundException.class)
+    ResponseEntity<ProblemDetail> sessionNotFound(SessionNotFoundException e) {
+        log.warn("request refused (404): {}", e.getMessage());
+        return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                .body(problem(HttpStatus.NOT_FOUND, "session-not-found", "Session not found", e.getMessage()));
+    }
+
+    /** A session busy with a run, or not opened yet: 409, try again after {@code Retry-After}. */
+    @ExceptionHandler(SessionBusyException.class)
+    ResponseEntity<ProblemDetail> sessionBusy(SessionBusyException e) {
+        log.warn("request refused (409): {}", e.getMessage());
+        boolean creating = e.state() == SessionState.CREATING;
+        ProblemDetail problem = problem(HttpStatus.CONFLICT, creating ? "session-not-ready" : "session-busy",
+                creating ? "Session not ready" : "Session busy", e.getMessage());
+        problem.setProperty("sessionState", e.state());
+        if (e.currentRun() != null) {
+            problem.setProperty("currentRun", e.currentRun());
+        }
+        return ResponseEntity.status(HttpStatus.CONFLICT)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, e.retryAfter().toSeconds())))
+                .body(problem);
+    }
+
+    /** A session that ended (EXPIRED, DELETED, LOST) is gone for good: 410 with its state and why. */
+    @ExceptionHandler(SessionEndedException.class)
+    ResponseEntity<ProblemDetail> sessionEnded(SessionEndedException e) {
+        log.warn("request refused (410): {}", e.getMessage());
+        ProblemDetail problem = problem(HttpStatus.GONE, "session-ended", "Session ended", e.getMessage());
+        problem.setProperty("sessionState", e.state());
+        if (e.reason() != null) {
+            problem.setProperty("reason", e.reason());
+        }
+        return ResponseEntity.status(HttpStatus.GONE).body(problem);
+    }
+
     @ExceptionHandler(UnauthorizedException.class)
     ResponseEntity<ProblemDetail> unauthorized(UnauthorizedException e) {
         log.warn("request refused (401): {}", e.getMessage());
@@ -87,8 +131,9 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> quotaExceeded(QuotaExceededException e) {
         log.warn("request refused (429): {}", e.getMessage());
         long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
-        ProblemDetail problem = problem(HttpStatus.TOO_MANY_REQUESTS, "quota-exceeded", "Quota exceeded",
-                e.getMessage() + "; nothing was stored");
+        boolean sessions = SESSION_QUOTA.equals(e.quota());
+        ProblemDetail problem = problem(HttpStatus.TOO_MANY_REQUESTS, sessions ? "session-quota" : "quota-exceeded",
+                sessions ? "Session quota reached" : "Quota exceeded", e.getMessage() + "; nothing was stored");
         problem.setProperty("quota", e.quota());
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
                 .header(HttpHeaders.RETRY_AFTER, String.valueOf(seconds))

@@ -132,6 +132,11 @@ public class KiffAutoConfiguration {
         for (String name : Topics.jobTopics()) {
             topics.add(topic(name, properties.partitions(), properties, maxBytes));
         }
+        // Session opens are partitioned as jobs are (any worker of the type may take one), events as results.
+        for (String name : Topics.sessionOpenTopics()) {
+            topics.add(topic(name, properties.partitions(), properties, maxBytes));
+        }
+        topics.add(topic(Topics.SESSION_EVENTS, properties.partitions(), properties, maxBytes));
         topics.add(topic(Topics.RESULTS, properties.partitions(), properties, maxBytes));
         topics.add(topic(Topics.DEAD_LETTERS, 1, properties, maxBytes));
         topics.add(TopicBuilder.name(Topics.LOGS).partitions(properties.partitions())

@@ -38,7 +38,6 @@ public final class JobValidator {
     public static final int MAX_TENANT_LENGTH = 64;
     public static final int MAX_CALLBACK_URL_LENGTH = 2048;
 
-    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9_-]*");
 
@@ -192,7 +191,8 @@ public final class JobValidator {
         }
     }
 
-    private static void checkEnv(Map<String, String> env, List<Violation> violations) {
+    /** Environment variables of a job or a session: names, reserved prefix, NUL, sizes. */
+    public static void checkEnv(Map<String, String> env, List<Violation> violations) {
         if (env == null) {
             return;
         }
@@ -218,7 +218,8 @@ public final class JobValidator {
         });
     }
 
-    private static void checkFiles(Map<String, String> files, List<Violation> violations) {
+    /** Initial files of a job or a session: {@link FileNames}, count and total size. */
+    public static void checkFiles(Map<String, String> files, List<Violation> violations) {
         if (files == null) {
             return;
         }
@@ -230,12 +231,7 @@ public final class JobValidator {
         for (Map.Entry<String, String> file : files.entrySet()) {
             String name = file.getKey();
             String field = Violation.path("files", name);
-            if (name.length() > 255 || !FILE_NAME.matcher(name).matches() || name.startsWith(".")
-                    || name.contains("/.")) {
-                violations.add(Violation.invalid(field,
-                        "name must be a relative path of letters, digits, '.', '_', '-' and '/', "
-                                + "with no part starting with '.', at most 255 characters"));
-            }
+            FileNames.violation(field, name).ifPresent(violations::add);
             if (file.getValue() == null) {
                 violations.add(Violation.invalid(field, "content must be a string"));
             } else {

@@ -1,7 +1,11 @@
 package dev.kiff.core.topic;
 
 import dev.kiff.model.job.VmType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /** The Kafka topics of the job contract. Job topics are keyed by job id. */
@@ -62,7 +66,76 @@ public final class Topics {
     /** The schedulers' consumer group on {@link #SCHEDULER_LEADER}. */
     public static final String SCHEDULER_GROUP = "kiff-schedulers";
 
+    /**
+     * Every session's moves ({@link dev.kiff.model.session.SessionEvent}, keyed by session id, platform-signed),
+     * written by whoever won the move, the API or the worker; every API instance tails it.
+     */
+    public static final String SESSION_EVENTS = "kiff.session-events";
+
+    /** The prefix of the session open topics, one per VM type (ACLs are granted on it). */
+    public static final String SESSION_OPENS_PREFIX = "kiff.session-opens.";
+
+    /**
+     * The prefix of the workers' session run topics, one per worker with one partition, created by the worker: runs,
+     * file operations and closes of the sessions it holds, keyed by session id (ACLs are granted on it).
+     */
+    public static final String SESSION_RUNS_PREFIX = "kiff.session-runs.";
+
+    /** Kafka's longest topic name. */
+    private static final int MAX_TOPIC_LENGTH = 249;
+
+    /** How much of a worker id a run topic keeps before the hash that tells long ids apart. */
+    private static final int WORKER_PART_LENGTH = 200;
+
     private Topics() {
+    }
+
+    /**
+     * Where the API asks a worker holding an idle sandbox of {@code type} to open a session
+     * ({@link dev.kiff.model.session.SessionOpen}, keyed by session id); read by the workers' group as job topics are.
+     */
+    public static String sessionOpens(VmType type) {
+        return SESSION_OPENS_PREFIX + type.wireName();
+    }
+
+    public static List<String> sessionOpenTopics() {
+        List<String> topics = new ArrayList<>();
+        for (VmType type : VmType.values()) {
+            topics.add(sessionOpens(type));
+        }
+        return topics;
+    }
+
+    /**
+     * The session run topic of one worker. A worker id that is a legal topic suffix of at most
+     * {@value #WORKER_PART_LENGTH} characters is used as it is. Any other (the default {@code pid@host} has
+     * {@code @}) has those characters turned into {@code _}, is cut at {@value #WORKER_PART_LENGTH} characters, and
+     * gets the first 12 hex digits of its SHA-256, so two ids that map to the same characters still get topics of
+     * their own. The worker computes it and stores it as {@code sessions.run_topic} when it claims a session; the API
+     * reads it there, never recomputes it, so a change of this mapping never strands a session.
+     */
+    public static String sessionRuns(String workerId) {
+        if (workerId == null || workerId.isEmpty()) {
+            throw new IllegalArgumentException("a session run topic needs a worker id");
+        }
+        String safe = workerId.replaceAll("[^A-Za-z0-9._-]", "_");
+        if (!safe.equals(workerId) || safe.length() > WORKER_PART_LENGTH) {
+            safe = safe.substring(0, Math.min(safe.length(), WORKER_PART_LENGTH)) + "-" + sha256Prefix(workerId);
+        }
+        String topic = SESSION_RUNS_PREFIX + safe;
+        if (topic.length() > MAX_TOPIC_LENGTH) {
+            throw new IllegalStateException("session run topic longer than " + MAX_TOPIC_LENGTH + ": " + topic);
+        }
+        return topic;
+    }
+
+    private static String sha256Prefix(String value) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        }
     }
 
     public static String jobs(VmType type) {
@@ -77,10 +150,10 @@ public final class Topics {
         return topics;
     }
 
-    /** The VM type a job topic carries, or null for any other topic. */
+    /** The VM type a job topic or a session open topic carries, or null for any other topic. */
     public static VmType vmTypeOf(String topic) {
         for (VmType type : VmType.values()) {
-            if (jobs(type).equals(topic)) {
+            if (jobs(type).equals(topic) || sessionOpens(type).equals(topic)) {
                 return type;
             }
         }

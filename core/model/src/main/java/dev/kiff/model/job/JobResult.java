@@ -17,6 +17,8 @@ import java.util.UUID;
  * @param batchId   the batch the job belongs to, or null
  * @param attemptHistory every run of the job, oldest first, with why a run did not count
  * @param deadLettered   whether the job ran out of attempts and was put on {@code kiff.jobs.dlq}
+ * @param sessionId      the session the job ran in (a run or a file operation of it), or null
+ * @param display        rich output of a session run (last expression, plots, a file listing), oldest first
  */
 public record JobResult(
         int v,
@@ -37,13 +39,25 @@ public record JobResult(
         List<ArtifactInfo> artifacts,
         UUID batchId,
         List<Attempt> attemptHistory,
-        boolean deadLettered) {
+        boolean deadLettered,
+        UUID sessionId,
+        List<DisplayItem> display) {
 
     public JobResult {
+        display = display == null ? List.of() : List.copyOf(display);
         artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
         attemptHistory = attemptHistory == null ? List.of() : List.copyOf(attemptHistory);
         // One way to say "nothing measured", so a result reads back from the store as it was written.
         usage = ResourceUsage.UNKNOWN.equals(usage) ? null : usage;
+    }
+
+    /** A result of a job in no session (the components before sessions were part of results). */
+    public JobResult(int v, UUID id, String tenant, VmType vmType, JobStatus status, Integer exitCode, String stdout,
+            boolean stdoutTruncated, String stderr, boolean stderrTruncated, String message, String workerId,
+            int attempts, Timings timings, ResourceUsage usage, List<ArtifactInfo> artifacts, UUID batchId,
+            List<Attempt> attemptHistory, boolean deadLettered) {
+        this(v, id, tenant, vmType, status, exitCode, stdout, stdoutTruncated, stderr, stderrTruncated, message,
+                workerId, attempts, timings, usage, artifacts, batchId, attemptHistory, deadLettered, null, List.of());
     }
 
     /** A result outside any batch, with no attempt history recorded and no usage measured. */
@@ -66,13 +80,21 @@ public record JobResult(
     /** The same result with its batch, its runs and whether it was dead-lettered, as the store knows them. */
     public JobResult with(UUID batch, List<Attempt> history, boolean deadLetter) {
         return new JobResult(v, id, tenant, vmType, status, exitCode, stdout, stdoutTruncated, stderr, stderrTruncated,
-                message, workerId, attempts, timings, usage, artifacts, batch, history, deadLetter);
+                message, workerId, attempts, timings, usage, artifacts, batch, history, deadLetter, sessionId, display);
     }
 
     /** The same result with what its run consumed. */
     public JobResult withUsage(ResourceUsage used) {
         return new JobResult(v, id, tenant, vmType, status, exitCode, stdout, stdoutTruncated, stderr, stderrTruncated,
-                message, workerId, attempts, timings, used, artifacts, batchId, attemptHistory, deadLettered);
+                message, workerId, attempts, timings, used, artifacts, batchId, attemptHistory, deadLettered, sessionId,
+                display);
+    }
+
+    /** The same result as the run of a session, with the display items the run produced. */
+    public JobResult inSession(UUID session, List<DisplayItem> items) {
+        return new JobResult(v, id, tenant, vmType, status, exitCode, stdout, stdoutTruncated, stderr, stderrTruncated,
+                message, workerId, attempts, timings, usage, artifacts, batchId, attemptHistory, deadLettered, session,
+                items);
     }
 
     public static final int VERSION = 1;

@@ -4,6 +4,12 @@ import dev.kiff.model.batch.BatchProgress;
 import dev.kiff.model.control.PoolTargets;
 import dev.kiff.model.control.WorkerState;
 import dev.kiff.model.job.ArtifactInfo;
+import dev.kiff.model.job.DisplayItem;
+import dev.kiff.model.session.Session;
+import dev.kiff.model.session.SessionEvent;
+import dev.kiff.model.session.SessionOpen;
+import dev.kiff.model.session.SessionRequest;
+import dev.kiff.model.session.SessionRunRequest;
 import dev.kiff.model.job.InvalidJobException;
 import java.util.List;
 import tools.jackson.core.type.TypeReference;
@@ -21,10 +27,10 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The one JSON mapping of the job contract. Strict on what a client sends the API: in a job or batch request, unknown
- * fields, missing primitives and trailing content are errors that name the field, so a typo is never silently dropped.
- * Tolerant on what Kiff itself produces (results, job messages on Kafka, log chunks, batch progress, control records,
- * stored artifact lists): unknown fields are skipped, so a reader keeps working while a newer writer adds optional
+ * The one JSON mapping of the job contract. Strict on what a client sends the API: in a job, batch, session or
+ * session-run request, unknown fields, missing primitives and trailing content are errors that name the field, so a
+ * typo is never silently dropped. Tolerant on what Kiff itself produces (results, job messages on Kafka, log chunks,
+ * batch progress, control records, session opens and events, stored artifact lists): unknown fields are skipped, so a reader keeps working while a newer writer adds optional
  * fields within contract version {@code v: 1} (a rolling upgrade, an older client on a newer server). Unknown enum
  * values stay errors in both: a reader cannot guess whether an unknown status is terminal, so a new one needs
  * {@code v: 2}. The API, the worker and the clients all read and write jobs through it.
@@ -88,6 +94,35 @@ public final class JobCodec {
 
     public PoolTargets readPoolTargets(byte[] json) {
         return read(tolerant, json, PoolTargets.class);
+    }
+
+    /** A session as a client asks for it at {@code POST /v1/sessions}: strict. */
+    public SessionRequest readSessionRequest(byte[] json) {
+        return read(mapper, json, SessionRequest.class);
+    }
+
+    /** A run as a client sends it to {@code POST /v1/sessions/{id}/runs}: strict. */
+    public SessionRunRequest readSessionRunRequest(byte[] json) {
+        return read(mapper, json, SessionRunRequest.class);
+    }
+
+    /** A session open on {@code kiff.session-opens.<vmType>}: unknown fields are skipped. */
+    public SessionOpen readSessionOpen(byte[] json) {
+        return read(tolerant, json, SessionOpen.class);
+    }
+
+    /** A session's move on {@code kiff.session-events}: unknown fields are skipped. */
+    public SessionEvent readSessionEvent(byte[] json) {
+        return read(tolerant, json, SessionEvent.class);
+    }
+
+    /** A session as {@code GET /v1/sessions/{id}} answers it: unknown fields are skipped. */
+    public Session readSession(byte[] json) {
+        return read(tolerant, json, Session.class);
+    }
+
+    public List<DisplayItem> readDisplay(String json) {
+        return tolerant.readValue(json, new TypeReference<List<DisplayItem>>() { });
     }
 
     public List<ArtifactInfo> readArtifactList(String json) {

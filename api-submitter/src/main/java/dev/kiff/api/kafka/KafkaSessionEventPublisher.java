@@ -1,0 +1,33 @@
+package dev.kiff.api.kafka;
+
+import dev.kiff.core.session.SessionEventPublisher;
+import dev.kiff.core.topic.Topics;
+import dev.kiff.model.json.JobCodec;
+import dev.kiff.model.session.SessionEvent;
+import dev.kiff.spring.BrokerAcknowledgement;
+import java.time.Duration;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * The {@link SessionEventPublisher} on {@code kiff.session-events}, keyed by session id, platform-signed by the
+ * template's interceptor. (The worker needs the same adapter: it may move to the starter when the worker side lands.)
+ */
+public final class KafkaSessionEventPublisher implements SessionEventPublisher {
+
+    private final KafkaTemplate<String, byte[]> kafka;
+    private final JobCodec codec;
+    private final Duration timeout;
+
+    public KafkaSessionEventPublisher(KafkaTemplate<String, byte[]> kafka, JobCodec codec, Duration timeout) {
+        this.kafka = kafka;
+        this.codec = codec;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public void publish(SessionEvent event) {
+        BrokerAcknowledgement.send(() -> kafka.send(Topics.SESSION_EVENTS, event.sessionId().toString(),
+                codec.write(event)), timeout, "the " + event.state() + " event of Session(id=" + event.sessionId()
+                + ")");
+    }
+}

@@ -1,0 +1,267 @@
+package dev.kiff.api.web;
+
+import dev.kiff.api.ApiProperties;
+import dev.kiff.api.results.ResultWaiters;
+import dev.kiff.api.session.SessionProperties;
+import dev.kiff.api.session.SessionWaiters;
+import dev.kiff.core.gateway.Artifact;
+import dev.kiff.core.gateway.ArtifactStore;
+import dev.kiff.core.session.SessionRecord;
+import dev.kiff.core.session.SessionService;
+import dev.kiff.core.submit.JobNotFoundException;
+import dev.kiff.core.submit.JobSubmitter;
+import dev.kiff.core.tenant.Tenant;
+import dev.kiff.model.job.DisplayItem;
+import dev.kiff.model.job.InvalidJobException;
+import dev.kiff.model.job.Job;
+import dev.kiff.model.job.JobResult;
+import dev.kiff.model.job.JobStatus;
+import dev.kiff.model.json.JobCodec;
+import dev.kiff.model.session.Session;
+import dev.kiff.model.session.SessionState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code /v1/sessions}: an agent's sandbox held across runs. Create one, run code in it (each run is a job, answered
+ * as {@code /v1/jobs} answers), move files in and out of its {@code /workspace}, delete it. Another tenant's session
+ * is not found (404), a session busy with a run or not ready yet answers 409, an ended one 410.
+ */
+@RestController
+@RequestMapping("/v1/sessions")
+public class SessionController {
+
+    private static final int MAX_PAGE = 100;
+
+    private final SessionService sessions;
+    private final SessionWaiters created;
+    private final JobSubmitter jobs;
+    private final ResultWaiters results;
+    private final ArtifactStore artifacts;
+    private final JobCodec codec;
+    private final ApiProperties api;
+    private final SessionProperties properties;
+
+    public SessionController(SessionService sessions, SessionWaiters created, JobSubmitter jobs,
+            ResultWaiters results, ArtifactStore artifacts, JobCodec codec, ApiProperties api,
+            SessionProperties properties) {
+        this.sessions = sessions;
+        this.created = created;
+        this.jobs = jobs;
+        this.results = results;
+        this.artifacts = artifacts;
+        this.codec = codec;
+        this.api = api;
+        this.properties = properties;
+    }
+
+    /**
+     * Creates a session and waits up to {@code ?wait=} (default {@code kiff.sessions.default-wait}) for a worker to
+     * open it: 201 once READY, 202 while still CREATING (poll {@code GET /v1/sessions/{id}}), or the ended session if
+     * it could not be opened.
+     */
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    public CompletableFuture<ResponseEntity<byte[]>> create(Tenant tenant, InputStream body,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+            @RequestParam(name = "wait", required = false) String wait) throws IOException {
+        if (idempotencyKey != null && !JobController.IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+            throw InvalidJobException.of("Idempotency-Key", "must be 1 to 255 printable ASCII characters");
+        }
+        Duration waitFor = waitOrDefault(wait);
+        SessionRecord session = sessions.create(
+                codec.readSessionRequest(JobController.readCapped(body, api.maxBodySize())), tenant.id(),
+                idempotencyKey);
+        CompletableFuture<SessionRecord> answer = waitFor.isZero() || session.state() != SessionState.CREATING
+                ? CompletableFuture.completedFuture(session)
+                : created.created(session.id(), waitFor);
+        return answer.thenApply(now -> {
+            Session view = sessions.find(now.id(), tenant.id());
+            HttpStatus status = view.state() == SessionState.CREATING ? HttpStatus.ACCEPTED : HttpStatus.CREATED;
+            return ResponseEntity.status(status).location(URI.create("/v1/sessions/" + view.id()))
+                    .contentType(MediaType.APPLICATION_JSON).body(codec.write(view));
+        });
+    }
+
+    /**
+     * The tenant's sessions, newest first: {@code ?state=open} (default) or {@code all}; {@code ?cursor=} the
+     * {@code next} of the previous page.
+     */
+    @GetMapping
+    public ResponseEntity<byte[]> list(Tenant tenant, @RequestParam(name = "state", required = false) String state,
+            @RequestParam(name = "cursor", required = false) String cursor,
+            @RequestParam(name = "limit", required = false) Integer limit) {
+        boolean openOnly = state == null || state.equals("open");
+        if (!openOnly && !state.equals("all")) {
+            throw InvalidJobException.of("state", "must be open or all");
+        }
+        int size = limit == null ? 50 : limit;
+        if (size < 1 || size > MAX_PAGE) {
+            throw InvalidJobException.of("limit", "must be 1 to " + MAX_PAGE);
+        }
+        Instant before;
+        try {
+            before = cursor == null ? null : Instant.parse(cursor);
+        } catch (DateTimeParseException e) {
+            throw InvalidJobException.of("cursor", "not a cursor of this listing");
+        }
+        List<SessionRecord> page = sessions.list(tenant.id(), openOnly, before, size);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("sessions", page.stream().map(s -> s.view(List.of())).toList());
+        answer.put("next", page.size() < size ? null : page.get(page.size() - 1).createdAt().toString());
+        return json(HttpStatus.OK, answer);
+    }
+
+    /** The session with every move it made, and when it expires if nothing runs. */
+    @GetMapping("/{id}")
+    public ResponseEntity<byte[]> get(Tenant tenant, @PathVariable("id") String id) {
+        return json(HttpStatus.OK, sessions.find(PathIds.parse(id, "session"), tenant.id()));
+    }
+
+    /** Ends the session DELETED: its sandbox is closed, a run under way is cancelled. Repeating it answers it again. */
+    @DeleteMapping("/{id}")
+    public ResponseEntity<byte[]> delete(Tenant tenant, @PathVariable("id") String id) {
+        UUID sessionId = PathIds.parse(id, "session");
+        sessions.delete(sessionId, tenant.id());
+        return json(HttpStatus.OK, sessions.find(sessionId, tenant.id()));
+    }
+
+    /**
+     * Runs code in the session, waiting up to {@code ?wait=} for the result: 200 with the run's result (its
+     * {@code display} holds the last expression's value and plots), or 202 with links while it runs.
+     */
+    @PostMapping(path = "/{id}/runs", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public CompletableFuture<ResponseEntity<byte[]>> run(Tenant tenant, @PathVariable("id") String id,
+            InputStream body, @RequestParam(name = "wait", required = false) String wait) throws IOException {
+        Duration waitFor = waitOrDefault(wait);
+        UUID sessionId = PathIds.parse(id, "session");
+        byte[] request = JobController.readCapped(body, api.maxBodySize());
+        Job run = sessions.run(sessionId, tenant.id(), codec.readSessionRunRequest(request));
+        return awaitRun(run, tenant, waitFor, this::runAnswer);
+    }
+
+    /** Writes the request body to {@code path} in the session's {@code /workspace}. */
+    @PutMapping(path = "/{id}/files/{*path}")
+    public CompletableFuture<ResponseEntity<byte[]>> putFile(Tenant tenant, @PathVariable("id") String id,
+            @PathVariable("path") String path, InputStream body,
+            @RequestParam(name = "wait", required = false) String wait) throws IOException {
+        Duration waitFor = waitOrDefault(wait);
+        UUID sessionId = PathIds.parse(id, "session");
+        byte[] content = JobController.readCapped(body, DataSize.ofBytes(properties.maxFileSize()));
+        Job put = sessions.putFile(sessionId, tenant.id(), relative(path), content);
+        return awaitRun(put, tenant, waitFor, this::runAnswer);
+    }
+
+    /** The file at {@code path} in the session's {@code /workspace}, as bytes. */
+    @GetMapping("/{id}/files/{*path}")
+    public CompletableFuture<ResponseEntity<byte[]>> getFile(Tenant tenant, @PathVariable("id") String id,
+            @PathVariable("path") String path) {
+        UUID sessionId = PathIds.parse(id, "session");
+        String name = relative(path);
+        Job get = sessions.getFile(sessionId, tenant.id(), name);
+        return awaitRun(get, tenant, properties.defaultWait(), result -> {
+            if (result.status() != JobStatus.SUCCEEDED) {
+                return runAnswer(result);
+            }
+            Artifact file = artifacts.find(result.id(), name)
+                    .orElseThrow(() -> new JobNotFoundException(result.id(), "no file '" + name + "'"));
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM).body(file.content());
+        });
+    }
+
+    /** The files of the session's {@code /workspace} with their sizes, as the session's runner lists them. */
+    @GetMapping("/{id}/files")
+    public CompletableFuture<ResponseEntity<byte[]>> listFiles(Tenant tenant, @PathVariable("id") String id) {
+        UUID sessionId = PathIds.parse(id, "session");
+        Job list = sessions.listFiles(sessionId, tenant.id());
+        return awaitRun(list, tenant, properties.defaultWait(), result -> {
+            DisplayItem listing = result.status() != JobStatus.SUCCEEDED ? null : result.display().stream()
+                    .filter(d -> "application/json".equals(d.mimeType()) && d.text() != null)
+                    .findFirst().orElse(null);
+            if (listing == null) {
+                return runAnswer(result);
+            }
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                    .body(listing.text().getBytes(StandardCharsets.UTF_8));
+        });
+    }
+
+    /**
+     * Waits for the run's result as {@code GET /v1/jobs/{id}?wait=} does: listen first, then read, so a result
+     * published between the two is not missed.
+     */
+    private CompletableFuture<ResponseEntity<byte[]>> awaitRun(Job run, Tenant tenant, Duration waitFor,
+            Function<JobResult, ResponseEntity<byte[]>> ended) {
+        if (waitFor.isZero()) {
+            return CompletableFuture.completedFuture(runAnswer(jobs.find(run.id(), tenant.id())));
+        }
+        CompletableFuture<JobResult> result = results.await(run.id());
+        JobResult now;
+        try {
+            now = jobs.find(run.id(), tenant.id());
+        } catch (RuntimeException e) {
+            results.forget(run.id(), result);
+            throw e;
+        }
+        if (now.status().isTerminal()) {
+            results.forget(run.id(), result);
+            return CompletableFuture.completedFuture(ended.apply(now));
+        }
+        return result.completeOnTimeout(null, waitFor.toMillis(), TimeUnit.MILLISECONDS).thenApply(arrived -> {
+            results.forget(run.id(), result);
+            JobResult stored = arrived != null ? arrived : jobs.find(run.id(), tenant.id());
+            return stored.status().isTerminal() ? ended.apply(stored) : runAnswer(stored);
+        });
+    }
+
+    private ResponseEntity<byte[]> runAnswer(JobResult run) {
+        if (run.status().isTerminal()) {
+            return json(HttpStatus.OK, run);
+        }
+        String self = "/v1/jobs/" + run.id();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", run.id());
+        answer.put("status", run.status());
+        answer.put("links", Map.of("self", self, "events", self + "/events"));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create(self))
+                .header("Retry-After", String.valueOf(Math.max(1, api.pollAfter().toSeconds())))
+                .contentType(MediaType.APPLICATION_JSON).body(codec.write(answer));
+    }
+
+    private Duration waitOrDefault(String wait) {
+        return wait == null ? properties.defaultWait() : JobController.parseWait(wait, api.maxWait());
+    }
+
+    /** The {@code {*path}} variable without its leading slash; {@code FileNames} judges the rest. */
+    private static String relative(String path) {
+        return path.startsWith("/") ? path.substring(1) : path;
+    }
+
+    private ResponseEntity<byte[]> json(HttpStatus status, Object body) {
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(codec.write(body));
+    }
+}
