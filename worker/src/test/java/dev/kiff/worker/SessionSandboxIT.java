@@ -182,7 +182,8 @@ class SessionSandboxIT extends WorkerIntegrationTest {
         SessionOutcome exit = python(sandbox, "import os\nos._exit(7)");
 
         assertThat(exit.alive()).as(exit.toString()).isFalse();
-        assertThat(exit.reason()).contains("interpreter ended");
+        assertThat(exit.outcome().exitCode()).isEqualTo(7);
+        assertThat(exit.reason()).isEqualTo("the interpreter ended (exit status 7)");
         assertThat(sandbox.alive()).isFalse();
         assertThatThrownBy(() -> python(sandbox, "1")).isInstanceOf(TransientFailure.class);
     }
