@@ -19,14 +19,23 @@ import dev.kiff.core.sandbox.OutputCapture;
 import dev.kiff.core.sandbox.OutputListener;
 import dev.kiff.core.sandbox.RunnerEnvelope;
 import dev.kiff.core.sandbox.RunnerFrames;
+import dev.kiff.core.sandbox.RunnerCommand;
+import dev.kiff.core.sandbox.SandboxDisplay;
 import dev.kiff.core.sandbox.SandboxOutcome;
+import dev.kiff.core.sandbox.SessionEnvelope;
+import dev.kiff.core.sandbox.SessionFile;
+import dev.kiff.core.sandbox.SessionOutcome;
+import dev.kiff.core.sandbox.SessionSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -59,6 +68,9 @@ final class DockerSandbox implements Sandbox {
     /** What the runner may relay past the flood limit before it stops: a read or two of its pipes. */
     private static final long FLOOD_SLACK = 1024 * 1024;
     private static final AtomicBoolean toldNoIsolation = new AtomicBoolean();
+    /** What is kept of the kernel's output while it opens (a failure's reason). */
+    private static final int OPEN_OUTPUT = 64 * 1024;
+    private static final byte[] INTERRUPT = "{\"op\":\"interrupt\"}\n".getBytes(StandardCharsets.UTF_8);
 
     private final String containerId;
     private final String name;
@@ -86,6 +98,8 @@ final class DockerSandbox implements Sandbox {
     private volatile boolean killedHere;
     private boolean destroyed;
     private Attachment attachment;
+    /** The session this sandbox holds for good, once opened: it then takes commands, never jobs. */
+    private volatile SessionSpec session;
 
     private final Instant deadline;
     /** Told the container of a sandbox this one could not remove because the engine did not answer. */
@@ -170,6 +184,10 @@ final class DockerSandbox implements Sandbox {
 
     @Override
     public SandboxOutcome run(Job job, OutputListener output) {
+        if (session != null) {
+            throw new IllegalStateException("sandbox " + name + " holds Session(id=" + session.id()
+                    + ") and runs no job");
+        }
         if (!alive()) {
             throw new TransientFailure("sandbox " + name + " of Job(id=" + job.id() + ") died before the job");
         }
@@ -179,7 +197,8 @@ final class DockerSandbox implements Sandbox {
         try (JobInputs inputs = JobInputs.stage(inputDirectory, job);
                 GatewaySession session = gateway.open(job, gatewayDirectory)) {
             long floodLimit = properties.floodLimit().toBytes();
-            JobRun run = new JobRun(job, output, job.limits().outputBytes(), floodLimit + FLOOD_SLACK);
+            JobRun run = new JobRun("Job(id=" + job.id() + ")", output, job.limits().outputBytes(),
+                    floodLimit + FLOOD_SLACK);
             current = run;
             byte[] envelope = codec.write(RunnerEnvelope.of(job, session.bindings(), floodLimit));
             byte[] line = new byte[envelope.length + 1];
@@ -244,6 +263,130 @@ final class DockerSandbox implements Sandbox {
                 dead = true;
             }
         }
+    }
+
+    /**
+     * Opens the session: the limits first (they hold for the session's life), then the open line, answered by one
+     * {@code X} once the kernel is up. A sandbox whose kernel did not come up is not alive.
+     */
+    @Override
+    public void openSession(SessionSpec spec) {
+        if (session != null) {
+            throw new IllegalStateException("sandbox " + name + " already holds Session(id=" + session.id() + ")");
+        }
+        String subject = "Session(id=" + spec.id() + ")";
+        if (!alive()) {
+            throw new TransientFailure("sandbox " + name + " died before " + subject + " opened");
+        }
+        applyLimits(spec.limits(), subject);
+        long floodLimit = properties.floodLimit().toBytes();
+        JobRun run = new JobRun(subject, OutputListener.NONE, OPEN_OUTPUT, floodLimit + FLOOD_SLACK);
+        current = run;
+        try {
+            stdin.send(line(SessionEnvelope.of(spec, floodLimit)));
+            boolean answered = run.awaitEnd(properties.callTimeout().toMillis());
+            ExitReport exit = run.exit;
+            if (!answered || exit == null || exit.code() != 0 || Boolean.FALSE.equals(exit.alive())) {
+                dead = true;
+                if (!answered) {
+                    kill();
+                }
+                String why = !answered ? "the runner did not answer within " + properties.callTimeout()
+                        : exit == null ? "the sandbox ended" : run.stderr.result().text().strip();
+                throw new TransientFailure("could not open " + subject + " in sandbox " + name + ": " + why);
+            }
+            session = spec;
+            log.debug("{} opened in sandbox {}", subject, name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            dead = true;
+            throw new TransientFailure("interrupted while opening " + subject, e);
+        } finally {
+            current = null;
+        }
+    }
+
+    /**
+     * Sends one command and waits for its {@code X}. The runner interrupts an exec at its time limit and kills the
+     * kernel after the grace; only when the runner itself does not answer by then (and the kill grace) is the
+     * sandbox killed from here. Whatever ends the kernel ends the session: the outcome says {@code alive: false},
+     * and this sandbox is not alive.
+     */
+    @Override
+    public SessionOutcome runInSession(RunnerCommand command, OutputListener output) {
+        SessionSpec spec = session;
+        if (spec == null) {
+            throw new IllegalStateException("sandbox " + name + " holds no session");
+        }
+        String subject = "Session(id=" + spec.id() + ")" + (command.id() == null ? "" : " run " + command.id());
+        if (!alive()) {
+            throw new TransientFailure("the sandbox " + name + " of " + subject + " is gone");
+        }
+        long floodLimit = properties.floodLimit().toBytes();
+        JobRun run = new JobRun(subject, output, spec.limits().outputBytes(), floodLimit + FLOOD_SLACK);
+        current = run;
+        try {
+            Instant startedAt = clock.instant();
+            stdin.send(line(command));
+            long wait = command.runsCode() && command.timeoutMs() != null
+                    ? command.timeoutMs() + spec.interruptGrace().toMillis() + properties.killGrace().toMillis()
+                    : properties.callTimeout().toMillis();
+            boolean killed = !run.awaitEnd(wait);
+            if (killed) {
+                log.info("{} was not answered within {} ms; killing sandbox {}", subject, wait, name);
+                kill();
+                run.awaitEnd(properties.callTimeout().toMillis());
+            }
+            Instant finishedAt = clock.instant();
+            ExitReport exit = killed ? null : run.exit;
+            boolean alive = exit != null && !Boolean.FALSE.equals(exit.alive()) && !run.flooded
+                    && !streamEnded.isDone();
+            String reason = null;
+            if (!alive) {
+                dead = true;
+                reason = killed ? "the runner did not answer in time; the sandbox was killed"
+                        : run.flooded ? "the run flooded its output; the sandbox was killed"
+                        : exit == null ? "the sandbox ended"
+                        : exit.reason() != null ? exit.reason() : "the interpreter ended";
+            }
+            boolean oomKilled = exit != null && Boolean.TRUE.equals(exit.oomKilled());
+            SandboxOutcome outcome = new SandboxOutcome(exit == null ? null : exit.code(), run.stdout.result(),
+                    run.stderr.result(), killed || exit != null && exit.timedOut(), oomKilled,
+                    run.flooded || exit != null && exit.flooded(), startedAt, finishedAt, List.of(),
+                    sessionUsage(exit, run));
+            return new SessionOutcome(outcome, exit != null && exit.interrupted(), alive, reason,
+                    exit == null ? List.of() : exit.display(), exit == null ? null : exit.data(),
+                    exit == null ? List.of() : exit.files());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            dead = true;
+            throw new TransientFailure("interrupted while running " + subject, e);
+        } finally {
+            current = null;
+        }
+    }
+
+    /** A SIGINT for the session's exec under way, by the runner's kernel; nothing when none runs. */
+    @Override
+    public void interrupt() {
+        if (session != null && alive()) {
+            stdin.send(INTERRUPT);
+        }
+    }
+
+    private byte[] line(Object value) {
+        byte[] json = codec.write(value);
+        byte[] line = new byte[json.length + 1];
+        System.arraycopy(json, 0, line, 0, json.length);
+        line[json.length] = '\n';
+        return line;
+    }
+
+    private static ResourceUsage sessionUsage(ExitReport exit, JobRun run) {
+        long output = exit != null && exit.outputBytes() != null ? exit.outputBytes()
+                : run.stdout.totalBytes() + run.stderr.totalBytes();
+        return new ResourceUsage(exit == null ? null : exit.cpuMs(),
+                exit == null ? null : (exit.maxRssKb() + 1023) / 1024, output, null, null);
     }
 
     /**
@@ -314,12 +457,15 @@ final class DockerSandbox implements Sandbox {
 
     /** Applies the job's limits when they differ from the sandbox's: CPU, memory and pids change in place. */
     private void applyLimits(Job job) {
-        Limits wanted = job.limits();
+        applyLimits(job.limits(), "Job(id=" + job.id() + ")");
+    }
+
+    private void applyLimits(Limits wanted, String subject) {
         if (sameLimits(wanted)) {
             return;
         }
         long memory = wanted.memoryMb() * 1024L * 1024L;
-        call("update", job, () -> control.updateContainerCmd(containerId)
+        call("update", subject, () -> control.updateContainerCmd(containerId)
                 .withMemory(memory)
                 .withMemorySwap(memory)
                 .withNanoCPUs(Math.round(wanted.cpus() * 1_000_000_000L))
@@ -383,12 +529,12 @@ final class DockerSandbox implements Sandbox {
         }
     }
 
-    private <T> T call(String what, Job job, DockerCall<T> call) {
+    private <T> T call(String what, String subject, DockerCall<T> call) {
         try {
             return call.exec();
         } catch (RuntimeException e) {
             dead = true;
-            throw new TransientFailure("Docker " + what + " failed for Job(id=" + job.id() + ") in sandbox " + name
+            throw new TransientFailure("Docker " + what + " failed for " + subject + " in sandbox " + name
                     + ": " + e.getMessage(), e);
         }
     }
@@ -399,8 +545,7 @@ final class DockerSandbox implements Sandbox {
     }
 
     private void flood(JobRun run) {
-        log.info("Job(id={}) flooded its output past {}; killing sandbox {}", run.job.id(), properties.floodLimit(),
-                name);
+        log.info("{} flooded its output past {}; killing sandbox {}", run.subject, properties.floodLimit(), name);
         // Not on the stream's own thread: the engine finishes a kill only once the attached output is drained,
         // and this thread is the one draining it.
         Thread killer = new Thread(this::kill, "kiff-flood-kill-" + name);
@@ -408,18 +553,39 @@ final class DockerSandbox implements Sandbox {
         killer.start();
     }
 
-    /** How the runner said a job ended, and what it used; the runner kills a job itself at its limits. */
+    /**
+     * How the runner said a job or a session command ended, and what it used; the runner kills a job itself at its
+     * limits. A session command's report also says whether it was interrupted, its display items, whether the
+     * kernel lives on ({@code alive}: absent for a job) and why not, and a get's data or a list's files.
+     */
     record ExitReport(int code, long maxRssKb, long cpuMs, Boolean oomKilled, boolean timedOut, boolean flooded,
-            Long outputBytes) {
+            Long outputBytes, boolean interrupted, List<SandboxDisplay> display, Boolean alive, String reason,
+            byte[] data, List<SessionFile> files) {
 
         static ExitReport parse(String json) {
             JsonNode node = JSON.readTree(json);
             JsonNode oom = node.path("oomKilled");
             JsonNode output = node.path("outputBytes");
+            JsonNode alive = node.path("alive");
+            JsonNode data = node.path("data");
+            List<SandboxDisplay> display = new ArrayList<>();
+            for (JsonNode item : node.path("display")) {
+                JsonNode bytes = item.path("data");
+                display.add(new SandboxDisplay(item.path("mimeType").asString(""),
+                        item.path("text").isString() ? item.path("text").asString() : null,
+                        bytes.isString() ? Base64.getDecoder().decode(bytes.asString()) : null));
+            }
+            List<SessionFile> files = new ArrayList<>();
+            for (JsonNode file : node.path("files")) {
+                files.add(new SessionFile(file.path("path").asString(""), file.path("size").asLong()));
+            }
             return new ExitReport(node.path("exit").asInt(125), node.path("maxRssKb").asLong(),
                     node.path("cpuMs").asLong(), oom.isBoolean() ? oom.asBoolean() : null,
                     node.path("timedOut").asBoolean(false), node.path("flooded").asBoolean(false),
-                    output.isNumber() ? output.asLong() : null);
+                    output.isNumber() ? output.asLong() : null, node.path("interrupted").asBoolean(false), display,
+                    alive.isBoolean() ? alive.asBoolean() : null,
+                    node.path("reason").isString() ? node.path("reason").asString() : null,
+                    data.isString() ? Base64.getDecoder().decode(data.asString()) : null, files);
         }
     }
 
@@ -442,7 +608,8 @@ final class DockerSandbox implements Sandbox {
 
     /** One job's output and end, fed by the frames. */
     private final class JobRun {
-        final Job job;
+        /** What runs, for logs: {@code Job(id=...)} or {@code Session(id=...)}. */
+        final String subject;
         final OutputListener listener;
         final OutputCapture stdout;
         final OutputCapture stderr;
@@ -451,8 +618,8 @@ final class DockerSandbox implements Sandbox {
         volatile ExitReport exit;
         volatile boolean flooded;
 
-        JobRun(Job job, OutputListener listener, int cap, long floodLimit) {
-            this.job = job;
+        JobRun(String subject, OutputListener listener, int cap, long floodLimit) {
+            this.subject = subject;
             this.listener = listener;
             this.stdout = new OutputCapture(cap);
             this.stderr = new OutputCapture(cap);
@@ -515,7 +682,7 @@ final class DockerSandbox implements Sandbox {
                 JobRun run = current;
                 if (run != null) {
                     run.exit = ExitReport.parse(json);
-                    log.debug("Job(id={}) exit report from sandbox {}: {}", run.job.id(), name, json);
+                    log.debug("{} exit report from sandbox {}: {}", run.subject, name, json);
                     run.ended.complete(null);
                 }
             }

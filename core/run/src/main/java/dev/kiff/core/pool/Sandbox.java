@@ -5,7 +5,10 @@ import dev.kiff.model.job.Job;
 import dev.kiff.model.job.Limits;
 import dev.kiff.model.job.VmType;
 import dev.kiff.core.sandbox.OutputListener;
+import dev.kiff.core.sandbox.RunnerCommand;
 import dev.kiff.core.sandbox.SandboxOutcome;
+import dev.kiff.core.sandbox.SessionOutcome;
+import dev.kiff.core.sandbox.SessionSpec;
 import java.time.Instant;
 
 /**
@@ -59,4 +62,34 @@ public interface Sandbox {
 
     /** Stops and removes it. Idempotent; never throws. */
     void destroy();
+
+    /**
+     * Makes this sandbox hold a session for good: its runner starts a resident kernel (with the spec's limits,
+     * environment and files) and answers commands instead of jobs; {@link #run} is refused from then on, and the
+     * sandbox never returns to a pool.
+     *
+     * @throws TransientFailure when the kernel could not be started; the sandbox is then not {@link #alive}
+     * @throws UnsupportedOperationException when the runtime has no session mode
+     */
+    default void openSession(SessionSpec spec) {
+        throw new UnsupportedOperationException("sandbox " + id() + " cannot hold a session");
+    }
+
+    /**
+     * Sends one command to the session's kernel and waits for its end, telling {@code output} what the code writes.
+     * One command at a time; {@link #interrupt} may come from another thread meanwhile. When the outcome says
+     * {@code alive: false}, the kernel and its state are gone, and so is this sandbox's use.
+     *
+     * @throws TransientFailure when the sandbox was gone before the command
+     */
+    default SessionOutcome runInSession(RunnerCommand command, OutputListener output) {
+        throw new UnsupportedOperationException("sandbox " + id() + " holds no session");
+    }
+
+    /**
+     * Interrupts the session's exec under way (a SIGINT, as Ctrl-C at a prompt): the run ends with status 130 and
+     * the kernel keeps its state. Nothing happens when no exec runs. Never throws.
+     */
+    default void interrupt() {
+    }
 }
