@@ -17,6 +17,12 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.ImageContent;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -172,6 +178,23 @@ class McpEndpointIT extends ApiIntegrationTest {
         assertThat(raw.status()).as(raw.toString()).isEqualTo(401);
         assertThat(raw.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"kiff\"");
         assertThat(raw.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
+    void refusesAChunkedBodyOverTheCap() throws Exception {
+        // 5 MB without a declared length: over kiff.api.max-body-size (4 MB), cut off while it is read.
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}" + " ".repeat(5 * 1024 * 1024);
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/mcp"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("Authorization", "Bearer " + tenant.apiKey())
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))))
+                .build();
+        HttpResponse<String> reply = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(413);
     }
 
     @Test

@@ -21,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  * answered with JSON and no {@code Mcp-Session-Id} is kept in this instance's memory, so any API instance can answer
  * any call and a restart loses nothing (Kiff's own state is in Postgres). The servlet sits behind the same filters as
  * the REST API: {@link dev.kiff.api.auth.EarlyAuthenticationFilter} authenticates every request with the tenant's
- * bearer key, and {@link dev.kiff.api.web.BodyLimitFilter} caps the body at {@code kiff.api.max-body-size}.
+ * bearer key, and {@link dev.kiff.api.web.BodyLimitFilter} caps the body at {@code kiff.api.max-body-size} (the SDK's
+ * own cap sits just below it, see {@link #sdkCap}).
  */
 @Configuration(proxyBeanMethods = false)
 public class McpConfiguration {
@@ -29,6 +30,8 @@ public class McpConfiguration {
     static final String ENDPOINT = "/mcp";
     /** Time beyond the tool wait for the SDK to answer: the wait is the bound, this only keeps it from cutting in. */
     private static final Duration ANSWER_MARGIN = Duration.ofSeconds(10);
+    /** How much the SDK's servlet reads of a body at a time (HttpServletRequestUtils.readBody, SDK 2.1.0). */
+    private static final int SDK_READ_SIZE = 8192;
 
     @Bean
     KiffMcpTools kiffMcpTools(JobSubmitter submitter, ResultWaiters waiters, ArtifactStore artifacts,
@@ -43,9 +46,18 @@ public class McpConfiguration {
                 .jsonMapper(new JacksonMcpJsonMapper(JsonMapper.builder().build()))
                 .messageEndpoint(ENDPOINT)
                 .contextExtractor(McpTenant::context)
-                // The same cap as BodyLimitFilter's, checked again by the SDK as it reads.
-                .maxRequestSize((int) Math.min(Integer.MAX_VALUE, properties.maxBodySize().toBytes()))
+                .maxRequestSize(sdkCap(properties.maxBodySize().toBytes()))
                 .build();
+    }
+
+    /**
+     * The SDK's own body cap, one read of the SDK below BodyLimitFilter's ({@code kiff.api.max-body-size}). The SDK
+     * reads the body 8 KiB at a time and answers 413 once it holds more than its cap; BodyLimitFilter's stream fails
+     * the read past its cap with an exception the SDK takes for an unexpected error (a 500 with the exception in
+     * the body). With the SDK's cap a read below, a body too large is always the SDK's 413 first.
+     */
+    static int sdkCap(long filterCap) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, filterCap - SDK_READ_SIZE - 1));
     }
 
     @Bean
