@@ -62,6 +62,15 @@ class RequestGuardsIT extends ApiIntegrationTest {
     }
 
     @Test
+    void guardsTheMcpEndpointAsTheRestApi() throws Exception {
+        // The MCP servlet is behind the same filters: no key, no reading; a body over the cap, refused unread.
+        assertThat(statusWhileSendingForever("/mcp", null)).startsWith("HTTP/1.1 401");
+        assertThat(statusWhileSendingForever("/mcp", "not-a-key")).startsWith("HTTP/1.1 401");
+        assertThat(declareAndStall("/mcp", ApiClient.ACME_KEY, 1L << 30)).startsWith("HTTP/1.1 413")
+                .contains("urn:kiff:problem:too-large");
+    }
+
+    @Test
     void refusesAChunkedAdminBodyOverItsCapWhateverItHolds() throws Exception {
         // Valid JSON that would make a tenant, padded past the admin cap (64 KB): refused, nothing made.
         String name = TestTenants.uniqueName("padded");

@@ -1,7 +1,9 @@
 package dev.kiff.api.auth;
 
 import dev.kiff.api.ApiProperties;
+import dev.kiff.api.mcp.McpTenant;
 import dev.kiff.api.web.ProblemWriter;
+import dev.kiff.core.tenant.Tenant;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,8 +24,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Checks who is calling before anything of the request body is read, so a caller without a key costs no parsing and
  * cannot hold a thread by sending a body that never ends: the admin API ({@code /v1/admin/**}) takes the admin key;
  * any other {@code /v1/**} request that carries a body takes a tenant's key; the actuator ({@code /actuator/**})
- * answers calls from this host's loopback, and elsewhere only with the admin key. The controllers check again as
- * they always did (the tenant through {@link TenantArgumentResolver}); this filter only moves the refusal ahead.
+ * answers calls from this host's loopback, and elsewhere only with the admin key; every request to the MCP endpoint
+ * ({@code /mcp}, any method) takes a tenant's key, and that tenant is what its tools act as. The controllers check
+ * again as they always did (the tenant through {@link TenantArgumentResolver}); this filter only moves the refusal
+ * ahead.
  */
 public final class EarlyAuthenticationFilter extends OncePerRequestFilter {
 
@@ -56,9 +60,13 @@ public final class EarlyAuthenticationFilter extends OncePerRequestFilter {
                 refuse(request, response, "the actuator answers this host's loopback, or the admin key");
                 return;
             }
-        } else if (under(path, "/v1") && ProblemWriter.hasBody(request)) {
+        } else if (under(path, "/mcp") || (under(path, "/v1") && ProblemWriter.hasBody(request))) {
             try {
-                authenticator.authenticate(authorization);
+                Tenant tenant = authenticator.authenticate(authorization);
+                if (under(path, "/mcp")) {
+                    // The MCP servlet has no argument resolver: its tools read the tenant from here (McpTenant).
+                    request.setAttribute(McpTenant.ATTRIBUTE, tenant);
+                }
             } catch (UnauthorizedException e) {
                 refuse(request, response, e.getMessage());
                 return;

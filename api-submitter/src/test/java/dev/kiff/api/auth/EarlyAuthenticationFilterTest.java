@@ -14,7 +14,8 @@ import org.springframework.mock.web.MockHttpServletResponse;
 
 /**
  * Who may reach the API's actuator: this host's loopback, or anyone with the admin key; a tenant's key, or none, from
- * elsewhere gets 401. (The integration tests reach the API over loopback only, so the other side is shown here.)
+ * elsewhere gets 401. (The integration tests reach the API over loopback only, so the other side is shown here.) The
+ * MCP endpoint takes a key even from loopback, for every method.
  */
 class EarlyAuthenticationFilterTest {
 
@@ -36,6 +37,20 @@ class EarlyAuthenticationFilterTest {
         assertThat(status("192.0.2.7", null)).isEqualTo(401);
         assertThat(status("192.0.2.7", "Bearer not-the-key")).isEqualTo(401);
         assertThat(status("192.0.2.7", "Bearer " + ADMIN_KEY)).isEqualTo(200);
+    }
+
+    @Test
+    void refusesTheMcpEndpointWithoutAKeyWhateverTheMethod() throws Exception {
+        for (String method : new String[] {"GET", "POST", "DELETE"}) {
+            MockHttpServletRequest request = new MockHttpServletRequest(method, "/mcp");
+            request.setRemoteAddr("127.0.0.1");
+            MockHttpServletResponse response = new MockHttpServletResponse();
+            MockFilterChain chain = new MockFilterChain();
+            filter.doFilter(request, response, chain);
+            assertThat(chain.getRequest()).as(method).isNull();
+            assertThat(response.getStatus()).as(method).isEqualTo(401);
+            assertThat(response.getHeader("WWW-Authenticate")).isEqualTo("Bearer realm=\"kiff\"");
+        }
     }
 
     private int status(String remoteAddress, String authorization) throws Exception {
