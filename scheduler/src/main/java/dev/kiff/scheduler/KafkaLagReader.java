@@ -22,7 +22,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The {@link LagReader} on Kafka's AdminClient: end offsets minus the worker group's committed offsets. A partition
- * the group has not committed on yet counts from its earliest offset, where the workers will start.
+ * the group has not committed on yet counts from its earliest offset, where the workers will start. A type's lag is
+ * its job topic's plus its session-open topic's: both wait for the same warm sandboxes.
  */
 public final class KafkaLagReader implements LagReader {
 
@@ -37,7 +38,10 @@ public final class KafkaLagReader implements LagReader {
     @Override
     public List<QueueLag> read() {
         try {
-            Map<String, TopicDescription> topics = await(admin.describeTopics(Topics.jobTopics()).allTopicNames());
+            // A session open waits for a warm sandbox just as a job does, so its lag is the type's demand too.
+            List<String> names = new ArrayList<>(Topics.jobTopics());
+            names.addAll(Topics.sessionOpenTopics());
+            Map<String, TopicDescription> topics = await(admin.describeTopics(names).allTopicNames());
             List<TopicPartition> partitions = new ArrayList<>();
             topics.values().forEach(topic -> topic.partitions()
                     .forEach(p -> partitions.add(new TopicPartition(topic.name(), p.partition()))));
@@ -61,8 +65,11 @@ public final class KafkaLagReader implements LagReader {
             List<QueueLag> queues = new ArrayList<>();
             for (VmType type : VmType.values()) {
                 String topic = Topics.jobs(type);
-                queues.add(new QueueLag(type, topic, lagByTopic.getOrDefault(topic, 0L),
-                        producedByTopic.getOrDefault(topic, 0L), committedByTopic.getOrDefault(topic, 0L)));
+                String opens = Topics.sessionOpens(type);
+                queues.add(new QueueLag(type, topic,
+                        lagByTopic.getOrDefault(topic, 0L) + lagByTopic.getOrDefault(opens, 0L),
+                        producedByTopic.getOrDefault(topic, 0L) + producedByTopic.getOrDefault(opens, 0L),
+                        committedByTopic.getOrDefault(topic, 0L) + committedByTopic.getOrDefault(opens, 0L)));
             }
             return queues;
         } catch (InterruptedException e) {

@@ -87,6 +87,19 @@ class LagReportIT {
         assertThat(servedLags(served)).isEqualTo(lags(2));
     }
 
+    @Test
+    void countsSessionOpensWaitingAsTheirTypesDemand() throws Exception {
+        TopicPartition opens = new TopicPartition(Topics.sessionOpens(VmType.CODE_EXEC), 0);
+        produce(opens, 2);
+
+        assertThat(lagByType(monitor.tick())).as("two opens wait for a warm code-exec sandbox")
+                .containsEntry("code-exec", 2L);
+
+        // Taken by the workers: the lag is gone, and the other test of this class sees code-exec empty again.
+        commitWorkerOffset(opens, 2);
+        assertThat(lagByType(monitor.tick())).containsEntry("code-exec", 0L);
+    }
+
     private Map<String, Long> gauges() {
         Map<String, Long> gauges = new HashMap<>();
         for (VmType type : VmType.values()) {

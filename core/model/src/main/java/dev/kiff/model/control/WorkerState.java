@@ -14,4 +14,14 @@ public record WorkerState(int v, String workerId, Instant at, int capacity, List
     public WorkerState {
         pools = List.copyOf(pools);
     }
+
+    /** Sandboxes held by sessions, of every type: room the scheduler cannot hand to warm pools. */
+    public int sessions() {
+        return pools.stream().mapToInt(PoolStatus::sessions).sum();
+    }
+
+    /** The room left for warm pools once the sessions' sandboxes are counted. */
+    public int poolRoom() {
+        return Math.max(0, capacity - sessions());
+    }
 }

@@ -314,6 +314,18 @@ class JobCodecTest {
     }
 
     @Test
+    void aPoolReportFromBeforeSessionsReadsAsHoldingNone() {
+        String older = "{\"v\":1,\"workerId\":\"w1\",\"at\":\"2026-11-28T12:00:00Z\",\"capacity\":4,\"pools\":"
+                + "[{\"vmType\":\"code-exec\",\"target\":2,\"idle\":2,\"busy\":0,\"starting\":0,\"capacity\":4,"
+                + "\"served\":0,\"busySeconds\":0}]}";
+
+        WorkerState state = codec.readWorkerState(json(older));
+
+        assertThat(state.pools().get(0).sessions()).isZero();
+        assertThat(state.poolRoom()).isEqualTo(4);
+    }
+
+    @Test
     void controlRecordsRoundTripWithVmTypesByTheirWireNames() {
         var state = new dev.kiff.model.control.WorkerState(1, "w1", SUBMITTED_AT, 8, java.util.List.of(
                 new dev.kiff.model.control.PoolStatus(dev.kiff.model.job.VmType.CODE_EXEC, 2, 1, 1, 0, 8, 10, 4.5)));

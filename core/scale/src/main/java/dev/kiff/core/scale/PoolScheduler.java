@@ -213,7 +213,7 @@ public final class PoolScheduler {
                     if (pool.vmType() == queue.vmType()) {
                         servedNow += pool.served();
                         busyNow += pool.busySeconds();
-                        capacity += worker.capacity();
+                        capacity += worker.poolRoom();
                     }
                 }
             }

@@ -9,7 +9,8 @@ package dev.kiff.core.scale;
  * @param lagStalledSeconds  how long the lag has been above zero while the committed offsets did not move: a
  *                           poison record, not demand, when it grows while the pool sits idle
  * @param currentTarget      the warm-slot target now in force
- * @param capacity           the most warm slots the workers serving this type can hold
+ * @param capacity           the most warm slots the workers serving this type can hold: their capacity less the sandboxes
+ *                           their sessions hold
  * @param secondsSinceChange seconds since the target last changed
  */
 public record PoolSignals(long lag, double arrivalsPerSecond, double serviceSeconds, double lagStalledSeconds,

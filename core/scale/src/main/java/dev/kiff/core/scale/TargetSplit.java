@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Splits each VM type's total of warm slots over the workers that serve it: as evenly as possible (the remainder to
- * the workers with the fewest slots so far), and never more on one worker than its capacity. A pure function.
+ * the workers with the fewest slots so far), and never more on one worker than its capacity less the sandboxes its sessions hold. A pure function.
  */
 public final class TargetSplit {
 
@@ -29,7 +29,7 @@ public final class TargetSplit {
             Map<VmType, Integer> mine = new EnumMap<>(VmType.class);
             worker.pools().stream().map(PoolStatus::vmType).forEach(type -> mine.put(type, 0));
             targets.put(worker.workerId(), mine);
-            room.put(worker.workerId(), worker.capacity());
+            room.put(worker.workerId(), worker.poolRoom());
         }
         // Types in a fixed order, one slot at a time round-robin: each type's minimum lands before another's surplus.
         Map<VmType, Integer> left = new EnumMap<>(VmType.class);

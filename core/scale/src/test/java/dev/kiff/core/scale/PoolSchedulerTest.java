@@ -106,6 +106,22 @@ class PoolSchedulerTest {
     }
 
     @Test
+    void aBurstGetsOnlyTheRoomSessionsLeave() {
+        worker("w1", 8, 1, 0, 0);
+        List<PoolStatus> pools = new ArrayList<>(workers.get(0).pools());
+        pools.replaceAll(p -> p.vmType() == CODE
+                ? new PoolStatus(CODE, 1, 1, 0, 0, 8, 0, 0, 5) : p);
+        workers.set(0, new WorkerState(WorkerState.VERSION, "w1", clock.instant(), 8, pools));
+        tick();
+        produce(40);
+
+        Decision burst = tick();
+
+        assertThat(burst.signals().capacity()).as("8 slots, 5 held by sessions").isEqualTo(3);
+        assertThat(burst.decision().target()).isEqualTo(3);
+    }
+
+    @Test
     void fallsBackToTheMinimumOnlyAfterTheCooldown() {
         worker("w1", 8, 1, 0, 0);
         tick();

@@ -46,6 +46,17 @@ class TargetSplitTest {
     }
 
     @Test
+    void leavesOutTheRoomSessionsHold() {
+        PoolStatus holdingSessions = new PoolStatus(VmType.CODE_EXEC, 0, 0, 0, 0, 4, 0, 0, 3);
+        WorkerState a = new WorkerState(WorkerState.VERSION, "a", Instant.EPOCH, 4, List.of(holdingSessions));
+
+        var split = TargetSplit.split(Map.of(VmType.CODE_EXEC, 4), List.of(a, worker("b", 4, VmType.CODE_EXEC)));
+
+        assertThat(split.get("a")).as("3 of a's 4 slots are sessions'").containsEntry(VmType.CODE_EXEC, 1);
+        assertThat(split.get("b")).containsEntry(VmType.CODE_EXEC, 3);
+    }
+
+    @Test
     void noWorkersNoTargets() {
         assertThat(TargetSplit.split(Map.of(VmType.CODE_EXEC, 3), List.of())).isEmpty();
     }
