@@ -39,11 +39,15 @@ public final class Bench {
     /** How many of each measurement. */
     record Sizes(int warmStarts, int coldStarts, int churnJobs, int singleUseJobs, int reuseJobs, int e2eJobs,
             int e2eWarmUp, int concurrency, int hostStarts, int loadSeconds, int loadWarmUpSeconds,
-            List<Integer> loadClients, int workerCapacity, int workerWarmSlots, boolean corpusInContainerMode) {
+            List<Integer> loadClients, int workerCapacity, int workerWarmSlots, boolean corpusInContainerMode,
+            int sessionCreates) {
     }
 
-    static final Sizes QUICK = new Sizes(40, 10, 24, 40, 300, 40, 10, 4, 30, 8, 2, List.of(1, 4, 16), 8, 4, false);
-    static final Sizes FULL = new Sizes(200, 30, 80, 120, 2000, 120, 20, 4, 30, 30, 5, List.of(1, 4, 16), 8, 4, true);
+    /** Agents with a session each in the sessions' closed loop: within a tenant's default quota of 5 sessions. */
+    static final int SESSION_CLIENTS = 4;
+
+    static final Sizes QUICK = new Sizes(40, 10, 24, 40, 300, 40, 10, 4, 30, 8, 2, List.of(1, 4, 16), 8, 4, false, 10);
+    static final Sizes FULL = new Sizes(200, 30, 80, 120, 2000, 120, 20, 4, 30, 30, 5, List.of(1, 4, 16), 8, 4, true, 30);
 
     /** Between two warm-start jobs: the sandbox settles as between the jobs of an agent. */
     private static final Duration WARM_START_PAUSE = Duration.ofMillis(50);
@@ -95,6 +99,22 @@ public final class Bench {
                     e2e.breakdown.stream().map(b -> (double) b[0]).toList(), 50)));
             figures.put("e2e_run_time_p50_ms", round(percentile(
                     e2e.breakdown.stream().map(b -> (double) b[1]).toList(), 50)));
+
+            say("end to end: sessions: %d creates from the warm pool, %d runs of x += 1 in one session, then %d "
+                    + "sessions in a closed loop", sizes.sessionCreates(), sizes.e2eJobs(), SESSION_CLIENTS);
+            List<Double> creates = e2e.sessionCreates(EndToEndBench.DEV_KEY, sizes.sessionCreates());
+            figures.put("session_create_p50_ms", round(percentile(creates, 50)));
+            figures.put("session_create_p99_ms", round(percentile(creates, 99)));
+            List<Double> sessionRuns = e2e.sessionRuns(EndToEndBench.DEV_KEY, sizes.e2eJobs(), sizes.e2eWarmUp());
+            figures.put("session_run_p50_ms", round(percentile(sessionRuns, 50)));
+            figures.put("session_run_p99_ms", round(percentile(sessionRuns, 99)));
+            figures.put("session_run_vs_job_e2e_ratio", round(percentile(latencies, 50)
+                    / percentile(sessionRuns, 50)));
+            EndToEndBench.Load sessionLoad = e2e.sessionClosedLoop(EndToEndBench.DEV_KEY, SESSION_CLIENTS,
+                    Duration.ofSeconds(sizes.loadSeconds()));
+            figures.put("session_closed_loop_" + SESSION_CLIENTS + "_p50_ms", round(sessionLoad.p50Ms()));
+            figures.put("session_closed_loop_" + SESSION_CLIENTS + "_runs_per_s", round(sessionLoad.jobsPerSecond()));
+            figures.put("session_closed_loop_errors", sessionLoad.errors());
 
             // The development tenant may submit 50 times a second (Quotas.DEFAULT, not configurable for it): a
             // tenant of the bench's own has room for any closed loop this machine can drive.
@@ -318,6 +338,8 @@ public final class Bench {
         goals.put("corpus_namespaces_vs_host_ratio", ">= 1");
         goals.put("corpus_namespaces_mismatches", "0");
         goals.put("single_use_vs_churn_ratio", ">= 0.9");
+        goals.put("session_run_p50_ms", "<= 15");
+        goals.put("session_create_p50_ms", "<= 50");
         goals.put("reuse_jobs_per_s", ">= 50");
         goals.put("idle_slot_namespaces_mib", "<= 10");
         goals.put("idle_slot_container_mib", "<= 20");
@@ -348,6 +370,15 @@ public final class Bench {
                 + f.get("cold_vs_warm_start_container_ratio") + "x", ">= 20x");
         row(t, "end to end `print(1)`, one at a time, p50 / p99 (namespaces)", f.get("e2e_p50_ms") + " / "
                 + f.get("e2e_p99_ms") + " ms", "<= 50 / 150 ms");
+        row(t, "session run `x += 1`, HTTP request → result, one at a time, p50 / p99 (vs a one-shot job's p50)",
+                f.get("session_run_p50_ms") + " / " + f.get("session_run_p99_ms") + " ms ("
+                        + f.get("session_run_vs_job_e2e_ratio") + "x faster)", "p50 <= 15 ms");
+        row(t, "session create from the warm pool, request → READY, p50 / p99", f.get("session_create_p50_ms")
+                + " / " + f.get("session_create_p99_ms") + " ms", "p50 <= 50 ms");
+        row(t, "sessions, " + SESSION_CLIENTS + " agents each running `x += 1` in its own session, closed loop: p50,"
+                + " runs/s (errors)", f.get("session_closed_loop_" + SESSION_CLIENTS + "_p50_ms") + " ms, "
+                + f.get("session_closed_loop_" + SESSION_CLIENTS + "_runs_per_s") + " runs/s ("
+                + f.get("session_closed_loop_errors") + ")", "");
         row(t, "closed loop, 1 client, p50 (namespaces) vs host `python3 -c 'print(1)'` start, median",
                 f.get("closed_loop_namespaces_1_p50_ms") + " vs " + f.get("host_python3_start_p50_ms") + " ms ("
                         + f.get("closed_loop_1_p50_vs_host_python3_start_ratio") + "x)", "<= host python3 start");

@@ -269,6 +269,137 @@ final class EndToEndBench implements AutoCloseable {
         return new BatchRun(id, results, seconds);
     }
 
+    /**
+     * Session creates from the warm pool: {@code POST /v1/sessions?wait=10s} → READY in hand, in ms, each followed by
+     * a DELETE and a second's pause, in which the pool refills behind the sandbox the session took (so each create
+     * finds a warm sandbox, as an agent's usually does).
+     */
+    List<Double> sessionCreates(String key, int creates) throws IOException, InterruptedException {
+        List<Double> latencies = new ArrayList<>();
+        for (int i = 0; i < creates; i++) {
+            long begin = System.nanoTime();
+            JsonNode session = post(key, "/v1/sessions?wait=10s", Map.of("vmType", "code-exec"));
+            double ms = (System.nanoTime() - begin) / 1e6;
+            String id = session.path("id").asString();
+            if (!"READY".equals(session.path("state").asString())) {
+                throw new IllegalStateException("session " + id + " answered " + session + "; logs in " + data);
+            }
+            latencies.add(ms);
+            delete(key, "/v1/sessions/" + id);
+            TimeUnit.SECONDS.sleep(1);
+        }
+        return latencies;
+    }
+
+    /**
+     * {@code x += 1} in one live session, one run after another: request → result in hand, in ms. A last run of
+     * {@code x} must show the count, or the session did not keep its state and the figures mean nothing.
+     */
+    List<Double> sessionRuns(String key, int runs, int warmUp) throws IOException, InterruptedException {
+        String id = openSession(key);
+        try {
+            runInSession(key, id, "x = 0");
+            List<Double> latencies = new ArrayList<>();
+            for (int i = 0; i < warmUp + runs; i++) {
+                long begin = System.nanoTime();
+                runInSession(key, id, "x += 1");
+                if (i >= warmUp) {
+                    latencies.add((System.nanoTime() - begin) / 1e6);
+                }
+            }
+            String shown = runInSession(key, id, "x").path("display").path(0).path("text").asString();
+            if (!String.valueOf(warmUp + runs).equals(shown)) {
+                throw new IllegalStateException("session " + id + " shows x = " + shown + " after "
+                        + (warmUp + runs) + " runs of x += 1");
+            }
+            return latencies;
+        } finally {
+            delete(key, "/v1/sessions/" + id);
+        }
+    }
+
+    /**
+     * {@code clients} agents, each with a session of its own, each running {@code x += 1} and waiting for its result,
+     * then the next, for {@code duration}: what a worker's sessions deliver under sustained use.
+     */
+    Load sessionClosedLoop(String key, int clients, Duration duration) throws IOException, InterruptedException {
+        List<String> sessions = new ArrayList<>();
+        try {
+            for (int c = 0; c < clients; c++) {
+                sessions.add(openSession(key));
+            }
+            List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger errors = new AtomicInteger();
+            AtomicReference<String> firstError = new AtomicReference<>();
+            ExecutorService threads = Executors.newFixedThreadPool(clients);
+            long begin = System.nanoTime();
+            long deadline = begin + duration.toNanos();
+            for (String session : sessions) {
+                threads.execute(() -> {
+                    while (System.nanoTime() < deadline) {
+                        long start = System.nanoTime();
+                        try {
+                            runInSession(key, session, "x = globals().get('x', 0) + 1");
+                            latencies.add((System.nanoTime() - start) / 1e6);
+                        } catch (IOException | RuntimeException e) {
+                            errors.incrementAndGet();
+                            firstError.compareAndSet(null, e.toString());
+                            pause(100);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                });
+            }
+            threads.shutdown();
+            if (!threads.awaitTermination(duration.toSeconds() + 60, TimeUnit.SECONDS)) {
+                threads.shutdownNow();
+                throw new IllegalStateException("a session client did not stop");
+            }
+            double seconds = (System.nanoTime() - begin) / 1e9;
+            if (latencies.isEmpty()) {
+                throw new IllegalStateException("no session run of " + clients + " clients succeeded; first error: "
+                        + firstError.get() + "; logs in " + data);
+            }
+            return new Load(clients, latencies.size(), errors.get(), seconds, latencies.size() / seconds,
+                    Bench.percentile(latencies, 50), Bench.percentile(latencies, 99), firstError.get());
+        } finally {
+            for (String session : sessions) {
+                delete(key, "/v1/sessions/" + session);
+            }
+        }
+    }
+
+    private String openSession(String key) throws IOException, InterruptedException {
+        JsonNode session = post(key, "/v1/sessions?wait=30s", Map.of("vmType", "code-exec"));
+        if (!"READY".equals(session.path("state").asString())) {
+            throw new IllegalStateException("session answered " + session + "; logs in " + data);
+        }
+        return session.path("id").asString();
+    }
+
+    /** One run in the session, which must succeed within the request's wait. */
+    private JsonNode runInSession(String key, String session, String code) throws IOException, InterruptedException {
+        JsonNode result = post(key, "/v1/sessions/" + session + "/runs?wait=10s",
+                Map.of("language", "python", "code", code));
+        if (!"SUCCEEDED".equals(result.path("status").asString())) {
+            throw new IllegalStateException("run " + result.path("id").asString() + " of session " + session
+                    + " ended " + result.path("status").asString() + ": " + result.path("message").asString("")
+                    + " stderr=" + result.path("stderr").asString(""));
+        }
+        return result;
+    }
+
+    private void delete(String key, String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api(path))
+                .header("Authorization", "Bearer " + key).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("DELETE " + path + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+    }
+
     private String submit(String key, String code) throws IOException, InterruptedException {
         return post(key, "/v1/jobs", Map.of("vmType", "code-exec", "language", "python", "code", code))
                 .path("id").asString();
