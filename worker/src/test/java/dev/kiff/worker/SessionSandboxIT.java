@@ -210,6 +210,44 @@ class SessionSandboxIT extends WorkerIntegrationTest {
     }
 
     @Test
+    void nodeKeepsItsGlobalsAndAnswersTheLastExpression() {
+        Sandbox sandbox = session(VmType.CODE_EXEC);
+
+        assertThat(node(sandbox, "let count = 41; const os = require('os'); function twice(n) { return 2 * n }")
+                .outcome().exitCode()).isZero();
+        SessionOutcome value = node(sandbox, "count += 1; console.log('count', count); twice(count)");
+        SessionOutcome awaited = node(sandbox, "new Promise(done => setTimeout(() => done({count}), 10))");
+        SessionOutcome exited = node(sandbox, "console.log('bye'); process.exit(3)");
+
+        assertThat(value.outcome().exitCode()).as(value.toString()).isZero();
+        assertThat(value.outcome().stdout().text()).isEqualTo("count 42\n");
+        assertThat(value.display()).extracting(SandboxDisplay::text).containsExactly("84");
+        assertThat(awaited.display()).as("a promise is awaited").extracting(SandboxDisplay::text)
+                .containsExactly("{ count: 42 }");
+        assertThat(exited.outcome().exitCode()).as("process.exit ends the run, not the context").isEqualTo(3);
+        assertThat(node(sandbox, "count").display()).extracting(SandboxDisplay::text).containsExactly("42");
+        assertThat(node(sandbox, "require('fs').readFileSync(0, 'utf8')", "from stdin").display())
+                .extracting(SandboxDisplay::text).containsExactly("'from stdin'");
+    }
+
+    @Test
+    void nodeInterruptKeepsItsGlobals() throws Exception {
+        Sandbox sandbox = session(VmType.CODE_EXEC);
+        node(sandbox, "var kept = 'still here'");
+
+        SessionOutcome spin = sandbox.runInSession(
+                RunnerCommand.exec(nextId(), Language.NODE, "while (true) {}", "", 500), OutputListener.NONE);
+        SessionOutcome waiting = sandbox.runInSession(RunnerCommand.exec(nextId(), Language.NODE,
+                "new Promise(() => {})", "", 500), OutputListener.NONE);
+
+        assertThat(spin.outcome().timedOut()).as(spin.toString()).isTrue();
+        assertThat(spin.outcome().exitCode()).isEqualTo(130);
+        assertThat(waiting.outcome().timedOut()).as("an await never settled: " + waiting).isTrue();
+        assertThat(spin.alive()).isTrue();
+        assertThat(node(sandbox, "kept").display()).extracting(SandboxDisplay::text).containsExactly("'still here'");
+    }
+
+    @Test
     void putGetListRoundTrip() {
         Sandbox sandbox = session(VmType.CODE_EXEC);
         byte[] content = "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8);
@@ -281,6 +319,15 @@ class SessionSandboxIT extends WorkerIntegrationTest {
 
     private SessionOutcome python(Sandbox sandbox, String code) {
         return sandbox.runInSession(RunnerCommand.exec(nextId(), Language.PYTHON, code, "", TIMEOUT_MS),
+                OutputListener.NONE);
+    }
+
+    private SessionOutcome node(Sandbox sandbox, String code) {
+        return node(sandbox, code, "");
+    }
+
+    private SessionOutcome node(Sandbox sandbox, String code, String stdin) {
+        return sandbox.runInSession(RunnerCommand.exec(nextId(), Language.NODE, code, stdin, TIMEOUT_MS),
                 OutputListener.NONE);
     }
 
