@@ -19,6 +19,7 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.listener.ListenerContainerPauseService;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import dev.kiff.api.results.ResultAwait;
 import dev.kiff.api.results.ResultWaiters;
 import dev.kiff.api.results.ResultsListener;
 import dev.kiff.api.webhook.InetAddressHostResolver;
@@ -110,6 +111,11 @@ public class ApiConfiguration {
     @Bean
     ResultWaiters resultWaiters() {
         return new ResultWaiters();
+    }
+
+    @Bean
+    ResultAwait resultAwait(ResultWaiters waiters, JobSubmitter submitter) {
+        return new ResultAwait(waiters, submitter);
     }
 
     @Bean

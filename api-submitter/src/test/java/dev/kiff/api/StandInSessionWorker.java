@@ -1,7 +1,10 @@
 package dev.kiff.api;
 
+import dev.kiff.core.gateway.Artifact;
+import dev.kiff.core.gateway.ArtifactStore;
 import dev.kiff.core.session.SessionStore;
 import dev.kiff.core.topic.Topics;
+import dev.kiff.model.job.DisplayItem;
 import dev.kiff.model.job.JobMessage;
 import dev.kiff.model.job.VmType;
 import dev.kiff.model.json.JobCodec;
@@ -9,6 +12,8 @@ import dev.kiff.model.session.SessionOp;
 import dev.kiff.model.session.SessionOpen;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -35,8 +43,19 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * {@code JobExecutor}), moving the session IDLE when the stand-in sandbox ends, before the result is published. It
  * renews its lease on its sessions every poll until told to stop. Runs of sessions it is told to hold stay QUEUED
  * (the session BUSY). Every command it reads is kept.
+ *
+ * <p>Given an {@link ArtifactStore}, it plays a tiny interpreter instead of quiet runs, answering as the session
+ * runner does: {@code x = 41} keeps {@code x}; {@code x + 1} (a name, optionally plus a number) displays its value as
+ * {@code text/plain}; {@code plot()} displays {@link #PLOT} as {@code image/png}, the run's artifact
+ * {@code display/1.png}. Files live in the session's workspace: a PUT keeps the bytes, a GET saves them as the run's
+ * artifact named exactly the path, a LIST displays {@code application/json} {@code [{"path","size"}]}.
  */
 final class StandInSessionWorker implements AutoCloseable {
+
+    /** The bytes of every {@code plot()}: the 8-byte PNG signature and a little more. */
+    static final byte[] PLOT = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+    private static final Pattern ASSIGN = Pattern.compile("\\s*([A-Za-z_]\\w*)\\s*=\\s*(-?\\d+)\\s*");
+    private static final Pattern EXPRESSION = Pattern.compile("\\s*([A-Za-z_]\\w*)\\s*(?:\\+\\s*(-?\\d+))?\\s*");
 
     private final SessionStore store;
     private final StandInWorker runner;
@@ -52,9 +71,20 @@ final class StandInSessionWorker implements AutoCloseable {
     private final AtomicBoolean renewing = new AtomicBoolean(true);
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final Thread thread;
+    /** Where the interpreting stand-in keeps its runs' files; null: runs are quiet. */
+    private final ArtifactStore artifacts;
+    private final Map<UUID, Map<String, Long>> globals = new ConcurrentHashMap<>();
+    private final Map<UUID, Map<String, byte[]>> workspaces = new ConcurrentHashMap<>();
 
     StandInSessionWorker(String bootstrapServers, SessionStore store, StandInWorker runner, JobCodec codec,
             Clock clock, Set<String> tenants) {
+        this(bootstrapServers, store, runner, codec, clock, tenants, null);
+    }
+
+    /** @param artifacts where the runs' files go; given, the stand-in interprets runs (see the class comment) */
+    StandInSessionWorker(String bootstrapServers, SessionStore store, StandInWorker runner, JobCodec codec,
+            Clock clock, Set<String> tenants, ArtifactStore artifacts) {
+        this.artifacts = artifacts;
         this.store = store;
         this.runner = runner;
         this.codec = codec;
@@ -128,12 +158,60 @@ final class StandInSessionWorker implements AutoCloseable {
                     continue;
                 }
                 UUID runId = UUID.fromString(command.id());
-                runner.runQuietly(runId, () -> store.runEnded(session, runId, true, null, clock.instant()));
+                Runnable sandboxEnded = () -> store.runEnded(session, runId, true, null, clock.instant());
+                if (artifacts == null) {
+                    runner.runQuietly(runId, sandboxEnded);
+                } else {
+                    interpret(command, runId, sandboxEnded);
+                }
             }
             if (renewing.get()) {
                 store.renew(workerId, clock.instant());
             }
         }
+    }
+
+    private void interpret(JobMessage command, UUID runId, Runnable sandboxEnded) {
+        UUID session = command.session().id();
+        Map<String, byte[]> workspace = workspaces.computeIfAbsent(session, s -> new ConcurrentHashMap<>());
+        Map<String, Long> names = globals.computeIfAbsent(session, s -> new ConcurrentHashMap<>());
+        String path = command.session().path();
+        List<DisplayItem> display = new ArrayList<>();
+        List<Artifact> files = new ArrayList<>();
+        String stderr = "";
+        switch (command.session().op()) {
+            case PUT -> workspace.put(path, Base64.getDecoder().decode(command.session().content()));
+            case GET -> {
+                byte[] content = workspace.get(path);
+                if (content == null) {
+                    stderr = "no such file: " + path + "\n";
+                } else {
+                    files.add(new Artifact(path, content));
+                }
+            }
+            case LIST -> {
+                String listing = workspace.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                        .map(f -> "{\"path\":\"" + f.getKey() + "\",\"size\":" + f.getValue().length + "}")
+                        .collect(Collectors.joining(",", "[", "]"));
+                display.add(new DisplayItem("application/json", listing, null, listing.length()));
+            }
+            default -> {
+                Matcher assign = ASSIGN.matcher(command.code());
+                Matcher expression = EXPRESSION.matcher(command.code());
+                if (command.code().equals("plot()")) {
+                    files.add(new Artifact("display/1.png", PLOT));
+                    display.add(new DisplayItem("image/png", null, "display/1.png", PLOT.length));
+                } else if (assign.matches()) {
+                    names.put(assign.group(1), Long.parseLong(assign.group(2)));
+                } else if (expression.matches() && names.containsKey(expression.group(1))) {
+                    String value = String.valueOf(names.get(expression.group(1))
+                            + (expression.group(2) == null ? 0 : Long.parseLong(expression.group(2))));
+                    display.add(new DisplayItem("text/plain", value, null, value.length()));
+                }
+            }
+        }
+        runner.endInSession(runId, session, sandboxEnded, stderr.isEmpty() ? 0 : 1, "", stderr, display, files,
+                artifacts);
     }
 
     @Override

@@ -5,11 +5,13 @@ import dev.kiff.core.exec.JobExecutor;
 import dev.kiff.model.failure.TransientFailure;
 import dev.kiff.core.gateway.Artifact;
 import dev.kiff.model.job.ArtifactInfo;
+import dev.kiff.model.job.DisplayItem;
 import dev.kiff.core.gateway.ArtifactStore;
 import dev.kiff.model.job.Job;
 import dev.kiff.model.job.JobResult;
 import dev.kiff.model.job.JobStatus;
 import dev.kiff.model.job.ResourceUsage;
+import dev.kiff.model.job.Timings;
 import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.output.LiveOutput;
 import dev.kiff.core.output.LogStore;
@@ -138,6 +140,31 @@ final class StandInWorker {
             return outcome(0, "", "", now, now);
         });
         return ran[0];
+    }
+
+    /**
+     * Ends a session's run as the session's worker does once its interpreter answered, display items included (the
+     * executor's sandbox outcome has none yet): RUNNING, {@code sandboxEnded}, then SUCCEEDED (or FAILED with
+     * {@code stderr} when {@code exitCode} is not 0) with {@code stdout}, {@code display} and {@code files}, which
+     * become the run's artifacts in {@code store}; stored, then published.
+     */
+    JobResult endInSession(UUID id, UUID session, Runnable sandboxEnded, int exitCode, String stdout, String stderr,
+            List<DisplayItem> display, List<Artifact> files, ArtifactStore store) {
+        Job job = jobs.find(id).map(JobRecord::job).orElseThrow();
+        Instant startedAt = clock.instant();
+        int attempt = jobs.markRunning(id, workerId, startedAt).orElseThrow();
+        sandboxEnded.run();
+        if (!files.isEmpty()) {
+            store.save(id, files);
+        }
+        JobResult result = new JobResult(JobResult.VERSION, id, job.tenant(), job.vmType(),
+                exitCode == 0 ? JobStatus.SUCCEEDED : JobStatus.FAILED, exitCode, stdout, false, stderr, false, null,
+                workerId, attempt, Timings.of(job.submittedAt(), startedAt, clock.instant()), ResourceUsage.UNKNOWN,
+                files.stream().map(Artifact::info).toList(), null, List.of(), false).inSession(session, display);
+        jobs.complete(result);
+        JobResult stored = jobs.find(id).map(JobRecord::state).orElseThrow();
+        results.publish(stored);
+        return stored;
     }
 
     /** Publishes the job's stored state on {@code kiff.results} again, as a worker's retried publish would. */

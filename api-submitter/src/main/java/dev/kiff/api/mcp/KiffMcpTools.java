@@ -1,9 +1,12 @@
 package dev.kiff.api.mcp;
 
-import dev.kiff.api.results.ResultWaiters;
+import dev.kiff.api.results.ResultAwait;
 import dev.kiff.core.gateway.ArtifactStore;
 import dev.kiff.core.job.VmTypeCatalogue;
 import dev.kiff.core.job.VmTypePolicy;
+import dev.kiff.core.session.SessionBusyException;
+import dev.kiff.core.session.SessionEndedException;
+import dev.kiff.core.session.SessionNotFoundException;
 import dev.kiff.core.submit.JobSubmitter;
 import dev.kiff.core.tenant.QuotaExceededException;
 import dev.kiff.core.tenant.Tenant;
@@ -28,11 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +38,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 
 /**
- * The tools of the MCP endpoint that need no session: {@code run_code} (a one-shot job of any VM type, submitted
+ * The tools of the MCP endpoint that need no session ({@link SessionTools} has the others): {@code run_code} (a one-shot job of any VM type, submitted
  * through the same {@link JobSubmitter} as {@code POST /v1/jobs}, so validation, quotas and dispatch are the
  * jobs') and {@code list_vm_types}. Every handler acts as the tenant the call's API key names and throws nothing: a
  * refusal or a failure is a tool result with {@code isError}, which the model reads.
@@ -50,15 +48,15 @@ public final class KiffMcpTools {
     private static final Logger log = LoggerFactory.getLogger(KiffMcpTools.class);
 
     private final JobSubmitter submitter;
-    private final ResultWaiters waiters;
+    private final ResultAwait results;
     private final VmTypeCatalogue catalogue;
     private final RunAnswers answers;
     private final Duration toolWait;
 
-    public KiffMcpTools(JobSubmitter submitter, ResultWaiters waiters, ArtifactStore artifacts,
+    public KiffMcpTools(JobSubmitter submitter, ResultAwait results, ArtifactStore artifacts,
             VmTypeCatalogue catalogue, McpProperties properties) {
         this.submitter = submitter;
-        this.waiters = waiters;
+        this.results = results;
         this.catalogue = catalogue;
         this.answers = new RunAnswers(artifacts);
         this.toolWait = properties.toolWait();
@@ -70,7 +68,7 @@ public final class KiffMcpTools {
                 tool("run_code", """
                         Runs code once in a fresh Kiff sandbox of the given VM type and answers its exit status, \
                         stdout, stderr and any PNG files it wrote to /out as images. Nothing is kept between \
-                        calls.""", runCodeSchema(), this::runCode),
+                        calls.""", runCodeSchema(), RunAnswers.outputSchema(), this::runCode),
                 tool("list_vm_types", """
                         Lists the VM types code can run in: their languages, isolation, network and default and \
                         maximum limits.""", objectSchema(Map.of(), List.of()), this::listVmTypes));
@@ -85,32 +83,7 @@ public final class KiffMcpTools {
                 timeoutMs == null ? null : new RequestedLimits(timeoutMs, null, null, null, null));
         JobResult queued = submitter.submit(request, tenant, null).job();
         log.info("Job(id={}) submitted through MCP run_code by tenant {}", queued.id(), tenant.id());
-        return answers.of(awaitEnd(queued.id(), tenant));
-    }
-
-    /**
-     * The run's result once it ended, or its state when {@code kiff.mcp.tool-wait} runs out first. As
-     * {@code GET /v1/jobs/{id}?wait=}: listen first, then read, so a result published in between is not missed.
-     */
-    private JobResult awaitEnd(UUID id, Tenant tenant) {
-        CompletableFuture<JobResult> ended = waiters.await(id);
-        try {
-            JobResult now = submitter.find(id, tenant.id());
-            if (now.status().isTerminal()) {
-                return now;
-            }
-            // The published result is the stored one (the worker stores, then publishes).
-            return ended.get(toolWait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            return submitter.find(id, tenant.id());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return submitter.find(id, tenant.id());
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Job(id=" + id + ") wait failed", e.getCause());
-        } finally {
-            waiters.forget(id, ended);
-        }
+        return answers.of(results.endedBlocking(queued.id(), tenant.id(), toolWait));
     }
 
     private CallToolResult listVmTypes(Tenant tenant, CallToolRequest call) {
@@ -182,8 +155,20 @@ public final class KiffMcpTools {
     /** A tool whose handler acts for the call's tenant; see {@link #guarded}. */
     static SyncToolSpecification tool(String name, String description, Map<String, Object> inputSchema,
             BiFunction<Tenant, CallToolRequest, CallToolResult> handler) {
-        return new SyncToolSpecification(McpSchema.Tool.builder(name, inputSchema).description(description).build(),
-                guarded(name, handler));
+        return tool(name, description, inputSchema, null, handler);
+    }
+
+    /**
+     * As {@link #tool(String, String, Map, BiFunction)}, with the schema of the structured content the tool answers
+     * (null: none). The SDK checks every answer that is not an error against it.
+     */
+    static SyncToolSpecification tool(String name, String description, Map<String, Object> inputSchema,
+            Map<String, Object> outputSchema, BiFunction<Tenant, CallToolRequest, CallToolResult> handler) {
+        McpSchema.Tool.Builder tool = McpSchema.Tool.builder(name, inputSchema).description(description);
+        if (outputSchema != null) {
+            tool.outputSchema(outputSchema);
+        }
+        return new SyncToolSpecification(tool.build(), guarded(name, handler));
     }
 
     /**
@@ -200,6 +185,15 @@ public final class KiffMcpTools {
             }
             try {
                 return handler.apply(tenant.get(), call);
+            } catch (SessionNotFoundException e) {
+                log.warn("MCP tool {} refused for tenant {}: {}", name, tenant.get().id(), e.getMessage());
+                return error("not found: " + e.getMessage());
+            } catch (SessionBusyException e) {
+                log.warn("MCP tool {} refused for tenant {}: {}", name, tenant.get().id(), e.getMessage());
+                return error(e.getMessage() + "; try again in " + Math.max(1, e.retryAfter().toSeconds()) + " s");
+            } catch (SessionEndedException e) {
+                log.warn("MCP tool {} refused for tenant {}: {}", name, tenant.get().id(), e.getMessage());
+                return error(e.getMessage() + "; create a new session");
             } catch (InvalidJobException e) {
                 log.warn("MCP tool {} refused for tenant {}: {}", name, tenant.get().id(), e.getMessage());
                 return error("invalid request: " + e.getMessage());

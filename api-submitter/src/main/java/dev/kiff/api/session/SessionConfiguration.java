@@ -3,6 +3,8 @@ package dev.kiff.api.session;
 import dev.kiff.api.ApiProperties;
 import dev.kiff.api.kafka.KafkaSessionCommandPublisher;
 import dev.kiff.api.kafka.KafkaSessionEventPublisher;
+import dev.kiff.api.results.ResultAwait;
+import dev.kiff.core.gateway.ArtifactStore;
 import dev.kiff.core.job.VmTypeCatalogue;
 import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.port.ResultPublisher;
@@ -62,6 +64,11 @@ public class SessionConfiguration {
     @Bean
     TickLoop sessionSupervisorTicks(SessionSupervisor supervisor, SessionProperties properties) {
         return new TickLoop("kiff-session-supervisor", "session supervision", properties.tick(), supervisor::tick);
+    }
+
+    @Bean
+    SessionFiles sessionFiles(SessionService sessions, ResultAwait results, ArtifactStore artifacts) {
+        return new SessionFiles(sessions, results, artifacts);
     }
 
     @Bean(destroyMethod = "close")

@@ -22,7 +22,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Holds every request body to the cap of its kind before anything parses it: a batch ({@code kiff.api.max-batch-
  * body-size}), an admin request ({@code max-admin-body-size}), a session file upload ({@code kiff.sessions.max-file-
- * size}), anything else ({@code max-body-size}). A declared
+ * size}), the MCP endpoint ({@link #mcpLimit}), anything else ({@code max-body-size}). A declared
  * {@code Content-Length} over the cap is refused with 413 before a byte of the body is read; a body without one
  * (chunked) is read through a counter that stops it at the cap, whoever reads it, so no parser ever sees more.
  */
@@ -64,7 +64,23 @@ public final class BodyLimitFilter extends OncePerRequestFilter {
         chain.doFilter(new Capped(request, limit), response);
     }
 
+    /** Room in an MCP call beside the file's base64: the JSON-RPC envelope, the session id, the path. */
+    private static final long MCP_ENVELOPE = 64 * 1024;
+
+    /**
+     * The cap of an {@code /mcp} body: an {@code upload_file} call carries a file of up to {@code maxSessionFile}
+     * bytes base64-encoded (4 bytes per 3, no escaping in JSON) in its JSON-RPC envelope; never less than
+     * {@code kiff.api.max-body-size}.
+     */
+    public static long mcpLimit(ApiProperties properties, long maxSessionFile) {
+        long base64 = (maxSessionFile + 2) / 3 * 4;
+        return Math.max(properties.maxBodySize().toBytes(), base64 + MCP_ENVELOPE);
+    }
+
     private long limitFor(String path) {
+        if (path.equals("/mcp")) {
+            return mcpLimit(properties, maxSessionFile);
+        }
         if (path.equals("/v1/admin") || path.startsWith("/v1/admin/")) {
             return properties.maxAdminBodySize().toBytes();
         }

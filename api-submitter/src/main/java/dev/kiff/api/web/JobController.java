@@ -2,7 +2,7 @@ package dev.kiff.api.web;
 
 import dev.kiff.api.ApiProperties;
 import dev.kiff.api.events.JobEventStream;
-import dev.kiff.api.results.ResultWaiters;
+import dev.kiff.api.results.ResultAwait;
 import dev.kiff.core.gateway.Artifact;
 import dev.kiff.core.gateway.ArtifactStore;
 import dev.kiff.model.job.InvalidJobException;
@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
@@ -59,19 +58,19 @@ public class JobController {
     private final JobCodec codec;
     private final ApiProperties properties;
     private final ArtifactStore artifacts;
-    private final ResultWaiters waiters;
+    private final ResultAwait results;
     private final JobCanceller canceller;
     private final JobEventStream events;
     private final LogStore logs;
     private final WebhookRepository webhooks;
 
     public JobController(JobSubmitter submitter, JobCodec codec, ApiProperties properties, ArtifactStore artifacts,
-            ResultWaiters waiters, JobCanceller canceller, JobEventStream events, LogStore logs,
+            ResultAwait results, JobCanceller canceller, JobEventStream events, LogStore logs,
             WebhookRepository webhooks) {
         this.events = events;
         this.logs = logs;
         this.webhooks = webhooks;
-        this.waiters = waiters;
+        this.results = results;
         this.canceller = canceller;
         this.submitter = submitter;
         this.codec = codec;
@@ -110,28 +109,7 @@ public class JobController {
     public CompletableFuture<ResponseEntity<byte[]>> get(Tenant tenant, @PathVariable("id") String id,
             @RequestParam(name = "wait", required = false) String wait) {
         UUID jobId = jobId(id);
-        Duration waitFor = parseWait(wait);
-        if (waitFor.isZero()) {
-            return CompletableFuture.completedFuture(answer(submitter.find(jobId, tenant.id())));
-        }
-        // Listen first, then read: a result published between the two is not missed, and one read suffices.
-        CompletableFuture<JobResult> ended = waiters.await(jobId);
-        JobResult job;
-        try {
-            job = submitter.find(jobId, tenant.id());
-        } catch (RuntimeException e) {
-            waiters.forget(jobId, ended);
-            throw e;
-        }
-        if (job.status().isTerminal()) {
-            waiters.forget(jobId, ended);
-            return CompletableFuture.completedFuture(answer(job));
-        }
-        return ended.completeOnTimeout(null, waitFor.toMillis(), TimeUnit.MILLISECONDS).thenApply(result -> {
-            waiters.forget(jobId, ended);
-            // The published result is the stored one (the worker stores, then publishes); on timeout, read again.
-            return answer(result != null ? result : submitter.find(jobId, tenant.id()));
-        });
+        return results.ended(jobId, tenant.id(), parseWait(wait)).thenApply(this::answer);
     }
 
     /**

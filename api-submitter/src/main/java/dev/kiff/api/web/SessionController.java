@@ -1,21 +1,16 @@
 package dev.kiff.api.web;
 
 import dev.kiff.api.ApiProperties;
-import dev.kiff.api.results.ResultWaiters;
+import dev.kiff.api.results.ResultAwait;
+import dev.kiff.api.session.SessionFiles;
 import dev.kiff.api.session.SessionProperties;
 import dev.kiff.api.session.SessionWaiters;
-import dev.kiff.core.gateway.Artifact;
-import dev.kiff.core.gateway.ArtifactStore;
 import dev.kiff.core.session.SessionRecord;
 import dev.kiff.core.session.SessionService;
-import dev.kiff.core.submit.JobNotFoundException;
-import dev.kiff.core.submit.JobSubmitter;
 import dev.kiff.core.tenant.Tenant;
-import dev.kiff.model.job.DisplayItem;
 import dev.kiff.model.job.InvalidJobException;
 import dev.kiff.model.job.Job;
 import dev.kiff.model.job.JobResult;
-import dev.kiff.model.job.JobStatus;
 import dev.kiff.model.json.JobCodec;
 import dev.kiff.model.session.Session;
 import dev.kiff.model.session.SessionState;
@@ -31,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -60,21 +53,18 @@ public class SessionController {
 
     private final SessionService sessions;
     private final SessionWaiters created;
-    private final JobSubmitter jobs;
-    private final ResultWaiters results;
-    private final ArtifactStore artifacts;
+    private final ResultAwait results;
+    private final SessionFiles files;
     private final JobCodec codec;
     private final ApiProperties api;
     private final SessionProperties properties;
 
-    public SessionController(SessionService sessions, SessionWaiters created, JobSubmitter jobs,
-            ResultWaiters results, ArtifactStore artifacts, JobCodec codec, ApiProperties api,
-            SessionProperties properties) {
+    public SessionController(SessionService sessions, SessionWaiters created, ResultAwait results,
+            SessionFiles files, JobCodec codec, ApiProperties api, SessionProperties properties) {
         this.sessions = sessions;
         this.created = created;
-        this.jobs = jobs;
         this.results = results;
-        this.artifacts = artifacts;
+        this.files = files;
         this.codec = codec;
         this.api = api;
         this.properties = properties;
@@ -161,7 +151,7 @@ public class SessionController {
         UUID sessionId = PathIds.parse(id, "session");
         byte[] request = JobController.readCapped(body, api.maxBodySize());
         Job run = sessions.run(sessionId, tenant.id(), codec.readSessionRunRequest(request));
-        return awaitRun(run, tenant, waitFor, this::runAnswer);
+        return awaitRun(run, tenant, waitFor);
     }
 
     /** Writes the request body to {@code path} in the session's {@code /workspace}. */
@@ -173,7 +163,7 @@ public class SessionController {
         UUID sessionId = PathIds.parse(id, "session");
         byte[] content = JobController.readCapped(body, DataSize.ofBytes(properties.maxFileSize()));
         Job put = sessions.putFile(sessionId, tenant.id(), relative(path), content);
-        return awaitRun(put, tenant, waitFor, this::runAnswer);
+        return awaitRun(put, tenant, waitFor);
     }
 
     /** The file at {@code path} in the session's {@code /workspace}, as bytes. */
@@ -181,61 +171,25 @@ public class SessionController {
     public CompletableFuture<ResponseEntity<byte[]>> getFile(Tenant tenant, @PathVariable("id") String id,
             @PathVariable("path") String path) {
         UUID sessionId = PathIds.parse(id, "session");
-        String name = relative(path);
-        Job get = sessions.getFile(sessionId, tenant.id(), name);
-        return awaitRun(get, tenant, properties.defaultWait(), result -> {
-            if (result.status() != JobStatus.SUCCEEDED) {
-                return runAnswer(result);
-            }
-            Artifact file = artifacts.find(result.id(), name)
-                    .orElseThrow(() -> new JobNotFoundException(result.id(), "no file '" + name + "'"));
-            return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM).body(file.content());
-        });
+        return files.download(sessionId, tenant.id(), relative(path), properties.defaultWait())
+                .thenApply(download -> download.content() == null ? runAnswer(download.run())
+                        : ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM)
+                                .body(download.content()));
     }
 
     /** The files of the session's {@code /workspace} with their sizes, as the session's runner lists them. */
     @GetMapping("/{id}/files")
     public CompletableFuture<ResponseEntity<byte[]>> listFiles(Tenant tenant, @PathVariable("id") String id) {
         UUID sessionId = PathIds.parse(id, "session");
-        Job list = sessions.listFiles(sessionId, tenant.id());
-        return awaitRun(list, tenant, properties.defaultWait(), result -> {
-            DisplayItem listing = result.status() != JobStatus.SUCCEEDED ? null : result.display().stream()
-                    .filter(d -> "application/json".equals(d.mimeType()) && d.text() != null)
-                    .findFirst().orElse(null);
-            if (listing == null) {
-                return runAnswer(result);
-            }
-            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
-                    .body(listing.text().getBytes(StandardCharsets.UTF_8));
-        });
+        return files.list(sessionId, tenant.id(), properties.defaultWait())
+                .thenApply(listing -> listing.json() == null ? runAnswer(listing.run())
+                        : ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                                .body(listing.json().getBytes(StandardCharsets.UTF_8)));
     }
 
-    /**
-     * Waits for the run's result as {@code GET /v1/jobs/{id}?wait=} does: listen first, then read, so a result
-     * published between the two is not missed.
-     */
-    private CompletableFuture<ResponseEntity<byte[]>> awaitRun(Job run, Tenant tenant, Duration waitFor,
-            Function<JobResult, ResponseEntity<byte[]>> ended) {
-        if (waitFor.isZero()) {
-            return CompletableFuture.completedFuture(runAnswer(jobs.find(run.id(), tenant.id())));
-        }
-        CompletableFuture<JobResult> result = results.await(run.id());
-        JobResult now;
-        try {
-            now = jobs.find(run.id(), tenant.id());
-        } catch (RuntimeException e) {
-            results.forget(run.id(), result);
-            throw e;
-        }
-        if (now.status().isTerminal()) {
-            results.forget(run.id(), result);
-            return CompletableFuture.completedFuture(ended.apply(now));
-        }
-        return result.completeOnTimeout(null, waitFor.toMillis(), TimeUnit.MILLISECONDS).thenApply(arrived -> {
-            results.forget(run.id(), result);
-            JobResult stored = arrived != null ? arrived : jobs.find(run.id(), tenant.id());
-            return stored.status().isTerminal() ? ended.apply(stored) : runAnswer(stored);
-        });
+    /** The run's result once it ended (200), or its state with links when {@code waitFor} ran out first (202). */
+    private CompletableFuture<ResponseEntity<byte[]>> awaitRun(Job run, Tenant tenant, Duration waitFor) {
+        return results.ended(run.id(), tenant.id(), waitFor).thenApply(this::runAnswer);
     }
 
     private ResponseEntity<byte[]> runAnswer(JobResult run) {
