@@ -93,7 +93,8 @@ class RetentionPurgeTest {
                 "logs 2026-11-21T12:00:00Z 2", "logs 2026-11-21T12:00:00Z 2",
                 "artifacts 2026-11-21T12:00:00Z 2",
                 "audit 2026-10-29T12:00:00Z 2",
-                "webhooks 2026-11-14T12:00:00Z 2");
+                "webhooks 2026-11-14T12:00:00Z 2",
+                "sessions 2026-11-21T12:00:00Z 2");
     }
 
     @Test
