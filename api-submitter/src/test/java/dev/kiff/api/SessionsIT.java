@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kiff.api.ApiClient.Reply;
+import dev.kiff.api.events.OpenStreams;
 import dev.kiff.core.gateway.ArtifactStore;
 import dev.kiff.core.session.SessionEventPublisher;
 import dev.kiff.core.session.SessionStore;
@@ -24,15 +25,19 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code /v1/sessions} against the real broker and database, with a {@link StandInSessionWorker} as the worker side:
  * it answers opens with READY and runs with results through the real {@link SessionStore}.
  */
-@TestPropertySource(properties = {"kiff.sessions.lost-after=2s", "kiff.sessions.tick=200ms"})
+@TestPropertySource(properties = {"kiff.sessions.lost-after=2s", "kiff.sessions.tick=200ms",
+        "kiff.api.max-streams-per-tenant=" + SessionsIT.STREAMS})
 class SessionsIT extends ApiIntegrationTest {
 
+    static final int STREAMS = 3;
     private static final Duration SEEN = Duration.ofSeconds(30);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String CREATE = "{\"vmType\":\"code-exec\"}";
     private static final String RUN = "{\"language\":\"python\",\"code\":\"x = 1\"}";
     private static final Set<String> TENANTS = ConcurrentHashMap.newKeySet();
@@ -44,6 +49,8 @@ class SessionsIT extends ApiIntegrationTest {
     SessionEventPublisher events;
     @Autowired
     ArtifactStore artifacts;
+    @Autowired
+    OpenStreams streams;
 
     private TestTenants.Made tenant;
     private ApiClient api;
@@ -444,5 +451,38 @@ class SessionsIT extends ApiIntegrationTest {
                 "{\"quotas\":{\"maxOpenSessions\":2}}");
         assertThat(unknown.status()).as(unknown.toString()).isEqualTo(404);
         assertThat(unknown.json().path("type").asString()).isEqualTo("urn:kiff:problem:tenant-not-found");
+    }
+
+    @Test
+    void aStreamedRunPastTheTenantsStreamLimitIsRefusedBeforeItStarts() {
+        UUID session = createReady(api);
+        List<SseRecorder> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < STREAMS; i++) {
+                SseRecorder events = SseRecorder.open(api.base(), "/v1/sessions/" + session + "/events",
+                        tenant.apiKey());
+                open.add(events);
+                assertThat(events.status()).as("session event streams count against the limit").isEqualTo(200);
+            }
+            await().atMost(SEEN).until(() -> streams.held(tenant.id()) == STREAMS);
+
+            SseRecorder refused = SseRecorder.post(api.base(), "/v1/sessions/" + session + "/runs", tenant.apiKey(),
+                    RUN);
+            open.add(refused);
+
+            assertThat(refused.status()).as("one stream past the limit").isEqualTo(429);
+            await().atMost(SEEN).until(refused::ended);
+            assertThat(JSON.readTree(refused.body()).path("type").asString())
+                    .isEqualTo("urn:kiff:problem:too-many-streams");
+            Reply view = api.get("/v1/sessions/" + session);
+            assertThat(view.json().path("state").asString()).as("no run started").isEqualTo("READY");
+            assertThat(view.json().path("runs").asInt()).isZero();
+            assertThat(worker.commands(session)).isEmpty();
+            SseRecorder more = SseRecorder.open(api.base(), "/v1/sessions/" + session + "/events", tenant.apiKey());
+            open.add(more);
+            assertThat(more.status()).isEqualTo(429);
+        } finally {
+            open.forEach(SseRecorder::close);
+        }
     }
 }
