@@ -8,6 +8,9 @@ import dev.kiff.api.events.OpenStreams;
 import dev.kiff.core.gateway.ArtifactStore;
 import dev.kiff.core.session.SessionEventPublisher;
 import dev.kiff.core.session.SessionStore;
+import dev.kiff.core.topic.Topics;
+import dev.kiff.model.session.SessionEvent;
+import dev.kiff.model.session.SessionState;
 import dev.kiff.model.session.SessionOp;
 import dev.kiff.testkit.SharedInfrastructure;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +21,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -484,5 +493,39 @@ class SessionsIT extends ApiIntegrationTest {
         } finally {
             open.forEach(SseRecorder::close);
         }
+    }
+
+    @Test
+    void sessionEventsNotSignedByThePlatformAreNotHeard() throws Exception {
+        UUID session = createReady(api);
+        List<SessionEvent> heard = new CopyOnWriteArrayList<>();
+        Runnable stop = live.watch(session, heard::add);
+        try {
+            // The instance's tail may still be finding the topic's end: a signed move is heard once it has.
+            await().atMost(SEEN).until(() -> {
+                events.publish(move(session, SessionState.READY, "warm-up"));
+                return !heard.isEmpty();
+            });
+            byte[] forged = codec.write(move(session, SessionState.LOST, "forged"));
+            try (KafkaProducer<String, byte[]> stranger = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafka().bootstrapServers()),
+                    new StringSerializer(), new ByteArraySerializer())) {
+                stranger.send(new ProducerRecord<>(Topics.SESSION_EVENTS, session.toString(), forged)).get();
+            }
+            // Same key, same partition: once this one is heard, the forged one before it was read.
+            events.publish(move(session, SessionState.IDLE, "after"));
+
+            await().atMost(SEEN).until(() -> heard.stream().anyMatch(e -> "after".equals(e.reason())));
+            assertThat(heard).noneMatch(e -> "forged".equals(e.reason()));
+            assertThat(api.get("/v1/sessions/" + session).json().path("state").asString())
+                    .as("a move heard is only a nudge: the store says READY").isEqualTo("READY");
+        } finally {
+            stop.run();
+        }
+    }
+
+    private SessionEvent move(UUID session, SessionState state, String reason) {
+        return new SessionEvent(SessionEvent.VERSION, session, tenant.id(), state, reason, clock.instant(),
+                worker.workerId(), null);
     }
 }
