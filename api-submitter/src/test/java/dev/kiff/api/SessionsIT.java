@@ -41,7 +41,9 @@ import tools.jackson.databind.json.JsonMapper;
  * it answers opens with READY and runs with results through the real {@link SessionStore}.
  */
 @TestPropertySource(properties = {"kiff.sessions.lost-after=2s", "kiff.sessions.tick=200ms",
-        "kiff.api.max-streams-per-tenant=" + SessionsIT.STREAMS})
+        "kiff.api.max-streams-per-tenant=" + SessionsIT.STREAMS,
+        // A create here is answered READY only through the session's move heard on kiff.session-events.
+        "kiff.sessions.create-recheck=1h"})
 class SessionsIT extends ApiIntegrationTest {
 
     static final int STREAMS = 3;
@@ -68,6 +70,7 @@ class SessionsIT extends ApiIntegrationTest {
     void tenantAndWorker() {
         if (worker == null) {
             worker = new StandInSessionWorker(kit(), TENANTS);
+            untilTheEventTailHears();
         }
         tenant = TestTenants.create(port, "sessions");
         TENANTS.add(tenant.id());
@@ -78,6 +81,25 @@ class SessionsIT extends ApiIntegrationTest {
     static void stopWorker() throws InterruptedException {
         if (worker != null) {
             worker.close();
+        }
+    }
+
+    /**
+     * The instance's tail of {@code kiff.session-events} starts at the topic's end as it finds it: a signed move is
+     * heard once it has, and every move after that too.
+     */
+    private void untilTheEventTailHears() {
+        UUID probe = UUID.randomUUID();
+        List<SessionEvent> heard = new CopyOnWriteArrayList<>();
+        Runnable stop = live.watch(probe, heard::add);
+        try {
+            await().atMost(SEEN).until(() -> {
+                events.publish(new SessionEvent(SessionEvent.VERSION, probe, "probe", SessionState.READY, null,
+                        clock.instant(), null, null));
+                return !heard.isEmpty();
+            });
+        } finally {
+            stop.run();
         }
     }
 
@@ -501,11 +523,6 @@ class SessionsIT extends ApiIntegrationTest {
         List<SessionEvent> heard = new CopyOnWriteArrayList<>();
         Runnable stop = live.watch(session, heard::add);
         try {
-            // The instance's tail may still be finding the topic's end: a signed move is heard once it has.
-            await().atMost(SEEN).until(() -> {
-                events.publish(move(session, SessionState.READY, "warm-up"));
-                return !heard.isEmpty();
-            });
             byte[] forged = codec.write(move(session, SessionState.LOST, "forged"));
             try (KafkaProducer<String, byte[]> stranger = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafka().bootstrapServers()),

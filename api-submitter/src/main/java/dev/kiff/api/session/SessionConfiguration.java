@@ -26,7 +26,6 @@ import dev.kiff.spring.KafkaConnection;
 import dev.kiff.spring.KafkaRecordVerifier;
 import dev.kiff.spring.TickLoop;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jooq.DSLContext;
@@ -74,12 +73,11 @@ public class SessionConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    SessionWaiters sessionWaiters(SessionStore store) {
+    SessionWaiters sessionWaiters(SessionStore store, SessionProperties properties) {
         // Not a bean of its own: the API's executors are injected by name, and one more would only add ambiguity.
         ScheduledExecutorService reads = Executors.newScheduledThreadPool(2,
                 BackgroundLoops.daemonThreads("kiff-session-wait"));
-        // The READY event wakes a wait at once; this slow re-read only covers an event that was lost.
-        return new SessionWaiters(store, reads, Duration.ofSeconds(1));
+        return new SessionWaiters(store, reads, properties.createRecheck());
     }
 
     @Bean
