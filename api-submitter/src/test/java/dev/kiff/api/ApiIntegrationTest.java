@@ -1,6 +1,9 @@
 package dev.kiff.api;
 
 import dev.kiff.api.events.LiveEvents;
+import dev.kiff.core.gateway.ArtifactStore;
+import dev.kiff.core.session.SessionEventPublisher;
+import dev.kiff.core.session.SessionStore;
 import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.output.LogStore;
 import dev.kiff.core.port.JobRepository;
@@ -37,6 +40,12 @@ abstract class ApiIntegrationTest {
     Clock clock;
     @Autowired
     LiveEvents live;
+    @Autowired
+    SessionStore sessionStore;
+    @Autowired
+    SessionEventPublisher sessionEvents;
+    @Autowired
+    ArtifactStore artifacts;
 
     @DynamicPropertySource
     static void infra(DynamicPropertyRegistry registry) {
@@ -45,5 +54,11 @@ abstract class ApiIntegrationTest {
 
     StandInWorker standInWorker() {
         return new StandInWorker(jobs, logs, kafka, codec, clock);
+    }
+
+    /** What a {@link StandInSessionWorker} needs of this context. */
+    StandInSessionWorker.Kit sessionKit() {
+        return new StandInSessionWorker.Kit(SharedInfrastructure.kafka().bootstrapServers(), sessionStore,
+                standInWorker(), jobs, artifacts, sessionEvents, kafka, codec, clock);
     }
 }

@@ -63,10 +63,6 @@ class McpEndpointIT extends ApiIntegrationTest {
     private static StandInSessionWorker sessionWorker;
 
     @Autowired
-    ArtifactStore artifacts;
-    @Autowired
-    SessionStore sessionStore;
-    @Autowired
     SessionProperties sessionProperties;
 
     private TestTenants.Made tenant;
@@ -92,8 +88,7 @@ class McpEndpointIT extends ApiIntegrationTest {
             return true;
         }, codec, Set.of(tenant.id())).start();
         if (sessionWorker == null) {
-            sessionWorker = new StandInSessionWorker(SharedInfrastructure.kafka().bootstrapServers(), sessionStore,
-                    standInWorker(), codec, clock, SESSION_TENANTS, artifacts);
+            sessionWorker = new StandInSessionWorker(sessionKit(), SESSION_TENANTS).interpreting();
         }
         SESSION_TENANTS.add(tenant.id());
     }

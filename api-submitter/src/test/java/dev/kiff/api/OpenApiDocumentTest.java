@@ -80,7 +80,8 @@ class OpenApiDocumentTest {
             Map.entry("Batch", BatchProgress.class),
             Map.entry("WebhookAttempt", WebhookAttempt.class),
             Map.entry("Quotas", Quotas.class),
-            Map.entry("TenantCreate", AdminController.TenantCreation.class));
+            Map.entry("TenantCreate", AdminController.TenantCreation.class),
+            Map.entry("TenantChange", AdminController.TenantChange.class));
 
     /**
      * Schemas of answers a controller builds by hand (a map, or a view of a record that leaves parts out): no record
@@ -91,6 +92,9 @@ class OpenApiDocumentTest {
             Map.entry("JobAccepted", "JobController.submit"),
             Map.entry("RunAccepted", "SessionController.runAnswer"),
             Map.entry("SessionPage", "SessionController.list"),
+            Map.entry("SessionRunsPage", "SessionController.runs"),
+            Map.entry("SessionTransitionEvent", "SessionEventStream"),
+            Map.entry("TenantQuotas", "AdminController.update"),
             Map.entry("Logs", "JobController.logs"),
             Map.entry("LogChunk", "JobController.logs: the record LogChunk without v, jobId and tenant"),
             Map.entry("StatusEvent", "JobEventStream"),

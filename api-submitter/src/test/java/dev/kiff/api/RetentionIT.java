@@ -4,19 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kiff.api.retention.RetentionProperties;
+import dev.kiff.core.session.SessionRecord;
+import dev.kiff.core.session.SessionStore;
+import dev.kiff.model.job.VmType;
+import dev.kiff.model.session.SessionState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The API's retention purge runs by itself: a job that ended longer ago than {@code kiff.retention.jobs} disappears
- * with its logs, on the purge's own schedule, while a younger one and an unfinished one stay.
+ * with its logs, on the purge's own schedule, while a younger one and an unfinished one stay; likewise a session that
+ * ended longer ago than {@code kiff.retention.sessions}, with its transitions.
  */
 class RetentionIT extends ApiIntegrationTest {
 
@@ -24,6 +31,8 @@ class RetentionIT extends ApiIntegrationTest {
 
     @Autowired
     RetentionProperties retention;
+    @Autowired
+    SessionStore sessions;
 
     private UUID insertJob(String status, Instant finishedAt) throws SQLException {
         UUID id = UUID.randomUUID();
@@ -76,5 +85,32 @@ class RetentionIT extends ApiIntegrationTest {
         assertThat(rows("jobs", "id", young)).isOne();
         assertThat(rows("jobs", "id", queued)).as("unfinished, however old").isOne();
         assertThat(rows("job_logs", "job_id", young)).isOne();
+    }
+
+    @Test
+    void theBackgroundPurgeDeletesSessionsThatEndedLongerAgoThanTheirPeriodAndKeepsTheOthers() throws SQLException {
+        Instant longAgo = Instant.now().minus(retention.sessions()).minus(Duration.ofHours(1));
+        UUID expired = endedSession(longAgo);
+        UUID young = endedSession(Instant.now().minus(retention.sessions()).plus(Duration.ofHours(1)));
+        UUID open = UUID.randomUUID();
+        assertThat(sessions.create(SessionRecord.creating(open, TestTenants.uniqueName("kept"), VmType.CODE_EXEC,
+                null, List.of(), List.of(), 60_000, 60_000, longAgo), null, 5)).isEqualTo(SessionStore.Creation.CREATED);
+
+        await().atMost(SEEN).until(() -> rows("sessions", "id", expired) == 0);
+
+        assertThat(rows("session_transitions", "session_id", expired)).as("its moves went with it").isZero();
+        assertThat(rows("sessions", "id", young)).isOne();
+        assertThat(rows("session_transitions", "session_id", young)).isEqualTo(2);
+        assertThat(rows("sessions", "id", open)).as("open, however old").isOne();
+    }
+
+    /** A session created and DELETED at {@code endedAt}, with its two moves. */
+    private UUID endedSession(Instant endedAt) {
+        UUID id = UUID.randomUUID();
+        sessions.create(SessionRecord.creating(id, TestTenants.uniqueName("ended"), VmType.CODE_EXEC, null, List.of(),
+                List.of(), 60_000, 60_000, endedAt.minusSeconds(60)), null, 5);
+        assertThat(sessions.end(id, null, Set.of(SessionState.CREATING), SessionState.DELETED, "test", endedAt))
+                .isPresent();
+        return id;
     }
 }

@@ -82,6 +82,15 @@ final class SseRecorder implements AutoCloseable {
         return new SseRecorder(request.build());
     }
 
+    /** POSTs {@code json} to {@code path} asking for an event stream in answer, as a session run streamed live. */
+    static SseRecorder post(URI base, String path, String key, String json) {
+        return new SseRecorder(HttpRequest.newBuilder(base.resolve(path))
+                .header("Accept", "text/event-stream")
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
     private void read(Stream<String> body) {
         String id = null;
         String event = null;

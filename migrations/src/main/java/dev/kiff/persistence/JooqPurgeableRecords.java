@@ -5,12 +5,15 @@ import static dev.kiff.persistence.jooq.Tables.JOBS;
 import static dev.kiff.persistence.jooq.Tables.JOB_ARTIFACTS;
 import static dev.kiff.persistence.jooq.Tables.JOB_ATTEMPTS;
 import static dev.kiff.persistence.jooq.Tables.JOB_LOGS;
+import static dev.kiff.persistence.jooq.Tables.SESSIONS;
+import static dev.kiff.persistence.jooq.Tables.SESSION_TRANSITIONS;
 import static dev.kiff.persistence.jooq.Tables.WEBHOOK_ATTEMPTS;
 import static dev.kiff.persistence.jooq.Tables.WEBHOOK_DELIVERIES;
 
 import dev.kiff.model.job.JobStatus;
 import dev.kiff.core.retention.PurgeableRecords;
 import dev.kiff.core.webhook.WebhookDelivery;
+import dev.kiff.model.session.SessionState;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -33,6 +36,9 @@ public final class JooqPurgeableRecords implements PurgeableRecords {
 
     private static final List<JobStatus> TERMINAL =
             Arrays.stream(JobStatus.values()).filter(JobStatus::isTerminal).toList();
+
+    private static final List<String> ENDED = Arrays.stream(SessionState.values())
+            .filter(SessionState::isTerminal).map(Enum::name).toList();
 
     private final DSLContext db;
 
@@ -104,6 +110,25 @@ public final class JooqPurgeableRecords implements PurgeableRecords {
             }
             t.deleteFrom(WEBHOOK_ATTEMPTS).where(WEBHOOK_ATTEMPTS.DELIVERY_ID.in(ids)).execute();
             return t.deleteFrom(WEBHOOK_DELIVERIES).where(WEBHOOK_DELIVERIES.ID.in(ids)).execute();
+        });
+    }
+
+    @Override
+    public int purgeEndedSessions(Instant endedBefore, int limit) {
+        return db.transactionResult(tx -> {
+            DSLContext t = tx.dsl();
+            // sessions_ended_idx (V10) serves this: ended sessions by when they ended. Open ones never match.
+            List<UUID> ids = t.select(SESSIONS.ID).from(SESSIONS)
+                    .where(SESSIONS.STATE.in(ENDED).and(SESSIONS.ENDED_AT.lt(endedBefore)))
+                    .orderBy(SESSIONS.ENDED_AT)
+                    .limit(limit)
+                    .forUpdate().skipLocked()
+                    .fetch(SESSIONS.ID);
+            if (ids.isEmpty()) {
+                return 0;
+            }
+            t.deleteFrom(SESSION_TRANSITIONS).where(SESSION_TRANSITIONS.SESSION_ID.in(ids)).execute();
+            return t.deleteFrom(SESSIONS).where(SESSIONS.ID.in(ids)).execute();
         });
     }
 }

@@ -75,6 +75,11 @@ public final class JooqSessionStore implements SessionStore {
             DSLContext tx = cfg.dsl();
             tx.select(DSL.field("pg_advisory_xact_lock({0}, hashtext({1}))", Object.class,
                     DSL.val(QUOTA_LOCK_SPACE), DSL.val(s.tenant()))).fetch();
+            // A create repeated with its Idempotency-Key names a session that exists: it is answered as it is, even
+            // when it (or others) fill the quota now; only a session that would be new counts against the quota.
+            if (tx.fetchExists(SESSIONS, SESSIONS.ID.eq(s.id()))) {
+                return Creation.DUPLICATE;
+            }
             Integer quota = tx.select(TENANTS.MAX_OPEN_SESSIONS).from(TENANTS).where(TENANTS.ID.eq(s.tenant()))
                     .fetchOne(TENANTS.MAX_OPEN_SESSIONS);
             int max = quota != null ? quota : fallbackQuota;

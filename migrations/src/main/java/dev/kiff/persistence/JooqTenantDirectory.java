@@ -46,6 +46,7 @@ public final class JooqTenantDirectory implements TenantDirectory {
                     .set(TENANTS.MAX_CONCURRENT_JOBS, tenant.quotas().maxConcurrentJobs())
                     .set(TENANTS.SUBMISSIONS_PER_SECOND, tenant.quotas().submissionsPerSecond())
                     .set(TENANTS.MAX_BATCH_SIZE, tenant.quotas().maxBatchSize())
+                    .set(TENANTS.MAX_OPEN_SESSIONS, tenant.quotas().maxOpenSessions())
                     .set(TENANTS.CREATED_AT, tenant.createdAt())
                     .onConflict(TENANTS.ID).doNothing()
                     .execute();
@@ -77,6 +78,7 @@ public final class JooqTenantDirectory implements TenantDirectory {
                 .set(TENANTS.MAX_CONCURRENT_JOBS, quotas.maxConcurrentJobs())
                 .set(TENANTS.SUBMISSIONS_PER_SECOND, quotas.submissionsPerSecond())
                 .set(TENANTS.MAX_BATCH_SIZE, quotas.maxBatchSize())
+                .set(TENANTS.MAX_OPEN_SESSIONS, quotas.maxOpenSessions())
                 .where(TENANTS.ID.eq(tenantId))
                 .execute() == 1;
     }
@@ -89,6 +91,6 @@ public final class JooqTenantDirectory implements TenantDirectory {
 
     private static Tenant toTenant(TenantsRecord row) {
         return new Tenant(row.getId(), new Quotas(row.getMaxConcurrentJobs(), row.getSubmissionsPerSecond(),
-                row.getMaxBatchSize()), row.getWebhookSecret(), row.getCreatedAt());
+                row.getMaxBatchSize(), row.getMaxOpenSessions()), row.getWebhookSecret(), row.getCreatedAt());
     }
 }

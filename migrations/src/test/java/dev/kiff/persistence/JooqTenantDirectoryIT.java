@@ -105,8 +105,8 @@ class JooqTenantDirectoryIT {
 
     @Test
     void replacesTheQuotasOfAnExistingTenantOnly() {
-        Tenant tenant = created(new Quotas(7, 3, 100));
-        Quotas raised = new Quotas(70, 30, 1000);
+        Tenant tenant = created(new Quotas(7, 3, 100, 2));
+        Quotas raised = new Quotas(70, 30, 1000, 0);
 
         assertThat(directory.updateQuotas(tenant.id(), raised)).isTrue();
         assertThat(directory.updateQuotas(Jobs.freshTenant(), raised)).isFalse();

@@ -8,6 +8,7 @@ import dev.kiff.core.submit.JobSubmitter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -37,6 +38,29 @@ public final class JobEventStream {
         jobs.find(jobId, tenant);
         SseSession session = streams.open(tenant);
         Stream stream = new Stream(jobId, tenant, session, from);
+        session.onClose(live.watch(jobId, stream));
+        session.then(stream::replay);
+        session.connected();
+        return session.emitter();
+    }
+
+    /**
+     * Starts a job and answers with its stream, as {@link #open} would from its start: the stream's place in the
+     * limits is taken first, so a tenant refused a stream ({@link TooManyStreamsException}) has started nothing, and a
+     * start that is refused (its exception propagates) gives the place back.
+     *
+     * @param start starts the job and returns its id; runs on the caller's thread
+     */
+    public SseEmitter openStarting(String tenant, Supplier<UUID> start) {
+        SseSession session = streams.open(tenant);
+        UUID jobId;
+        try {
+            jobId = start.get();
+        } catch (RuntimeException e) {
+            session.abandon();
+            throw e;
+        }
+        Stream stream = new Stream(jobId, tenant, session, EventCursor.START);
         session.onClose(live.watch(jobId, stream));
         session.then(stream::replay);
         session.connected();

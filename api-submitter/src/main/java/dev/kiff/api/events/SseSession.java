@@ -210,6 +210,11 @@ final class SseSession {
         }
     }
 
+    /** Gives the stream up before anything was sent or queued: the request is answered otherwise (a problem). */
+    void abandon() {
+        closed();
+    }
+
     /** Ends the stream after what is queued. */
     void complete() {
         then(this::end);

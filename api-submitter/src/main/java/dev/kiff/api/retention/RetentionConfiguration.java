@@ -17,7 +17,7 @@ public class RetentionConfiguration {
     RetentionPurge retentionPurge(DSLContext db, RetentionProperties properties, Clock clock) {
         return new RetentionPurge(new JooqPurgeableRecords(db),
                 new RetentionPeriods(properties.jobs(), properties.logs(), properties.artifacts(), properties.audit(),
-                        properties.webhooks()),
+                        properties.webhooks(), properties.sessions()),
                 clock, properties.batchSize(), properties.maxBatches());
     }
 

@@ -17,6 +17,9 @@ import org.springframework.validation.annotation.Validated;
  * @param audit      {@code KIFF_RETENTION_AUDIT}: gateway audit rows ({@code gateway_calls}), from the call
  * @param webhooks   {@code KIFF_RETENTION_WEBHOOKS}: webhook deliveries that are done (delivered or given up), with
  *                   their tries, from when they were queued; pending ones are kept
+ * @param sessions   {@code KIFF_RETENTION_SESSIONS}: ended sessions (EXPIRED, DELETED, LOST) with their recorded
+ *                   moves, from when they ended; open ones are never purged, and their runs are jobs, kept as
+ *                   {@code jobs} says
  * @param tick       how often the purge runs
  * @param batchSize  the most rows one delete statement removes: small, so no statement holds its locks for long
  * @param maxBatches the most delete statements per kind of record in one run; the rest waits for the next run
@@ -29,6 +32,7 @@ public record RetentionProperties(
         @NotNull Duration artifacts,
         @NotNull Duration audit,
         @NotNull Duration webhooks,
+        @NotNull Duration sessions,
         @NotNull Duration tick,
         @Min(1) int batchSize,
         @Min(1) int maxBatches) {

@@ -1,6 +1,9 @@
 package dev.kiff.api.session;
 
 import dev.kiff.api.ApiProperties;
+import dev.kiff.api.events.LiveEvents;
+import dev.kiff.api.events.OpenStreams;
+import dev.kiff.api.events.SessionEventStream;
 import dev.kiff.api.kafka.KafkaSessionCommandPublisher;
 import dev.kiff.api.kafka.KafkaSessionEventPublisher;
 import dev.kiff.api.results.ResultAwait;
@@ -10,16 +13,21 @@ import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.port.ResultPublisher;
 import dev.kiff.core.session.SessionCommandPublisher;
 import dev.kiff.core.session.SessionEventPublisher;
+import dev.kiff.core.session.SessionHistory;
 import dev.kiff.core.session.SessionService;
 import dev.kiff.core.session.SessionStore;
 import dev.kiff.core.session.SessionSupervisor;
+import dev.kiff.core.topic.Topics;
 import dev.kiff.model.json.JobCodec;
 import dev.kiff.persistence.JooqJobRepository;
+import dev.kiff.persistence.JooqSessionHistory;
 import dev.kiff.persistence.JooqSessionStore;
 import dev.kiff.spring.BackgroundLoops;
+import dev.kiff.spring.ControlTopicTail;
+import dev.kiff.spring.KafkaConnection;
+import dev.kiff.spring.KafkaRecordVerifier;
 import dev.kiff.spring.TickLoop;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jooq.DSLContext;
@@ -72,11 +80,32 @@ public class SessionConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    SessionWaiters sessionWaiters(SessionStore store) {
+    SessionWaiters sessionWaiters(SessionStore store, SessionProperties properties) {
         // Not a bean of its own: the API's executors are injected by name, and one more would only add ambiguity.
-        ScheduledExecutorService polls = Executors.newScheduledThreadPool(1,
+        ScheduledExecutorService reads = Executors.newScheduledThreadPool(2,
                 BackgroundLoops.daemonThreads("kiff-session-wait"));
-        // Creating from a warm sandbox takes tens of milliseconds: a short period keeps the answer close to READY.
-        return new SessionWaiters(store, polls, Duration.ofMillis(20));
+        return new SessionWaiters(store, reads, properties.createRecheck());
+    }
+
+    @Bean
+    SessionHistory sessionHistory(DSLContext db, JobCodec codec, Clock clock) {
+        return new JooqSessionHistory(db, new JooqJobRepository(db, codec, clock));
+    }
+
+    @Bean
+    SessionEventStream sessionEventStream(SessionService sessions, SessionHistory history, LiveEvents live,
+            OpenStreams streams) {
+        return new SessionEventStream(sessions, history, live, streams);
+    }
+
+    /**
+     * Every session move, from this instance's start on, for the creates waiting here and the session event streams
+     * open here: a tail of the whole topic without a consumer group, believing only platform-signed records.
+     */
+    @Bean
+    ControlTopicTail sessionEventTail(KafkaConnection kafka, SessionWaiters waiters, LiveEvents live, JobCodec codec,
+            KafkaRecordVerifier verifier) {
+        return ControlTopicTail.commands(kafka, Topics.SESSION_EVENTS, new SessionEventListener(waiters, live, codec),
+                verifier);
     }
 }

@@ -28,6 +28,9 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultWait            how long a create or a run waits for READY or for its result when the request names
  *                               no {@code ?wait=} (default 30s)
  * @param tick                   how often the supervisor looks for stale leases and unclaimed opens (default 1s)
+ * @param createRecheck          how often a create waiting for READY reads the store without having heard the
+ *                               session's move on {@code kiff.session-events}: the move wakes the wait at once, and this
+ *                               only covers an event that was lost (publishing it is best effort) (default 1s)
  */
 @Validated
 @ConfigurationProperties("kiff.sessions")
@@ -42,7 +45,8 @@ public record SessionProperties(
         @Min(1) @Max(8 * 1024 * 1024) int maxFileSize,
         @NotNull Duration quotaRetryAfter,
         @NotNull Duration defaultWait,
-        @NotNull Duration tick) {
+        @NotNull Duration tick,
+        @NotNull Duration createRecheck) {
 
     /** The domain's view of these bounds. */
     public SessionSettings settings() {

@@ -5,6 +5,7 @@ import dev.kiff.api.auth.UnauthorizedException;
 import dev.kiff.model.job.InvalidJobException;
 import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.tenant.Quotas;
+import dev.kiff.core.tenant.Tenant;
 import dev.kiff.core.tenant.TenantProvisioner;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -37,7 +40,20 @@ public class AdminController {
     public record TenantCreation(String name, QuotaOverrides quotas) {
     }
 
-    public record QuotaOverrides(Integer maxConcurrentJobs, Integer submissionsPerSecond, Integer maxBatchSize) {
+    public record QuotaOverrides(Integer maxConcurrentJobs, Integer submissionsPerSecond, Integer maxBatchSize,
+            Integer maxOpenSessions) {
+
+        Quotas applyTo(Quotas quotas) {
+            try {
+                return quotas.with(maxConcurrentJobs, submissionsPerSecond, maxBatchSize, maxOpenSessions);
+            } catch (IllegalArgumentException e) {
+                throw InvalidJobException.of("quotas", e.getMessage());
+            }
+        }
+    }
+
+    /** What {@code PATCH /v1/admin/tenants/{id}} takes: the quotas to change; those left out stay as they are. */
+    public record TenantChange(QuotaOverrides quotas) {
     }
 
     /**
@@ -49,13 +65,7 @@ public class AdminController {
             String authorization, @RequestBody TenantCreation creation) {
         checkAdmin(authorization);
         QuotaOverrides o = creation.quotas();
-        Quotas quotas;
-        try {
-            quotas = o == null ? Quotas.DEFAULT
-                    : Quotas.DEFAULT.with(o.maxConcurrentJobs(), o.submissionsPerSecond(), o.maxBatchSize());
-        } catch (IllegalArgumentException e) {
-            throw InvalidJobException.of("quotas", e.getMessage());
-        }
+        Quotas quotas = o == null ? Quotas.DEFAULT : o.applyTo(Quotas.DEFAULT);
         TenantProvisioner.Provisioned made = provisioner.create(creation.name(), quotas);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("id", made.tenant().id());
@@ -66,6 +76,24 @@ public class AdminController {
         answer.put("quotas", made.tenant().quotas());
         return ResponseEntity.status(HttpStatus.CREATED).contentType(MediaType.APPLICATION_JSON)
                 .body(codec.write(answer));
+    }
+
+    /**
+     * Changes a tenant's quotas ({@code maxOpenSessions} among them); answers the tenant's id and quotas as they are
+     * now. 404 for a tenant that does not exist.
+     */
+    @PatchMapping(path = "/v1/admin/tenants/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<byte[]> update(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false)
+            String authorization, @PathVariable("id") String id, @RequestBody TenantChange change) {
+        checkAdmin(authorization);
+        if (change == null || change.quotas() == null) {
+            throw InvalidJobException.of("quotas", "required: the quotas to change");
+        }
+        Tenant tenant = provisioner.updateQuotas(id, change.quotas()::applyTo);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", tenant.id());
+        answer.put("quotas", tenant.quotas());
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(codec.write(answer));
     }
 
     private void checkAdmin(String authorization) {

@@ -10,6 +10,7 @@ import dev.kiff.api.events.TooManyStreamsException;
 import dev.kiff.core.batch.BatchNotFoundException;
 import dev.kiff.core.tenant.QuotaExceededException;
 import dev.kiff.core.tenant.TenantExistsException;
+import dev.kiff.core.tenant.TenantNotFoundException;
 import dev.kiff.model.failure.PermanentFailure;
 import dev.kiff.model.failure.TransientFailure;
 import dev.kiff.model.job.InvalidJobException;
@@ -170,6 +171,13 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         ProblemDetail problem = problem(HttpStatus.CONFLICT, "tenant-exists", "Tenant exists", e.getMessage());
         problem.setProperty("field", "name");
         return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
+    }
+
+    @ExceptionHandler(TenantNotFoundException.class)
+    ResponseEntity<ProblemDetail> tenantNotFound(TenantNotFoundException e) {
+        log.warn("request refused (404): {}", e.getMessage());
+        return ResponseEntity.status(HttpStatus.NOT_FOUND)
+                .body(problem(HttpStatus.NOT_FOUND, "tenant-not-found", "Tenant not found", e.getMessage()));
     }
 
     @ExceptionHandler(JobAlreadyEndedException.class)

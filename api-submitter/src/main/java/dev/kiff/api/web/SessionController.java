@@ -1,18 +1,24 @@
 package dev.kiff.api.web;
 
 import dev.kiff.api.ApiProperties;
+import dev.kiff.api.events.JobEventStream;
+import dev.kiff.api.events.SessionEventStream;
 import dev.kiff.api.results.ResultAwait;
 import dev.kiff.api.session.SessionFiles;
 import dev.kiff.api.session.SessionProperties;
 import dev.kiff.api.session.SessionWaiters;
+import dev.kiff.core.session.SessionHistory;
 import dev.kiff.core.session.SessionRecord;
 import dev.kiff.core.session.SessionService;
+import dev.kiff.core.submit.JobNotFoundException;
+import dev.kiff.core.submit.JobSubmitter;
 import dev.kiff.core.tenant.Tenant;
 import dev.kiff.model.job.InvalidJobException;
 import dev.kiff.model.job.Job;
 import dev.kiff.model.job.JobResult;
 import dev.kiff.model.json.JobCodec;
 import dev.kiff.model.session.Session;
+import dev.kiff.model.session.SessionRunRequest;
 import dev.kiff.model.session.SessionState;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +45,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * {@code /v1/sessions}: an agent's sandbox held across runs. Create one, run code in it (each run is a job, answered
@@ -53,16 +60,29 @@ public class SessionController {
 
     private final SessionService sessions;
     private final SessionWaiters created;
+    private final JobSubmitter jobs;
     private final ResultAwait results;
     private final SessionFiles files;
     private final JobCodec codec;
     private final ApiProperties api;
     private final SessionProperties properties;
+    private final SessionHistory history;
+    private final SessionEventStream sessionEvents;
+    private final JobEventStream runEvents;
+    private final JobController runsAsJobs;
 
-    public SessionController(SessionService sessions, SessionWaiters created, ResultAwait results,
-            SessionFiles files, JobCodec codec, ApiProperties api, SessionProperties properties) {
+    /** @param runsAsJobs answers a run's own endpoints once the run is found to be the session's */
+    public SessionController(SessionService sessions, SessionWaiters created, JobSubmitter jobs, ResultAwait results,
+            SessionFiles files, JobCodec codec, ApiProperties api, SessionProperties properties,
+            SessionHistory history, SessionEventStream sessionEvents, JobEventStream runEvents,
+            JobController runsAsJobs) {
+        this.history = history;
+        this.sessionEvents = sessionEvents;
+        this.runEvents = runEvents;
+        this.runsAsJobs = runsAsJobs;
         this.sessions = sessions;
         this.created = created;
+        this.jobs = jobs;
         this.results = results;
         this.files = files;
         this.codec = codec;
@@ -152,6 +172,100 @@ public class SessionController {
         byte[] request = JobController.readCapped(body, api.maxBodySize());
         Job run = sessions.run(sessionId, tenant.id(), codec.readSessionRunRequest(request));
         return awaitRun(run, tenant, waitFor);
+    }
+
+    /**
+     * Runs code in the session and answers with the run's live event stream, exactly as
+     * {@code GET /v1/jobs/{runId}/events} streams a job (status, output, then the result, which ends it). The run is
+     * started only once the stream has its place within the tenant's stream limits.
+     */
+    @PostMapping(path = "/{id}/runs", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    public SseEmitter runStreaming(Tenant tenant, @PathVariable("id") String id, InputStream body)
+            throws IOException {
+        UUID sessionId = PathIds.parse(id, "session");
+        byte[] request = JobController.readCapped(body, api.maxBodySize());
+        SessionRunRequest run = codec.readSessionRunRequest(request);
+        return runEvents.openStarting(tenant.id(), () -> sessions.run(sessionId, tenant.id(), run).id());
+    }
+
+    /** The session's runs (code runs and file operations), newest first, {@code limit} at a time. */
+    @GetMapping("/{id}/runs")
+    public ResponseEntity<byte[]> runs(Tenant tenant, @PathVariable("id") String id,
+            @RequestParam(name = "limit", required = false) Integer limit,
+            @RequestParam(name = "cursor", required = false) String cursor) {
+        UUID sessionId = PathIds.parse(id, "session");
+        int size = Cursors.limit(limit, MAX_PAGE);
+        long before = Cursors.decode("run", cursor, Long.MIN_VALUE);
+        sessions.record(sessionId, tenant.id());
+        List<JobResult> page = history.runs(sessionId, before == Long.MIN_VALUE ? null : fromMicros(before), size);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("items", page);
+        answer.put("nextCursor", page.size() < size ? null
+                : Cursors.encode("run", toMicros(page.get(page.size() - 1).timings().queuedAt())));
+        return json(HttpStatus.OK, answer);
+    }
+
+    /** The run's state and result, as {@code GET /v1/jobs/{runId}} answers it, {@code ?wait=} included. */
+    @GetMapping("/{id}/runs/{runId}")
+    public CompletableFuture<ResponseEntity<byte[]>> getRun(Tenant tenant, @PathVariable("id") String id,
+            @PathVariable("runId") String runId, @RequestParam(name = "wait", required = false) String wait) {
+        ownRun(tenant, id, runId);
+        return runsAsJobs.get(tenant, runId, wait);
+    }
+
+    /**
+     * Cancels the run as {@code DELETE /v1/jobs/{runId}} does; the worker interrupts it, so the session keeps its
+     * state and takes the next run.
+     */
+    @DeleteMapping("/{id}/runs/{runId}")
+    public ResponseEntity<byte[]> cancelRun(Tenant tenant, @PathVariable("id") String id,
+            @PathVariable("runId") String runId) {
+        ownRun(tenant, id, runId);
+        return runsAsJobs.cancel(tenant, runId);
+    }
+
+    /** The run's events, as {@code GET /v1/jobs/{runId}/events} streams them. */
+    @GetMapping(path = "/{id}/runs/{runId}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    public SseEmitter runEvents(Tenant tenant, @PathVariable("id") String id, @PathVariable("runId") String runId,
+            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+            @RequestParam(name = "lastEventId", required = false) String lastEventIdParam) {
+        ownRun(tenant, id, runId);
+        return runsAsJobs.events(tenant, runId, lastEventId, lastEventIdParam);
+    }
+
+    /**
+     * Every move of the session as Server-Sent Events: those stored, then live ones, until it ends;
+     * {@code Last-Event-ID} (a move's {@code seq}) resumes after that move.
+     */
+    @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    public SseEmitter events(Tenant tenant, @PathVariable("id") String id,
+            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+            @RequestParam(name = "lastEventId", required = false) String lastEventIdParam) {
+        return sessionEvents.open(PathIds.parse(id, "session"), tenant.id(),
+                lastEventId != null ? lastEventId : lastEventIdParam);
+    }
+
+    /**
+     * The run, when it is one of the tenant's session's: a session of another tenant is not found (404
+     * {@code session-not-found}), and neither is a run of another session (404 {@code job-not-found}).
+     */
+    private void ownRun(Tenant tenant, String id, String runId) {
+        UUID sessionId = PathIds.parse(id, "session");
+        UUID run = JobController.jobId(runId);
+        sessions.record(sessionId, tenant.id());
+        JobResult found = jobs.find(run, tenant.id());
+        if (!sessionId.equals(found.sessionId())) {
+            throw new JobNotFoundException(run, "no run of session " + sessionId);
+        }
+    }
+
+    private static long toMicros(Instant at) {
+        return at.getEpochSecond() * 1_000_000L + at.getNano() / 1_000;
+    }
+
+    private static Instant fromMicros(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
     }
 
     /** Writes the request body to {@code path} in the session's {@code /workspace}. */

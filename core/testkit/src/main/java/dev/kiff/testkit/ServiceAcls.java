@@ -42,6 +42,11 @@ public final class ServiceAcls {
         acls.add(allow(user, topic("kiff.logs"), AclOperation.READ));
         // A result that can never be followed up (webhook, batch) is dead-lettered.
         acls.add(allow(user, topic("kiff.jobs.dlq"), AclOperation.WRITE));
+        // Sessions: opens to the workers, runs to the holding worker's own topic, moves announced and tailed.
+        acls.add(allow(user, prefixed(ResourceType.TOPIC, "kiff.session-opens."), AclOperation.WRITE));
+        acls.add(allow(user, prefixed(ResourceType.TOPIC, "kiff.session-runs."), AclOperation.WRITE));
+        acls.add(allow(user, topic("kiff.session-events"), AclOperation.WRITE));
+        acls.add(allow(user, topic("kiff.session-events"), AclOperation.READ));
         // Each instance's own groups (results, logs, batches) are named kiff-api-*; the followers' group is shared.
         acls.add(allow(user, prefixed(ResourceType.GROUP, "kiff-api-"), AclOperation.READ));
         acls.add(allow(user, literal(ResourceType.GROUP, "kiff-result-followers"), AclOperation.READ));

@@ -32,4 +32,12 @@ public interface PurgeableRecords {
      * {@code before}, with their recorded tries. Pending ones are kept whatever their age.
      */
     int purgeWebhookDeliveries(Instant before, int limit);
+
+    /**
+     * Deletes up to {@code limit} sessions that ended (EXPIRED, DELETED or LOST) before {@code endedBefore}, with
+     * their transitions. Open sessions are never touched; the sessions' runs are jobs, purged as jobs.
+     *
+     * @return the sessions deleted
+     */
+    int purgeEndedSessions(Instant endedBefore, int limit);
 }

@@ -18,10 +18,10 @@ public final class RetentionPurge {
     private static final Logger log = LoggerFactory.getLogger(RetentionPurge.class);
 
     /** Rows deleted by one tick, per kind. */
-    public record Purged(int jobs, int logs, int artifacts, int audit, int webhooks) {
+    public record Purged(int jobs, int logs, int artifacts, int audit, int webhooks, int sessions) {
 
         public int total() {
-            return jobs + logs + artifacts + audit + webhooks;
+            return jobs + logs + artifacts + audit + webhooks + sessions;
         }
     }
 
@@ -55,7 +55,8 @@ public final class RetentionPurge {
                 purge("log chunks", periods.logs(), now, records::purgeLogs),
                 purge("artifacts", periods.artifacts(), now, records::purgeArtifacts),
                 purge("gateway audit rows", periods.audit(), now, records::purgeAuditRows),
-                purge("webhook deliveries", periods.webhooks(), now, records::purgeWebhookDeliveries));
+                purge("webhook deliveries", periods.webhooks(), now, records::purgeWebhookDeliveries),
+                purge("ended sessions", periods.sessions(), now, records::purgeEndedSessions));
         if (purged.total() > 0) {
             log.info("retention purged {}", purged);
         }

@@ -2,6 +2,7 @@ package dev.kiff.core.tenant;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.function.UnaryOperator;
 import dev.kiff.model.job.InvalidJobException;
 import dev.kiff.core.job.JobValidator;
 import dev.kiff.core.trust.ProducerKeys;
@@ -76,6 +77,22 @@ public final class TenantProvisioner {
             tenants.addKey(name, key);
         }
         return tenants.find(name).orElseThrow();
+    }
+
+    /**
+     * Changes the tenant's quotas: {@code change} gets the current ones. The session quota holds from the next create
+     * (the store reads it in the create's transaction); the job quotas from the tenant's next authenticated request.
+     *
+     * @throws TenantNotFoundException when there is no such tenant
+     */
+    public Tenant updateQuotas(String name, UnaryOperator<Quotas> change) {
+        Tenant tenant = tenants.find(name).orElseThrow(() -> new TenantNotFoundException(name));
+        Quotas quotas = change.apply(tenant.quotas());
+        if (!tenants.updateQuotas(name, quotas)) {
+            throw new TenantNotFoundException(name);
+        }
+        log.info("Tenant(id={}) quotas set to {}", name, quotas);
+        return tenants.find(name).orElseThrow(() -> new TenantNotFoundException(name));
     }
 
     private static void checkName(String name) {

@@ -20,6 +20,7 @@ class RetentionPurgeTest {
         int artifacts;
         int audit;
         int webhooks;
+        int sessions;
         final List<String> calls = new ArrayList<>();
 
         private int take(String kind, Instant before, int limit, int left) {
@@ -64,12 +65,19 @@ class RetentionPurgeTest {
             webhooks -= n;
             return n;
         }
+
+        @Override
+        public int purgeEndedSessions(Instant before, int limit) {
+            int n = take("sessions", before, limit, sessions);
+            sessions -= n;
+            return n;
+        }
     }
 
     private final MutableClock clock = new MutableClock(NOW);
     private final Expired store = new Expired();
     private final RetentionPeriods periods = new RetentionPeriods(Duration.ofDays(30), Duration.ofDays(7),
-            Duration.ofDays(7), Duration.ofDays(30), Duration.ofDays(14));
+            Duration.ofDays(7), Duration.ofDays(30), Duration.ofDays(14), Duration.ofDays(7));
 
     @Test
     void purgesEachKindOlderThanItsPeriodInBatchesUntilABatchComesBackShort() {
@@ -79,13 +87,14 @@ class RetentionPurgeTest {
 
         RetentionPurge.Purged purged = purge.tick();
 
-        assertThat(purged).isEqualTo(new RetentionPurge.Purged(5, 2, 0, 0, 0));
+        assertThat(purged).isEqualTo(new RetentionPurge.Purged(5, 2, 0, 0, 0, 0));
         assertThat(store.calls).containsExactly(
                 "jobs 2026-10-29T12:00:00Z 2", "jobs 2026-10-29T12:00:00Z 2", "jobs 2026-10-29T12:00:00Z 2",
                 "logs 2026-11-21T12:00:00Z 2", "logs 2026-11-21T12:00:00Z 2",
                 "artifacts 2026-11-21T12:00:00Z 2",
                 "audit 2026-10-29T12:00:00Z 2",
-                "webhooks 2026-11-14T12:00:00Z 2");
+                "webhooks 2026-11-14T12:00:00Z 2",
+                "sessions 2026-11-21T12:00:00Z 2");
     }
 
     @Test
@@ -105,7 +114,7 @@ class RetentionPurgeTest {
         RetentionPurge purge = new RetentionPurge(store, new RetentionPeriods(Duration.ZERO, Duration.ofDays(-1),
                 Duration.ofDays(7), Duration.ofDays(7), Duration.ofDays(7)), clock, 10, 10);
 
-        assertThat(purge.tick()).isEqualTo(new RetentionPurge.Purged(0, 0, 0, 0, 0));
+        assertThat(purge.tick()).isEqualTo(new RetentionPurge.Purged(0, 0, 0, 0, 0, 0));
         assertThat(store.calls).noneMatch(call -> call.startsWith("jobs") || call.startsWith("logs"));
     }
 
@@ -116,5 +125,14 @@ class RetentionPurgeTest {
         RetentionPurge purge = new RetentionPurge(store, periods, clock, 10, 10);
 
         assertThat(purge.tick().artifacts()).isEqualTo(1);
+    }
+
+    @Test
+    void endedSessionsArePurgedAfterTheirOwnPeriod() {
+        store.sessions = 3;
+        RetentionPurge purge = new RetentionPurge(store, periods, clock, 2, 10);
+
+        assertThat(purge.tick().sessions()).isEqualTo(3);
+        assertThat(store.calls).contains("sessions " + NOW.minus(Duration.ofDays(7)) + " 2");
     }
 }

@@ -50,14 +50,14 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public synchronized Creation create(SessionRecord creating, String requestHash, int fallbackQuota) {
+        if (sessions.containsKey(creating.id())) {
+            return Creation.DUPLICATE;
+        }
         int max = quotas.getOrDefault(creating.tenant(), fallbackQuota);
         long open = sessions.values().stream()
                 .filter(s -> s.tenant().equals(creating.tenant()) && SessionState.OPEN.contains(s.state())).count();
         if (open >= max) {
             return Creation.QUOTA_EXCEEDED;
-        }
-        if (sessions.containsKey(creating.id())) {
-            return Creation.DUPLICATE;
         }
         sessions.put(creating.id(), creating);
         hashes.put(creating.id(), requestHash);
