@@ -597,8 +597,9 @@ class FakeSession:
         fake.routes[("GET", SESSION)] = lambda r: r.reply(200, session_view(self.state, currentRun=RUN))
         fake.routes[("DELETE", SESSION)] = self._delete
         fake.routes[("POST", f"{SESSION}/runs")] = self._run
-        fake.routes[("GET", f"{SESSION}/files")] = lambda r: r.reply(200, {"files": [
-            {"path": name, "size": len(content)} for name, content in sorted(self.files.items())]})
+        # The listing as the worker writes it and the API answers it: a bare array.
+        fake.routes[("GET", f"{SESSION}/files")] = lambda r: r.reply(200, [
+            {"path": name, "size": len(content)} for name, content in sorted(self.files.items())])
         fake.routes[("GET", f"/v1/jobs/{RUN}/artifacts/display/1.png")] = lambda r: r.send(200, PNG, "image/png")
 
     def _delete(self, r):
@@ -775,7 +776,7 @@ class SessionApiTest(FakeServerTest):
     def test_a_listing_still_running_is_read_from_its_display(self):
         FakeSession(self.fake)
         self.fake.routes[("GET", f"{SESSION}/files")] = lambda r: r.reply(202, {"id": RUN, "status": "RUNNING"})
-        listing = json.dumps([{"path": "a.txt", "size": 1}])
+        listing = json.dumps({"files": [{"path": "a.txt", "size": 1}]})  # the runner's own wrapping is read too
         self.fake.routes[("GET", f"/v1/jobs/{RUN}")] = lambda r: r.reply(200, run_result(
             display=[{"mimeType": "application/json", "text": listing, "artifact": None, "bytes": len(listing)}]))
         self.assertEqual(self.client.session(SID).files(), [{"path": "a.txt", "size": 1}])
