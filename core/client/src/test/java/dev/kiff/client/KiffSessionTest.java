@@ -233,8 +233,9 @@ class KiffSessionTest {
         server.on("PUT", SESSION + "/files/data/in.csv", result(run(JobStatus.SUCCEEDED)));
         server.on("GET", SESSION + "/files/data/out.csv",
                 exchange -> FakeKiff.send(exchange, 200, "application/octet-stream", "a,b\n3,4\n"));
+        // the listing as the worker writes it and the API answers it: a bare array
         server.on("GET", SESSION + "/files", json(200,
-                "{\"files\":[{\"path\":\"data/in.csv\",\"size\":8},{\"path\":\"data/out.csv\",\"size\":8}]}"));
+                "[{\"path\":\"data/in.csv\",\"size\":8},{\"path\":\"data/out.csv\",\"size\":8}]"));
 
         session.upload("data/in.csv", "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8));
 
@@ -251,7 +252,7 @@ class KiffSessionTest {
         KiffSession session = ready();
         server.on("GET", SESSION + "/files", json(202, "{\"id\":\"" + RUN + "\",\"status\":\"RUNNING\"}"));
         server.on("GET", "/v1/jobs/" + RUN, result(run(JobStatus.SUCCEEDED,
-                new DisplayItem("application/json", "[{\"path\":\"a.txt\",\"size\":1}]", null, 30))));
+                new DisplayItem("application/json", "{\"files\":[{\"path\":\"a.txt\",\"size\":1}]}", null, 40))));
 
         assertThat(session.files()).containsExactly(new SessionFile("a.txt", 1));
     }
