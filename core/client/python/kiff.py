@@ -878,7 +878,8 @@ class Session:
 
     def _succeeded(self, result: RunResult, what: str) -> RunResult:
         if result.get("status") != "SUCCEEDED":
-            why = result.get("message") or (result.get("stderr") or "").strip()
+            # The sandbox's own words ("no such file: …") say more than the run's "exit code 1".
+            why = (result.get("stderr") or "").strip() or result.get("message")
             raise SessionOperationError(f"the {what} in session {self.id} ended {result.get('status')}"
                                         + (f": {why}" if why else ""), result)
         return result

@@ -784,7 +784,7 @@ class SessionApiTest(FakeServerTest):
     def test_a_file_the_sandbox_cannot_give_is_an_operation_error(self):
         FakeSession(self.fake)
         self.fake.routes[("GET", f"{SESSION}/files/nope.txt")] = lambda r: r.reply(200, run_result(
-            "FAILED", exitCode=1, stderr="kiff-runner: no such file: nope.txt\n"))
+            "FAILED", exitCode=1, message="exit code 1", stderr="kiff-runner: no such file: nope.txt\n"))
         with self.assertRaises(kiff.SessionOperationError) as caught:
             self.client.session(SID).download("nope.txt")
         self.assertIn("no such file: nope.txt", str(caught.exception))

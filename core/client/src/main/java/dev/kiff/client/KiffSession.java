@@ -224,8 +224,9 @@ public final class KiffSession implements AutoCloseable {
 
     private JobResult succeeded(JobResult operation, String what) {
         if (operation.status() != JobStatus.SUCCEEDED) {
-            String why = operation.message() != null ? operation.message()
-                    : Objects.requireNonNullElse(operation.stderr(), "").strip();
+            // The sandbox's own words ("no such file: …") say more than the run's "exit code 1".
+            String stderr = Objects.requireNonNullElse(operation.stderr(), "").strip();
+            String why = !stderr.isEmpty() ? stderr : Objects.requireNonNullElse(operation.message(), "");
             throw new KiffSessionOperationException("the " + what + " in session " + id + " ended "
                     + operation.status() + (why.isEmpty() ? "" : ": " + why), operation);
         }

@@ -261,7 +261,7 @@ class KiffSessionTest {
     void aFileTheSandboxCannotGiveIsAnOperationError() {
         KiffSession session = ready();
         JobResult failed = new JobResult(1, RUN, "acme", VmType.DATA_PROCESSING, JobStatus.FAILED, 1, "", false,
-                "kiff-runner: no such file: nope.txt\n", false, null, "worker-1", 1, null, List.of());
+                "kiff-runner: no such file: nope.txt\n", false, "exit code 1", "worker-1", 1, null, List.of());
         server.on("GET", SESSION + "/files/nope.txt", result(failed));
 
         KiffSessionOperationException e = catchThrowableOfType(KiffSessionOperationException.class,
