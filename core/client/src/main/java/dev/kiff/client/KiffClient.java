@@ -44,7 +44,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A client of the Kiff HTTP API v1: submit jobs and batches, wait for them, follow a job's live events, read its
- * logs, cancel; hold a session ({@link #createSession}) whose runs share state. Bodies go through the contract's {@link JobCodec}, so the client speaks exactly the server's JSON.
+ * logs, cancel; hold a session ({@link #createSession}) whose runs share state. Bodies go through the contract's
+ * {@link JobCodec}, so the client speaks exactly the server's JSON.
  * Every failure is a {@link KiffException}. Thread-safe: share one instance.
  *
  * <pre>{@code
@@ -340,17 +341,20 @@ public final class KiffClient {
         return new KiffSession(this, session);
     }
 
-    /** Creates a session and waits up to 60 s for it to open; see {@link #createSession(SessionRequest, String, Duration)}. */
+    /**
+     * Creates a session and waits up to 60 s for it to open; see
+     * {@link #createSession(SessionRequest, String, Duration)}.
+     */
     public KiffSession createSession(SessionRequest request) {
         return createSession(request, null, Duration.ofSeconds(60));
     }
 
-    /** A handle on a session created before, e.g. by another process; {@link KiffNotFoundException} if there is none. */
+    /** A handle on a session created before, e.g. by another process; {@link KiffNotFoundException} if none. */
     public KiffSession session(UUID id) {
         return new KiffSession(this, getSession(id));
     }
 
-    /** The tenant's sessions, newest first: the open ones, or all of them when {@code all}. Pages are fetched lazily. */
+    /** The tenant's sessions, newest first: the open ones, or all when {@code all}. Pages are fetched lazily. */
     public Stream<Session> sessions(boolean all) {
         Iterator<Session> sessions = new Iterator<>() {
             private Iterator<Session> page = Collections.emptyIterator();
@@ -405,7 +409,8 @@ public final class KiffClient {
         }
         return new KiffSessionEndedException(new KiffException.Problem(0, "urn:kiff:problem:session-ended",
                 "Session ended", "session " + session.id() + " is " + session.state()
-                        + (session.reason() == null ? "" : ": " + session.reason()), null, List.of(), null, properties));
+                        + (session.reason() == null ? "" : ": " + session.reason()), null, List.of(), null,
+                properties));
     }
 
     /** A relative path as URL path segments: each one percent-encoded, the slashes kept. */

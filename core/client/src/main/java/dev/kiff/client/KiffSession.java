@@ -27,7 +27,8 @@ import tools.jackson.databind.JsonNode;
  * {@link KiffSessionEndedException}. {@link #close()} deletes it, so a try-with-resources never leaks a sandbox:
  *
  * <pre>{@code
- * try (KiffSession session = kiff.createSession(new SessionRequest(VmType.DATA_PROCESSING, null, null, null, null, null))) {
+ * SessionRequest request = new SessionRequest(VmType.DATA_PROCESSING, null, null, null, null, null);
+ * try (KiffSession session = kiff.createSession(request)) {
  *     session.upload("in.csv", csv);
  *     session.run("import pandas as pd; df = pd.read_csv('in.csv')");
  *     JobResult rows = session.run("len(df)");          // rows.display().get(0).text() is "3"

@@ -297,7 +297,8 @@ class KiffSessionTest {
     @Test
     void listsTheTenantsSessionsPageByPage() {
         server.on("GET", "/v1/sessions",
-                json(200, "{\"sessions\":[" + session(SessionState.READY, null) + "],\"next\":\"2026-11-29T21:00:00Z\"}"),
+                json(200, "{\"sessions\":[" + session(SessionState.READY, null)
+                        + "],\"next\":\"2026-11-29T21:00:00Z\"}"),
                 json(200, "{\"sessions\":[" + session(SessionState.IDLE, null) + "],\"next\":null}"));
 
         assertThat(client.sessions(false).map(Session::state)).containsExactly(SessionState.READY, SessionState.IDLE);
