@@ -26,13 +26,25 @@ Errors come back as ``KiffError`` (``NotFound``, ``Conflict``, ``QuotaExceeded``
 ``InvalidRequest``) built from the server's problem+json. Connections go straight to the base URL:
 ``HTTP_PROXY`` and the like are not consulted.
 
+Sessions keep state across runs (Python globals, files in ``/workspace``)::
+
+    with client.create_session("data-processing") as s:   # deleted when the block ends
+        s.upload("in.csv", "region,amount\\nnorth,17\\nsouth,5\\n")
+        s.run("import pandas as pd; df = pd.read_csv('in.csv')")
+        print(s.run("df.amount.sum()").value)              # 22
+        s.run("df.plot.bar(x='region')").save_images(".")  # ['./kiff-<run>-1.png']
+        for event in s.stream("for i in range(3): print(i)"):
+            print(event.event, event.data)
+
 Command line: ``python3 kiff.py run FILE.py [--vm-type T] [--language L]`` (streams the output, exits with the
-job's exit code), ``python3 kiff.py get ID``, ``python3 kiff.py batch FILE.json``.
+job's exit code), ``python3 kiff.py get ID``, ``python3 kiff.py batch FILE.json``, and
+``python3 kiff.py repl [--vm-type data-processing] [--session ID] [--keep]``: a Python prompt backed by a session.
 """
 from __future__ import annotations
 
 import base64
 import codecs
+import codeop
 import email.utils
 import hashlib
 import hmac
@@ -43,12 +55,14 @@ import re
 import sys
 import time
 import urllib.parse
+import warnings
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple, TextIO
 
 __all__ = [
     "Client", "Event", "SSEParser", "verify_signature", "TERMINAL_STATUSES",
     "KiffError", "NotFound", "Conflict", "QuotaExceeded", "Unauthorized", "InvalidRequest",
+    "Session", "RunResult", "SessionBusy", "SessionEnded", "SessionOperationError", "Repl",
 ]
 
 DEFAULT_URL = "http://localhost:8080"
@@ -102,7 +116,7 @@ class Unauthorized(KiffError):
 
 
 class NotFound(KiffError):
-    """404: no such job or batch -- including one that belongs to another tenant."""
+    """404: no such job, batch or session -- including one that belongs to another tenant."""
 
 
 class Conflict(KiffError):
@@ -111,13 +125,34 @@ class Conflict(KiffError):
 
 
 class QuotaExceeded(KiffError):
-    """429: a tenant quota is used up (``problem["quota"]`` names it); try again after ``retry_after``."""
+    """429: a tenant quota is used up (``problem["quota"]`` names it, ``maxOpenSessions`` for sessions); try again
+    after ``retry_after``."""
+
+
+class SessionBusy(Conflict):
+    """409 ``session-busy`` (one run at a time: ``problem["currentRun"]`` is the one under way) or
+    ``session-not-ready`` (not opened yet); try again after ``retry_after``."""
+
+
+class SessionEnded(KiffError):
+    """410 ``session-ended``: the session EXPIRED, was DELETED or was LOST with its worker
+    (``problem["sessionState"]``, ``problem["reason"]``). Its state is gone; a new session starts empty."""
+
+
+class SessionOperationError(KiffError):
+    """A file operation of a session reached the sandbox and failed there (no such file, not a regular file, too
+    large). ``result`` is the operation's run: its ``message`` and ``stderr`` say why. ``status`` is 0."""
+
+    def __init__(self, message: str, result: Mapping[str, Any]):
+        self.result = dict(result)
+        super().__init__(0, {"title": "Session operation failed", "detail": message})
 
 
 _ERRORS_BY_STATUS: dict[int, type[KiffError]] = {
     400: InvalidRequest, 413: InvalidRequest, 401: Unauthorized, 404: NotFound,
-    409: Conflict, 422: Conflict, 429: QuotaExceeded,
+    409: Conflict, 410: SessionEnded, 422: Conflict, 429: QuotaExceeded,
 }
+_SESSION_BUSY_TYPES = frozenset({"urn:kiff:problem:session-busy", "urn:kiff:problem:session-not-ready"})
 
 
 def _parse_retry_after(value: str | None) -> float | None:
@@ -146,6 +181,8 @@ def _error_from_response(status: int, headers: http.client.HTTPMessage, body: by
     except ValueError:
         pass
     cls = _ERRORS_BY_STATUS.get(status, KiffError)
+    if status == 409 and problem.get("type") in _SESSION_BUSY_TYPES:
+        cls = SessionBusy
     return cls(status, problem, retry_after=_parse_retry_after(headers.get("Retry-After")), body=text)
 
 
@@ -338,7 +375,8 @@ class Client:
 
     def artifact(self, job_id: str, name: str) -> bytes:
         """The content of one artifact."""
-        return self._request("GET", f"/v1/jobs/{_seg(job_id)}/artifacts/{_seg(name)}",
+        # The slashes of a nested name stay slashes: servers refuse an encoded one (%2F) in a path.
+        return self._request("GET", f"/v1/jobs/{_seg(job_id)}/artifacts/{_path(name)}",
                              accept="application/octet-stream")[2]
 
     def webhooks(self, job_id: str) -> list[dict]:
@@ -390,6 +428,56 @@ class Client:
     def dead_letters(self, limit: int = 100) -> Iterator[dict]:
         """All dead-lettered jobs, fetched ``limit`` at a time."""
         return self._paginate("/v1/dlq", {"limit": limit})
+
+    # ------------------------------------------------------------------------------------------ sessions
+
+    def create_session(self, vm_type: str = "code-exec", *, limits: Mapping[str, Any] | None = None,
+                       idle_timeout_ms: int | None = None, max_lifetime_ms: int | None = None,
+                       env: Mapping[str, str] | None = None, files: Mapping[str, str] | None = None,
+                       idempotency_key: str | None = None, timeout: float = 60) -> "Session":
+        """Create a session -- a sandbox of ``vm_type`` held for you across runs -- and wait until a worker opened
+        it (READY). Use it as a context manager, so that leaving the block deletes it::
+
+            with client.create_session("data-processing") as s:
+                s.run("import pandas as pd; df = pd.DataFrame({'x': [1, 2, 3]})")
+                print(s.run("df.x.sum()").value)        # 6
+
+        ``files`` (name -> text) are in ``/workspace`` before the first run. Raises ``QuotaExceeded`` when the
+        tenant holds its quota of open sessions, ``SessionEnded`` when it could not be opened, and ``TimeoutError``
+        when it is still CREATING after ``timeout`` seconds (it is deleted then, not left holding quota).
+        """
+        request = _drop_none({"vmType": vm_type, "limits": limits, "idleTimeoutMs": idle_timeout_ms,
+                              "maxLifetimeMs": max_lifetime_ms, "env": env, "files": files})
+        deadline = time.monotonic() + timeout
+        window = max(0.001, min(float(timeout), 30.0))
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        view = self._json("POST", "/v1/sessions", query={"wait": _duration(window)}, body=request, headers=headers,
+                          timeout=self.timeout + window)
+        while view.get("state") == "CREATING":
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                Session(self, view).close()
+                raise TimeoutError(f"session {view.get('id')} was not opened within {timeout} s; it was deleted")
+            time.sleep(min(0.25, remaining))
+            view = self._json("GET", f"/v1/sessions/{_seg(view['id'])}")
+        if view.get("state") in SESSION_ENDED_STATES:
+            raise _ended(view)
+        return Session(self, view)
+
+    def session(self, session_id: str) -> "Session":
+        """A handle on an existing session (``NotFound`` if there is none, or it is another tenant's)."""
+        return Session(self, self._json("GET", f"/v1/sessions/{_seg(session_id)}"))
+
+    def sessions(self, state: str = "open", limit: int = 50) -> Iterator[dict]:
+        """The tenant's sessions, newest first: ``state`` is ``open`` or ``all``; pages are fetched as you go."""
+        cursor = None
+        while True:
+            page = self._json("GET", "/v1/sessions", query={"state": state, "limit": limit, "cursor": cursor})
+            items = page.get("sessions") or []
+            yield from items
+            cursor = page.get("next")
+            if not cursor or not items:
+                return
 
     # ------------------------------------------------------------------------------------------ batches
 
@@ -459,7 +547,10 @@ class Client:
         if self.api_key:
             all_headers["Authorization"] = f"Bearer {self.api_key}"
         payload = None
-        if body is not None:
+        if isinstance(body, (bytes, bytearray)):  # a file's content, sent as it is
+            payload = bytes(body)
+            all_headers["Content-Type"] = "application/octet-stream"
+        elif body is not None:
             payload = json.dumps(body).encode("utf-8")
             all_headers["Content-Type"] = "application/json"
         all_headers.update(headers or {})
@@ -546,11 +637,270 @@ class Client:
             time.sleep(pause if retry_after is None else max(pause, retry_after))
 
 
+# ---------------------------------------------------------------------------------------------------- sessions
+
+SESSION_ENDED_STATES = frozenset({"EXPIRED", "DELETED", "LOST"})
+
+
+def _ended(view: Mapping[str, Any]) -> SessionEnded:
+    """The error of a session seen ended in its view, as the API's 410 would describe it."""
+    reason = view.get("reason")
+    detail = f"session {view.get('id')} is {view.get('state')}" + (f": {reason}" if reason else "")
+    return SessionEnded(410, {"type": "urn:kiff:problem:session-ended", "title": "Session ended", "detail": detail,
+                              "sessionState": view.get("state"), "reason": reason})
+
+
+class RunResult(dict):
+    """The JobResult of a run in a session (a dict, as every result), with its rich output at hand:
+    ``value`` is the last expression's ``repr`` (the ``text/plain`` display item), ``images`` the plots, and
+    ``save_images(directory)`` writes them as ``kiff-<run>-<k>.png``."""
+
+    def __init__(self, result: Mapping[str, Any], session: "Session | None" = None):
+        super().__init__(result)
+        self._session = session
+
+    @property
+    def display(self) -> list[dict]:
+        """Every display item: ``{"mimeType", "text", "artifact", "bytes"}``."""
+        return list(self.get("display") or [])
+
+    @property
+    def value(self) -> str | None:
+        """The ``repr`` of the last expression, as a Python prompt prints it; None when there was none."""
+        for item in self.display:
+            if item.get("mimeType") == "text/plain":
+                return item.get("text")
+        return None
+
+    @property
+    def images(self) -> list[dict]:
+        """The image display items (PNG plots), in the order the run made them."""
+        return [item for item in self.display if str(item.get("mimeType", "")).startswith("image/")]
+
+    def image(self, item: Mapping[str, Any]) -> bytes:
+        """The bytes of one image display item: its artifact of this run, or inline base64 ``data``."""
+        if item.get("data"):
+            return base64.b64decode(item["data"])
+        if not item.get("artifact"):
+            raise ValueError(f"display item {item.get('mimeType')} carries no image")
+        if self._session is None:
+            raise ValueError("this result is not bound to a session to download from")
+        return self._session.client.artifact(self["id"], item["artifact"])
+
+    def save_images(self, directory: str = ".") -> list[str]:
+        """Write each image as ``<directory>/kiff-<run>-<k>.png`` (``<run>``: the first 8 characters of the run's
+        id, ``k`` from 1); returns the paths written."""
+        paths = []
+        for k, item in enumerate(self.images, 1):
+            extension = str(item.get("mimeType")).split("/", 1)[1].split("+", 1)[0] or "png"
+            path = os.path.join(directory, f"kiff-{str(self['id'])[:8]}-{k}.{extension}")
+            with open(path, "wb") as f:
+                f.write(self.image(item))
+            paths.append(path)
+        return paths
+
+
+class Session:
+    """A session: a sandbox held across runs. Python keeps its globals from one run to the next; files stay in
+    ``/workspace``. One run at a time (``SessionBusy`` otherwise); once it ended, calls raise ``SessionEnded``.
+    A context manager: leaving the ``with`` block deletes it.
+
+    ``view`` is the session as last fetched (``id``, ``state``, ``reason``, ``currentRun``, ``expiresAt``,
+    ``transitions``...). ``current_run`` is the id of the run ``stream`` is following, once known.
+    """
+
+    def __init__(self, client: Client, view: Mapping[str, Any]):
+        self.client = client
+        self.view: dict[str, Any] = dict(view)
+        self.id: str = self.view["id"]
+        self.current_run: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Session({self.id!r}, state={self.view.get('state')!r})"
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    @property
+    def path(self) -> str:
+        return f"/v1/sessions/{_seg(self.id)}"
+
+    def refresh(self) -> dict:
+        """Fetch the session again and return its view."""
+        self.view = self.client._json("GET", self.path)
+        return self.view
+
+    @property
+    def state(self) -> str:
+        """The session's state now: CREATING, READY, BUSY, IDLE, EXPIRED, DELETED or LOST."""
+        return self.refresh()["state"]
+
+    def _run_limit(self, timeout_ms: int | None) -> float:
+        """Seconds a run may take: its own limit, else the session's; plus a margin for the way there and back."""
+        limit_ms = timeout_ms or (self.view.get("limits") or {}).get("timeoutMs") or 300_000
+        return limit_ms / 1000 + 30
+
+    def run(self, code: str, language: str = "python", stdin: str | None = None,
+            timeout_ms: int | None = None) -> RunResult:
+        """Run code in the session and wait for its result (a ``RunResult``: ``status``, ``stdout``, ``stderr``,
+        ``value``, ``images``...). ``language`` is python (globals kept), bash (in /workspace) or node."""
+        body = _drop_none({"language": language, "code": code, "stdin": stdin, "timeoutMs": timeout_ms})
+        limit = self._run_limit(timeout_ms)
+        window = min(30.0, limit)
+        status, _, data = self.client._request("POST", self.path + "/runs", query={"wait": _duration(window)},
+                                               body=body, timeout=self.client.timeout + window)
+        return RunResult(self._ended(status, data, limit), self)
+
+    def stream(self, code: str, language: str = "python", stdin: str | None = None,
+               timeout_ms: int | None = None) -> Iterator[Event]:
+        """Run code and yield its live events as ``Client.events`` does: ``status``, ``output`` (``data``:
+        ``{"stream", "data", ...}``) as the run prints, then ``result``, whose ``data`` is a ``RunResult``. A
+        dropped connection is resumed at ``/v1/jobs/<run>/events`` with ``Last-Event-ID``."""
+        self.current_run = None
+        body = _drop_none({"language": language, "code": code, "stdin": stdin, "timeoutMs": timeout_ms})
+        last_id = None
+        conn, response = self.client._send("POST", self.path + "/runs", None, body, {"Cache-Control": "no-cache"},
+                                           "text/event-stream", self.client.timeout)
+        try:
+            if response.status >= 400:
+                raise _error_from_response(response.status, response.headers, response.read())
+            if not (response.headers.get("Content-Type") or "").startswith("text/event-stream"):
+                # A server that answers as a plain POST: the result (200), or where the run is (202).
+                answer = _decode_json(response.read())
+                self.current_run = answer.get("id")
+                if response.status == 200:
+                    yield Event(None, "result", RunResult(answer, self))
+                    return
+            else:
+                parser = SSEParser()
+                decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
+                try:
+                    while chunk := response.read1(65536):
+                        for raw in parser.feed(decoder.decode(chunk)):
+                            last_id = raw.id
+                            event = raw._replace(data=_maybe_json(raw.data))
+                            if self.current_run is None and isinstance(event.data, dict):
+                                self.current_run = event.data.get("jobId") or (
+                                    event.data.get("id") if event.event == "result" else None)
+                            if event.event == "result":
+                                yield event._replace(data=RunResult(event.data, self))
+                                return
+                            yield event
+                except (OSError, http.client.HTTPException):
+                    pass  # dropped: resumed below from the last event
+        finally:
+            conn.close()
+        if self.current_run is None:
+            self.current_run = self.refresh().get("currentRun")
+        if self.current_run is None:
+            raise ConnectionError(f"the events of a run in session {self.id} were lost before they named it")
+        for event in self.client.events(self.current_run, last_event_id=last_id):
+            if event.event == "result":
+                yield event._replace(data=RunResult(event.data, self))
+                return
+            yield event
+
+    def interrupt(self, run_id: str | None = None) -> dict:
+        """Interrupt a run as Ctrl-C would (Python gets ``KeyboardInterrupt``, bash and node SIGINT): it ends
+        CANCELLED and the session keeps its globals and files. ``run_id`` defaults to the run ``stream`` follows,
+        else the session's current run. ``Conflict`` if the run had already ended."""
+        run_id = run_id or self.current_run or self.refresh().get("currentRun")
+        if not run_id:
+            raise ValueError(f"session {self.id} has no run to interrupt")
+        return self.client._json("DELETE", f"{self.path}/runs/{_seg(run_id)}")
+
+    def upload(self, path: str, data: bytes | str) -> dict:
+        """Write ``data`` (bytes, or text as UTF-8) to ``path`` in the session's ``/workspace``, making its
+        directories. Paths are relative, of ``[A-Za-z0-9._/-]``, without ``..`` or a part starting with a dot
+        (``InvalidRequest`` otherwise). Returns the operation's run."""
+        content = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        limit = self._run_limit(None)
+        window = min(30.0, limit)
+        status, _, answer = self.client._request("PUT", f"{self.path}/files/{_path(path)}",
+                                                 query={"wait": _duration(window)}, body=content,
+                                                 timeout=self.client.timeout + window)
+        return self._succeeded(self._ended(status, answer, limit), f"upload of {path}")
+
+    def download(self, path: str) -> bytes:
+        """The content of the file at ``path`` in the session's ``/workspace``; ``SessionOperationError`` if the
+        sandbox could not give it (no such file...)."""
+        status, headers, data = self.client._request("GET", f"{self.path}/files/{_path(path)}",
+                                                     accept="application/octet-stream, application/json",
+                                                     timeout=self.client.timeout + 30)
+        if status == 200 and not (headers.get("Content-Type") or "").startswith("application/json"):
+            return data
+        # JSON instead of the bytes: the operation did not succeed (200, its result) or is still running (202).
+        done = self._succeeded(self._ended(status, data, self._run_limit(None)), f"download of {path}")
+        return self.client.artifact(done["id"], path)
+
+    def files(self) -> list[dict]:
+        """The regular files of the session's ``/workspace`` as ``[{"path", "size"}]``, sorted by path."""
+        status, _, data = self.client._request("GET", f"{self.path}/files", timeout=self.client.timeout + 30)
+        answer = _decode_json(data) if data else {}
+        if status == 200 and not (isinstance(answer, dict) and "status" in answer):
+            return _listing(answer)
+        done = self._succeeded(self._ended(status, data, self._run_limit(None)), "listing")
+        for item in done.display:
+            if item.get("mimeType") == "application/json" and item.get("text") is not None:
+                return _listing(json.loads(item["text"]))
+        raise SessionOperationError(f"the listing of session {self.id} answered no files", done)
+
+    def events(self, last_event_id: str | None = None) -> Iterator[Event]:
+        """The session's moves (``data``: ``{"state", "at", "reason", "runId"...}``) from the first, then live,
+        ending after the one that ends it (EXPIRED, DELETED or LOST)."""
+        for event in self.client._event_stream(f"{self.path}/events", last_event_id, until_result=False):
+            yield event
+            if isinstance(event.data, dict) and event.data.get("state") in SESSION_ENDED_STATES:
+                return
+
+    def save_images(self, result: Mapping[str, Any], directory: str = ".") -> list[str]:
+        """Write the images of a run of this session as ``<directory>/kiff-<run>-<k>.png``; returns the paths."""
+        return RunResult(result, self).save_images(directory)
+
+    def close(self) -> dict:
+        """Delete the session: its sandbox is closed, a run under way cancelled. Closing it again, or closing one
+        that already ended, is harmless."""
+        try:
+            self.view = self.client._json("DELETE", self.path)
+        except NotFound:
+            pass  # already gone: nothing is held any more
+        return self.view
+
+    def _ended(self, status: int, data: bytes, limit: float) -> RunResult:
+        """The run's result from a 200, or waited for from a 202 (which names the run) within ``limit`` s."""
+        answer = _decode_json(data)
+        if status != 202:
+            return RunResult(answer, self)
+        return RunResult(self.client.wait(answer["id"], timeout=limit), self)
+
+    def _succeeded(self, result: RunResult, what: str) -> RunResult:
+        if result.get("status") != "SUCCEEDED":
+            # The sandbox's own words ("no such file: …") say more than the run's "exit code 1".
+            why = (result.get("stderr") or "").strip() or result.get("message")
+            raise SessionOperationError(f"the {what} in session {self.id} ended {result.get('status')}"
+                                        + (f": {why}" if why else ""), result)
+        return result
+
+
+def _listing(answer: Any) -> list[dict]:
+    """A listing as the runner writes it: ``{"files": [...]}`` or the bare list."""
+    files = answer if isinstance(answer, list) else (answer or {}).get("files") or []
+    return [{"path": f.get("path"), "size": f.get("size", 0)} for f in files]
+
+
 # ---------------------------------------------------------------------------------------------------- helpers
 
 def _seg(value: str) -> str:
     """Quote a value for use as one path segment (an artifact name may contain '/' or '?')."""
     return urllib.parse.quote(str(value), safe="")
+
+
+def _path(value: str) -> str:
+    """Quote a relative path (a session file, an artifact name) segment by segment, keeping its slashes."""
+    return urllib.parse.quote(str(value), safe="/")
 
 
 def _job_defaults(job: Mapping[str, Any]) -> dict:
@@ -640,6 +990,244 @@ def sign_record(producer_key: str, topic: str, key: str | bytes | None, value: s
     return RECORD_SIGNATURE_HEADER, ("tenant/" + tenant + ":").encode("ascii") + base64.b64encode(mac)
 
 
+# ---------------------------------------------------------------------------------------------------- REPL
+
+REPL_HELP = """Each entry runs in the session: Python keeps its globals, files stay in /workspace.
+  %bash CMD            run CMD with bash in /workspace
+  %put LOCAL REMOTE    upload a local file into the session
+  %get REMOTE LOCAL    download a file of the session
+  %files               list the session's files with their sizes
+  %help                this text
+Ctrl-C interrupts a run (the session keeps its state) or clears the line; Ctrl-D or exit() ends the REPL.
+Plots are saved as ./kiff-<run>-<k>.png."""
+
+
+class Repl:
+    """A read-eval-print loop backed by a session (``kiff.py repl``). Entries continue over several lines as a
+    Python prompt's do (``codeop``); each complete one runs in the session with its output streamed as it comes,
+    then the last expression's value is printed and plots are saved.
+
+    ``read(prompt)`` returns the next line, raising ``EOFError`` at the end (default: ``input`` on a terminal,
+    else lines of stdin without prompts). At the end the session is deleted, unless it was ``attached`` to
+    (``--session``) or ``keep`` is set.
+    """
+
+    def __init__(self, session: Session, *, attached: bool = False, keep: bool = False,
+                 read: Any = None, out: TextIO | None = None, err: TextIO | None = None,
+                 interactive: bool | None = None, image_dir: str = "."):
+        self.session = session
+        self.attached = attached
+        self.keep = keep
+        self.out = sys.stdout if out is None else out
+        self.err = sys.stderr if err is None else err
+        self.interactive = sys.stdin.isatty() if interactive is None else interactive
+        self.read = read or (input if self.interactive else self._read_piped)
+        self.image_dir = image_dir
+        self._at_line_start = True
+
+    @staticmethod
+    def _read_piped(prompt: str) -> str:
+        line = sys.stdin.readline()
+        if not line:
+            raise EOFError
+        return line.rstrip("\n")
+
+    def loop(self) -> int:
+        """Run until EOF or ``exit()``; returns the exit status (1 when the session ended under it)."""
+        status = 0
+        buffer: list[str] = []
+        while True:
+            try:
+                line = self.read(("... " if buffer else ">>> ") if self.interactive else "")
+            except EOFError:
+                if buffer and not self.execute("\n".join(buffer)):
+                    status = 1
+                if self.interactive:
+                    self.err.write("\n")
+                break
+            except KeyboardInterrupt:
+                self.err.write("\nKeyboardInterrupt\n")
+                buffer = []
+                continue
+            if not buffer:
+                entry = line.strip()
+                if not entry:
+                    continue
+                if entry in ("exit()", "quit()", "exit", "quit"):
+                    break
+                if entry.startswith("%"):
+                    if not self.magic(entry):
+                        status = 1
+                        break
+                    continue
+            buffer.append(line)
+            source = "\n".join(buffer)
+            if not self._complete(source):
+                continue
+            buffer = []
+            if not self.execute(source):
+                status = 1
+                break
+        self.finish()
+        return status
+
+    @staticmethod
+    def _complete(source: str) -> bool:
+        """Whether the entry is complete, as a Python prompt decides (a block waits for its blank line)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                return codeop.compile_command(source, "<kiff>", "single") is not None
+            except (SyntaxError, ValueError, OverflowError):
+                return True  # invalid: sent anyway, the session's interpreter says why with its traceback
+
+    def execute(self, code: str, language: str = "python") -> bool:
+        """Run one entry, streaming its output; False when the session has ended."""
+        result = None
+        streamed = False
+        last_id = None
+        try:
+            events = self.session.stream(code, language=language)
+            try:
+                for event in events:
+                    last_id = event.id or last_id
+                    if event.event == "output" and isinstance(event.data, dict):
+                        streamed = True
+                        self._write(event.data.get("stream"), event.data.get("data") or "")
+                    elif event.event == "result":
+                        result = event.data
+            except KeyboardInterrupt:
+                events.close()
+                result = self._interrupted(last_id)
+            if result is not None:
+                self._report(result, streamed)
+        except SessionEnded as e:
+            self._end_line()
+            self.err.write(f"kiff: {e}\n")
+            return False
+        except KiffError as e:
+            self._end_line()
+            self.err.write(f"kiff: {e}\n")
+        except KeyboardInterrupt:
+            self._end_line()
+            self.err.write("KeyboardInterrupt\n")
+        except (OSError, http.client.HTTPException) as e:
+            self._end_line()
+            self.err.write(f"kiff: {e}\n")
+        return True
+
+    def _interrupted(self, last_id: str | None) -> RunResult | None:
+        """Ctrl-C during a run: interrupt it (the session keeps its state) and follow it to its end, so the next
+        entry does not find the session busy. A second Ctrl-C stops waiting."""
+        run_id = self.session.current_run or self.session.refresh().get("currentRun")
+        try:
+            self.session.interrupt(run_id)
+        except Conflict:
+            pass  # it ended meanwhile
+        self._end_line()
+        self.err.write("KeyboardInterrupt: run interrupted, the session keeps its state\n")
+        self.err.flush()
+        try:
+            for event in self.session.client.events(run_id, last_event_id=last_id):
+                if event.event == "output" and isinstance(event.data, dict):
+                    self._write(event.data.get("stream"), event.data.get("data") or "")
+                elif event.event == "result":
+                    return RunResult(event.data, self.session)
+        except KeyboardInterrupt:
+            self.err.write("\nnot waiting for the run to end\n")
+        return None
+
+    def _write(self, stream: str | None, data: str) -> None:
+        if not data:
+            return
+        if stream == "stderr":
+            self.out.flush()
+            self.err.write(data)
+            self.err.flush()
+        else:
+            self.out.write(data)
+            self.out.flush()
+        self._at_line_start = data.endswith("\n")
+
+    def _end_line(self) -> None:
+        if not self._at_line_start:
+            self.out.write("\n")
+            self.out.flush()
+            self._at_line_start = True
+
+    def _report(self, result: RunResult, streamed: bool) -> None:
+        if not streamed:  # a server that sent no live output: what the result kept
+            self._write("stdout", result.get("stdout") or "")
+            self._write("stderr", result.get("stderr") or "")
+        self._end_line()
+        if result.value is not None:
+            self.out.write(result.value + "\n")
+        for path in result.save_images(self.image_dir):
+            self.out.write(f"[image saved: {path}]\n")
+        status = result.get("status")
+        # A Python exception already showed its traceback on stderr, as a local prompt would, and an interrupt
+        # was announced when it was sent; anything else (a timeout, an error of the platform) is said here.
+        silent_failure = status == "FAILED" and not (result.get("stderr") or "").strip()
+        if status not in ("SUCCEEDED", "FAILED", "CANCELLED") or silent_failure:
+            message = result.get("message")
+            self.err.write(f"[kiff] run {status}" + (f": {message}" if message else "") + "\n")
+        self.out.flush()
+        self.err.flush()
+
+    def magic(self, entry: str) -> bool:
+        """A ``%`` command; False when the session has ended."""
+        name, _, rest = entry[1:].partition(" ")
+        args = rest.split()
+        try:
+            if name == "bash":
+                return self.execute(rest, language="bash") if rest.strip() else self._usage("%bash CMD")
+            if name == "put":
+                if len(args) != 2:
+                    return self._usage("%put LOCAL REMOTE")
+                with open(os.path.expanduser(args[0]), "rb") as f:
+                    content = f.read()
+                self.session.upload(args[1], content)
+                self.out.write(f"uploaded {len(content)} bytes to {args[1]}\n")
+            elif name == "get":
+                if len(args) != 2:
+                    return self._usage("%get REMOTE LOCAL")
+                content = self.session.download(args[0])
+                with open(os.path.expanduser(args[1]), "wb") as f:
+                    f.write(content)
+                self.out.write(f"saved {len(content)} bytes to {args[1]}\n")
+            elif name == "files":
+                for file in self.session.files():
+                    self.out.write(f"{file['size']:>10}  {file['path']}\n")
+            elif name in ("help", "?"):
+                self.out.write(REPL_HELP + "\n")
+            else:
+                self.err.write(f"unknown command %{name}; %help lists them\n")
+        except SessionEnded as e:
+            self.err.write(f"kiff: {e}\n")
+            return False
+        except (KiffError, OSError) as e:
+            self.err.write(f"kiff: {e}\n")
+        except KeyboardInterrupt:
+            self.err.write("KeyboardInterrupt\n")
+        self.out.flush()
+        return True
+
+    def _usage(self, usage: str) -> bool:
+        self.err.write(f"usage: {usage}\n")
+        return True
+
+    def finish(self) -> None:
+        """Delete the session, unless it was attached to or is to be kept."""
+        if self.attached or self.keep:
+            self.err.write(f"session {self.session.id} left open (kiff.py repl --session {self.session.id})\n")
+            return
+        try:
+            self.session.close()
+            self.err.write(f"session {self.session.id} closed\n")
+        except (KiffError, OSError) as e:
+            self.err.write(f"kiff: could not close session {self.session.id}: {e}\n")
+
+
 # ---------------------------------------------------------------------------------------------------- CLI
 
 _LANGUAGES_BY_SUFFIX = {".py": "python", ".js": "node", ".mjs": "node", ".cjs": "node", ".sh": "bash"}
@@ -658,10 +1246,17 @@ def _main(argv: list[str] | None = None) -> int:
     get.add_argument("id")
     batch = commands.add_parser("batch", help="submit a batch from a JSON file, wait, print the Batch")
     batch.add_argument("file", help='{"jobs": [...]} or {"template": {...}, "inputs": [...]}')
+    repl = commands.add_parser("repl", help="a Python prompt backed by a session (Ctrl-D ends it)")
+    repl.add_argument("--vm-type", default="data-processing", help="VM type of a new session")
+    repl.add_argument("--session", metavar="ID", help="attach to an existing session (left open at the end)")
+    repl.add_argument("--keep", action="store_true", help="leave the new session open at the end")
+    repl.add_argument("--idle-timeout", type=float, metavar="SECONDS", help="idle timeout of a new session")
     args = parser.parse_args(argv)
 
     client = Client()
     try:
+        if args.command == "repl":
+            return _repl(client, args)
         if args.command == "run":
             return _run_file(client, args.file, args.vm_type, args.language)
         if args.command == "get":
@@ -681,6 +1276,33 @@ def _main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as e:  # connection refused, unreadable file, bad JSON…
         print(f"kiff: {e}", file=sys.stderr)
         return 2
+
+
+def _repl(client: Client, args: Any) -> int:
+    if args.session:
+        session = client.session(args.session)
+        if session.view.get("state") in SESSION_ENDED_STATES:
+            raise _ended(session.view)
+    else:
+        idle = None if args.idle_timeout is None else int(args.idle_timeout * 1000)
+        try:
+            session = client.create_session(args.vm_type, idle_timeout_ms=idle)
+        except KeyboardInterrupt:
+            return 130
+    repl = Repl(session, attached=bool(args.session), keep=args.keep)
+    if repl.interactive:
+        try:
+            import readline  # noqa: F401  (line editing and history for input())
+        except ImportError:
+            pass
+    print(f"kiff session {session.id} ({session.view.get('vmType')}, {session.view.get('state')}); "
+          "%help for commands, Ctrl-D to end", file=sys.stderr)
+    try:
+        return repl.loop()
+    except BaseException:
+        # Whatever broke the loop, a session this REPL created must not outlive it unless asked.
+        repl.finish()
+        raise
 
 
 def _run_file(client: Client, path: str, vm_type: str, language: str | None) -> int:

@@ -8,6 +8,7 @@ import io
 import itertools
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -86,7 +87,7 @@ class FakeKiff:
                 else:
                     route(request)
 
-            do_GET = do_POST = do_DELETE = _dispatch
+            do_GET = do_POST = do_PUT = do_DELETE = _dispatch
 
             def log_message(self, *args):
                 pass  # keep the test output readable
@@ -289,7 +290,7 @@ class JobsTest(FakeServerTest):
             200, {"jobId": JOB, "truncated": False, "stream": r.query.get("stream"), "chunks": []})
         self.fake.routes[("GET", f"/v1/jobs/{JOB}/artifacts")] = lambda r: r.reply(
             200, {"artifacts": [{"name": "out dir/a.csv", "sizeBytes": 3}]})
-        self.fake.routes[("GET", f"/v1/jobs/{JOB}/artifacts/out%20dir%2Fa.csv")] = lambda r: r.send(
+        self.fake.routes[("GET", f"/v1/jobs/{JOB}/artifacts/out%20dir/a.csv")] = lambda r: r.send(
             200, b"\x00\x01\x02", "application/octet-stream")
         self.fake.routes[("GET", f"/v1/jobs/{JOB}/webhooks")] = lambda r: r.reply(200, {"items": [{"id": "d1"}]})
         self.assertEqual(self.client.logs(JOB, stream="stderr")["stream"], "stderr")
@@ -540,6 +541,541 @@ class RecordSignatureTest(unittest.TestCase):
     def test_refuses_what_is_no_producer_key(self):
         with self.assertRaises(ValueError):
             kiff.sign_record("kiff_api_key", "t", "k", b"v")
+
+SID = "5e55a0e0-0000-4000-8000-000000000001"
+RUN = "7a11a0e0-0000-4000-8000-000000000002"
+SESSION = f"/v1/sessions/{SID}"
+PNG = b"\x89PNG\r\n\x1a\n-a-plot-"
+
+
+def session_view(state, **fields):
+    return {"id": SID, "tenant": "acme", "vmType": "data-processing", "state": state, "reason": None,
+            "limits": {"timeoutMs": 30000}, "currentRun": None, "runs": 0, "transitions": [], **fields}
+
+
+def run_result(status="SUCCEEDED", **fields):
+    return job_result(status, id=RUN, vmType="data-processing", sessionId=SID, **fields)
+
+
+def open_events(r):
+    """Start an SSE answer whose events are written one at a time (see write_event)."""
+    r.handler.send_response(200)
+    r.handler.send_header("Content-Type", "text/event-stream")
+    r.handler.end_headers()
+    r.handler.close_connection = True
+
+
+def write_event(r, event):
+    r.handler.wfile.write(sse(event).encode())
+    r.handler.wfile.flush()
+
+
+def status_event(status="RUNNING"):
+    return ("1.0", "status", json.dumps({"jobId": RUN, "status": status, "attempt": 1}))
+
+
+def output_event(seq, data, stream="stdout"):
+    return (f"1.{seq}", "output", json.dumps({"jobId": RUN, "attempt": 1, "seq": seq, "stream": stream,
+                                              "data": data}))
+
+
+def result_event(result):
+    return ("end", "result", json.dumps(result))
+
+
+class FakeSession:
+    """A session on the fake API: READY at once; runs are answered by `kernel(request) -> (chunks, result fields)`,
+    as SSE when asked for it, else as JSON; every request stays in fake.requests."""
+
+    def __init__(self, fake, kernel=None):
+        self.fake = fake
+        self.kernel = kernel or (lambda request: ([], {}))
+        self.runs = []
+        self.files = {}
+        self.state = "READY"
+        fake.routes[("POST", "/v1/sessions")] = lambda r: r.reply(201, session_view("READY"))
+        fake.routes[("GET", SESSION)] = lambda r: r.reply(200, session_view(self.state, currentRun=RUN))
+        fake.routes[("DELETE", SESSION)] = self._delete
+        fake.routes[("POST", f"{SESSION}/runs")] = self._run
+        # The listing as the worker writes it and the API answers it: a bare array.
+        fake.routes[("GET", f"{SESSION}/files")] = lambda r: r.reply(200, [
+            {"path": name, "size": len(content)} for name, content in sorted(self.files.items())])
+        fake.routes[("GET", f"/v1/jobs/{RUN}/artifacts/display/1.png")] = lambda r: r.send(200, PNG, "image/png")
+
+    def _delete(self, r):
+        self.state = "DELETED"
+        r.reply(200, session_view("DELETED", reason="deleted by the tenant"))
+
+    def _run(self, r):
+        request = r.json()
+        self.runs.append(request)
+        chunks, fields = self.kernel(request)
+        stdout = "".join(d for s, d in chunks if s == "stdout")
+        stderr = "".join(d for s, d in chunks if s == "stderr")
+        result = run_result(**{"stdout": stdout, "stderr": stderr, **fields})
+        if r.headers.get("Accept") != "text/event-stream":
+            r.reply(200, result)
+            return
+        open_events(r)
+        write_event(r, status_event())
+        for seq, (stream, data) in enumerate(chunks, 1):
+            write_event(r, output_event(seq, data, stream))
+        write_event(r, result_event(result))
+
+    def put_route(self, path):
+        def put(r):
+            self.files[path] = r.body
+            r.reply(200, run_result())
+        self.fake.routes[("PUT", f"{SESSION}/files/{path}")] = put
+
+    def get_route(self, path):
+        self.fake.routes[("GET", f"{SESSION}/files/{path}")] = lambda r: r.send(
+            200, self.files[path], "application/octet-stream")
+
+
+class SessionApiTest(FakeServerTest):
+    def test_create_sends_the_request_and_waits_until_a_worker_opened_it(self):
+        views = iter([session_view("CREATING"), session_view("READY")])
+        self.fake.routes[("POST", "/v1/sessions")] = lambda r: r.reply(202, session_view("CREATING"))
+        self.fake.routes[("GET", SESSION)] = lambda r: r.reply(200, next(views))
+
+        session = self.client.create_session("data-processing", limits={"memoryMb": 512}, idle_timeout_ms=600000,
+                                             env={"MODE": "test"}, files={"in.csv": "a\n"}, idempotency_key="k-7",
+                                             timeout=10)
+
+        self.assertEqual((session.id, session.view["state"]), (SID, "READY"))
+        create = self.fake.requests[0]
+        self.assertEqual(create.json(), {"vmType": "data-processing", "limits": {"memoryMb": 512},
+                                         "idleTimeoutMs": 600000, "env": {"MODE": "test"},
+                                         "files": {"in.csv": "a\n"}})
+        self.assertEqual((create.headers["Idempotency-Key"], create.query["wait"]), ("k-7", "10s"))
+        self.assertEqual(len(self.fake.requests), 3)
+
+    def test_a_session_that_could_not_open_is_ended_with_its_reason(self):
+        self.fake.routes[("POST", "/v1/sessions")] = lambda r: r.reply(
+            202, session_view("EXPIRED", reason="never opened: no worker"))
+        with self.assertRaises(kiff.SessionEnded) as caught:
+            self.client.create_session("data-processing")
+        self.assertEqual(caught.exception.problem["sessionState"], "EXPIRED")
+        self.assertIn("never opened", str(caught.exception))
+
+    def test_a_session_still_creating_at_the_timeout_is_deleted(self):
+        self.fake.routes[("POST", "/v1/sessions")] = lambda r: r.reply(202, session_view("CREATING"))
+        self.fake.routes[("GET", SESSION)] = lambda r: r.reply(200, session_view("CREATING"))
+        self.fake.routes[("DELETE", SESSION)] = lambda r: r.reply(200, session_view("DELETED"))
+        with self.assertRaises(TimeoutError):
+            self.client.create_session("data-processing", timeout=0.3)
+        self.assertEqual(self.fake.requests[-1].method, "DELETE")
+
+    def test_the_session_quota_is_a_quota_error(self):
+        self.fake.routes[("POST", "/v1/sessions")] = lambda r: r.problem(
+            429, "session-quota", "Session quota reached", {"Retry-After": "10"}, quota="maxOpenSessions")
+        with self.assertRaises(kiff.QuotaExceeded) as caught:
+            self.client.create_session("data-processing")
+        self.assertEqual((caught.exception.problem["quota"], caught.exception.retry_after), ("maxOpenSessions", 10))
+
+    def test_a_run_answers_its_value_and_its_plot_which_saves_as_a_png(self):
+        display = [{"mimeType": "text/plain", "text": "42", "artifact": None, "bytes": 2},
+                   {"mimeType": "image/png", "text": None, "artifact": "display/1.png", "bytes": len(PNG)}]
+        FakeSession(self.fake, lambda request: ([("stdout", "hi\n")], {"display": display}))
+        session = self.client.session(SID)
+
+        result = session.run("print('hi')\nx = 41\nx + 1")
+
+        self.assertEqual((result["status"], result["stdout"], result.value), ("SUCCEEDED", "hi\n", "42"))
+        self.assertEqual([i["artifact"] for i in result.images], ["display/1.png"])
+        run = self.fake.requests[-1]
+        self.assertEqual(run.json(), {"language": "python", "code": "print('hi')\nx = 41\nx + 1"})
+        self.assertEqual(run.query["wait"], "30s")
+        with tempfile.TemporaryDirectory() as directory:
+            [path] = result.save_images(directory)
+            self.assertEqual(os.path.basename(path), f"kiff-{RUN[:8]}-1.png")
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(), PNG)
+
+    def test_a_run_still_going_when_the_wait_ran_out_is_awaited(self):
+        FakeSession(self.fake)
+        self.fake.routes[("POST", f"{SESSION}/runs")] = lambda r: r.reply(202, {"id": RUN, "status": "RUNNING"})
+        answers = iter([run_result("RUNNING"), run_result("SUCCEEDED", stdout="done\n")])
+        self.fake.routes[("GET", f"/v1/jobs/{RUN}")] = lambda r: r.reply(200, next(answers), {"Retry-After": "0"})
+
+        result = self.client.session(SID).run("sleep 40", language="bash", timeout_ms=60000)
+
+        self.assertEqual(result["stdout"], "done\n")
+        self.assertEqual(self.fake.requests[1].json(), {"language": "bash", "code": "sleep 40", "timeoutMs": 60000})
+
+    def test_a_busy_session_names_its_run_and_an_ended_one_says_why(self):
+        FakeSession(self.fake)
+        answers = iter([
+            lambda r: r.problem(409, "session-busy", "Session busy", {"Retry-After": "1"}, sessionState="BUSY",
+                                currentRun=RUN),
+            lambda r: r.problem(410, "session-ended", "Session ended", sessionState="LOST",
+                                reason="its worker w1 stopped renewing its lease")])
+        self.fake.routes[("POST", f"{SESSION}/runs")] = lambda r: next(answers)(r)
+        session = self.client.session(SID)
+
+        with self.assertRaises(kiff.SessionBusy) as busy:
+            session.run("x")
+        with self.assertRaises(kiff.SessionEnded) as ended:
+            session.run("x")
+
+        self.assertIsInstance(busy.exception, kiff.Conflict)
+        self.assertEqual((busy.exception.problem["currentRun"], busy.exception.retry_after), (RUN, 1))
+        self.assertEqual(ended.exception.problem["sessionState"], "LOST")
+
+    def test_stream_yields_output_as_it_comes_and_resumes_at_the_jobs_events_after_a_drop(self):
+        FakeSession(self.fake)
+        first_seen = threading.Event()
+
+        @self.fake.route("POST", f"{SESSION}/runs")
+        def _(r):
+            open_events(r)
+            write_event(r, status_event())
+            write_event(r, output_event(1, "0\n"))
+            first_seen.wait(5)  # the second line only once the client showed the first: live, not at the end
+            write_event(r, output_event(2, "1\n"))
+            r.handler.wfile.write(b"id: 1.3\nevent: output\ndata: {\"jobId\"")  # then the connection drops
+
+        @self.fake.route("GET", f"/v1/jobs/{RUN}/events")
+        def _(r):
+            open_events(r)
+            write_event(r, output_event(3, "2\n"))
+            write_event(r, result_event(run_result(stdout="0\n1\n2\n")))
+
+        session = self.client.session(SID)
+        seen = []
+        for event in session.stream("for i in range(3): print(i)"):
+            seen.append(event)
+            if event.event == "output" and event.data["data"] == "0\n":
+                self.assertFalse(first_seen.is_set())
+                first_seen.set()
+
+        self.assertEqual([e.event for e in seen], ["status", "output", "output", "output", "result"])
+        self.assertEqual("".join(e.data["data"] for e in seen if e.event == "output"), "0\n1\n2\n")
+        self.assertIsInstance(seen[-1].data, kiff.RunResult)
+        self.assertEqual(session.current_run, RUN)
+        post, resume = self.fake.requests[1], self.fake.requests[2]
+        self.assertEqual(post.headers["Accept"], "text/event-stream")
+        self.assertEqual(post.json(), {"language": "python", "code": "for i in range(3): print(i)"})
+        self.assertEqual((resume.path, resume.headers["Last-Event-ID"]), (f"/v1/jobs/{RUN}/events", "1.2"))
+
+    def test_files_go_up_come_down_and_are_listed(self):
+        fake_session = FakeSession(self.fake)
+        fake_session.put_route("data/in.csv")
+        fake_session.get_route("data/in.csv")
+        session = self.client.session(SID)
+
+        session.upload("data/in.csv", "a,b\n1,2\n")
+
+        self.assertEqual(session.download("data/in.csv"), b"a,b\n1,2\n")
+        self.assertEqual(session.files(), [{"path": "data/in.csv", "size": 8}])
+        put = self.fake.requests[1]
+        self.assertEqual((put.method, put.body, put.headers["Content-Type"]),
+                         ("PUT", b"a,b\n1,2\n", "application/octet-stream"))
+
+    def test_a_listing_still_running_is_read_from_its_display(self):
+        FakeSession(self.fake)
+        self.fake.routes[("GET", f"{SESSION}/files")] = lambda r: r.reply(202, {"id": RUN, "status": "RUNNING"})
+        listing = json.dumps({"files": [{"path": "a.txt", "size": 1}]})  # the runner's own wrapping is read too
+        self.fake.routes[("GET", f"/v1/jobs/{RUN}")] = lambda r: r.reply(200, run_result(
+            display=[{"mimeType": "application/json", "text": listing, "artifact": None, "bytes": len(listing)}]))
+        self.assertEqual(self.client.session(SID).files(), [{"path": "a.txt", "size": 1}])
+
+    def test_a_file_the_sandbox_cannot_give_is_an_operation_error(self):
+        FakeSession(self.fake)
+        self.fake.routes[("GET", f"{SESSION}/files/nope.txt")] = lambda r: r.reply(200, run_result(
+            "FAILED", exitCode=1, message="exit code 1", stderr="kiff-runner: no such file: nope.txt\n"))
+        with self.assertRaises(kiff.SessionOperationError) as caught:
+            self.client.session(SID).download("nope.txt")
+        self.assertIn("no such file: nope.txt", str(caught.exception))
+        self.assertEqual(caught.exception.result["id"], RUN)
+
+    def test_interrupt_cancels_the_run_and_leaving_the_block_deletes_the_session(self):
+        FakeSession(self.fake)
+        self.fake.routes[("DELETE", f"{SESSION}/runs/{RUN}")] = lambda r: r.reply(200, run_result("CANCELLED"))
+
+        with self.client.session(SID) as session:
+            self.assertEqual(session.interrupt(RUN)["status"], "CANCELLED")
+            self.assertEqual(self.fake.requests[-1].method, "DELETE")
+            self.assertEqual(self.fake.requests[-1].path, f"{SESSION}/runs/{RUN}")
+
+        self.assertEqual((self.fake.requests[-1].method, self.fake.requests[-1].path), ("DELETE", SESSION))
+        self.assertEqual(session.view["state"], "DELETED")
+
+    def test_session_events_end_with_the_session(self):
+        FakeSession(self.fake)
+        moves = [("1", "session", json.dumps({"state": "CREATING"})), ("2", "session", json.dumps({"state": "READY"})),
+                 ("3", "session", json.dumps({"state": "EXPIRED", "reason": "idle for 5m"}))]
+        self.fake.routes[("GET", f"{SESSION}/events")] = lambda r: r.send(
+            200, "".join(sse(m) for m in moves).encode(), "text/event-stream")
+        states = [e.data["state"] for e in self.client.session(SID).events()]
+        self.assertEqual(states, ["CREATING", "READY", "EXPIRED"])
+
+    def test_lists_the_tenants_sessions_page_by_page(self):
+        @self.fake.route("GET", "/v1/sessions")
+        def _(r):
+            if r.query.get("cursor"):
+                r.reply(200, {"sessions": [session_view("IDLE")], "next": None})
+            else:
+                r.reply(200, {"sessions": [session_view("READY")], "next": "2026-11-29T21:00:00Z"})
+
+        self.assertEqual([s["state"] for s in self.client.sessions(state="all")], ["READY", "IDLE"])
+        self.assertEqual([r.query.get("cursor") for r in self.fake.requests], [None, "2026-11-29T21:00:00Z"])
+        self.assertEqual(self.fake.requests[0].query["state"], "all")
+
+
+class Lines:
+    """Input for the REPL: each item is a line, or an exception to raise (KeyboardInterrupt is Ctrl-C); the end
+    is EOF. The prompts asked for are kept."""
+
+    def __init__(self, *items):
+        self.items = list(items)
+        self.prompts = []
+
+    def __call__(self, prompt):
+        self.prompts.append(prompt)
+        if not self.items:
+            raise EOFError
+        item = self.items.pop(0)
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+
+class ReplTest(FakeServerTest):
+    def setUp(self):
+        super().setUp()
+        self.kernel = FakeSession(self.fake, self.answer)
+        self.session = self.client.session(SID)
+        self.out, self.err = io.StringIO(), io.StringIO()
+
+    @staticmethod
+    def answer(request):
+        """A tiny stand-in for the session's interpreter: enough to tell entries apart."""
+        code = request["code"]
+        if request["language"] == "bash":
+            return [("stdout", f"bash: {code}\n")], {}
+        if code == "f(21)":
+            return [], {"display": [{"mimeType": "text/plain", "text": "42", "artifact": None, "bytes": 2}]}
+        if code.startswith("for"):
+            return [("stdout", "0\n"), ("stdout", "1\n")], {}
+        if code == "1/0":
+            return [("stderr", "Traceback (most recent call last):\nZeroDivisionError: division by zero\n")], {
+                "status": "FAILED", "exitCode": 1}
+        if code == "plot()":
+            return [("stdout", "plotting")], {"display": [
+                {"mimeType": "image/png", "text": None, "artifact": "display/1.png", "bytes": len(PNG)}]}
+        return [], {}
+
+    def repl(self, lines, **options):
+        options.setdefault("interactive", False)
+        return kiff.Repl(self.session, read=lines, out=self.out, err=self.err, **options)
+
+    def codes(self):
+        return [run["code"] for run in self.kernel.runs]
+
+    def test_blocks_continue_until_their_blank_line_and_run_as_one_entry(self):
+        lines = Lines("def f(x):", "    return x * 2", "", "f(21)", "for i in range(2):", "    print(i)", "")
+        status = self.repl(lines, interactive=True).loop()
+
+        self.assertEqual(status, 0)
+        self.assertEqual(self.codes(), ["def f(x):\n    return x * 2\n", "f(21)", "for i in range(2):\n    print(i)\n"])
+        self.assertEqual(self.out.getvalue(), "42\n0\n1\n")
+        self.assertEqual(lines.prompts, [">>> ", "... ", "... ", ">>> ", ">>> ", "... ", "... ", ">>> "])
+
+    def test_piped_input_has_no_prompts_and_an_unfinished_block_runs_at_eof(self):
+        lines = Lines("for i in range(2):", "    print(i)")
+        self.repl(lines).loop()
+        self.assertEqual(self.codes(), ["for i in range(2):\n    print(i)"])
+        self.assertEqual(set(lines.prompts), {""})
+        self.assertEqual(self.out.getvalue(), "0\n1\n")
+
+    def test_output_is_shown_as_it_arrives(self):
+        shown = threading.Event()
+
+        @self.fake.route("POST", f"{SESSION}/runs")
+        def _(r):
+            open_events(r)
+            write_event(r, output_event(1, "first\n"))
+            shown.wait(5)
+            write_event(r, output_event(2, "second\n"))
+            write_event(r, result_event(run_result(stdout="first\nsecond\n")))
+
+        class Screen(io.StringIO):
+            def write(self, text):
+                if text == "first\n":
+                    shown.set()  # the server sends the rest only now: the first line cannot have waited for it
+                return super().write(text)
+
+        self.out = Screen()
+        self.repl(Lines("import time")).loop()
+        self.assertTrue(shown.is_set())
+        self.assertEqual(self.out.getvalue(), "first\nsecond\n")
+
+    def test_a_python_error_shows_its_traceback_and_the_repl_goes_on(self):
+        self.assertEqual(self.repl(Lines("1/0", "f(21)")).loop(), 0)
+        self.assertIn("ZeroDivisionError", self.err.getvalue())
+        self.assertNotIn("[kiff]", self.err.getvalue())
+        self.assertEqual(self.out.getvalue(), "42\n")
+
+    def test_a_plot_is_saved_and_its_path_printed(self):
+        with tempfile.TemporaryDirectory() as directory:
+            self.repl(Lines("plot()"), image_dir=directory).loop()
+            path = os.path.join(directory, f"kiff-{RUN[:8]}-1.png")
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(), PNG)
+        # the output lacked its newline: the path still starts a line of its own
+        self.assertEqual(self.out.getvalue(), f"plotting\n[image saved: {path}]\n")
+
+    def test_ctrl_c_during_a_run_interrupts_it_and_the_session_keeps_going(self):
+        interrupted = threading.Event()
+
+        @self.fake.route("POST", f"{SESSION}/runs")
+        def _(r):
+            if r.json()["code"] != "import time; time.sleep(60)":
+                return FakeSession._run(self.kernel, r)
+            open_events(r)
+            write_event(r, status_event())
+            write_event(r, output_event(1, "sleeping\n"))
+            interrupted.wait(5)
+
+        @self.fake.route("DELETE", f"{SESSION}/runs/{RUN}")
+        def _(r):
+            interrupted.set()
+            r.reply(200, run_result("CANCELLED"))
+
+        @self.fake.route("GET", f"/v1/jobs/{RUN}/events")
+        def _(r):
+            open_events(r)
+            write_event(r, output_event(2, "KeyboardInterrupt\n", "stderr"))
+            write_event(r, result_event(run_result("CANCELLED", exitCode=130)))
+
+        class CtrlCOnFirstOutput(io.StringIO):
+            """Ctrl-C pressed while the run prints: the KeyboardInterrupt comes from wherever the REPL is."""
+            def write(self, text):
+                if text == "sleeping\n" and not interrupted.is_set():
+                    raise KeyboardInterrupt
+                return super().write(text)
+
+        self.out = CtrlCOnFirstOutput()
+        status = self.repl(Lines("import time; time.sleep(60)", "f(21)")).loop()
+
+        self.assertEqual(status, 0)
+        self.assertTrue(interrupted.is_set())
+        calls = [(r.method, r.path) for r in self.fake.requests[1:]]
+        self.assertEqual(calls, [("POST", f"{SESSION}/runs"), ("DELETE", f"{SESSION}/runs/{RUN}"),
+                                 ("GET", f"/v1/jobs/{RUN}/events"), ("POST", f"{SESSION}/runs"),
+                                 ("DELETE", SESSION)])
+        self.assertEqual(self.fake.requests[3].headers["Last-Event-ID"], "1.1")
+        self.assertIn("KeyboardInterrupt: run interrupted, the session keeps its state", self.err.getvalue())
+        self.assertIn("KeyboardInterrupt\n", self.err.getvalue())  # the interpreter's own, streamed after
+        self.assertEqual(self.out.getvalue(), "42\n")
+
+    def test_ctrl_c_at_the_prompt_clears_the_entry(self):
+        self.repl(Lines("def f():", KeyboardInterrupt(), "f(21)"), interactive=True).loop()
+        self.assertEqual(self.codes(), ["f(21)"])
+        self.assertIn("KeyboardInterrupt", self.err.getvalue())
+
+    def test_eof_closes_the_session_it_created(self):
+        self.repl(Lines("x = 1")).loop()
+        self.assertEqual((self.fake.requests[-1].method, self.fake.requests[-1].path), ("DELETE", SESSION))
+        self.assertIn(f"session {SID} closed", self.err.getvalue())
+
+    def test_exit_closes_too_but_an_attached_or_kept_session_stays_open(self):
+        self.repl(Lines("exit()", "never run")).loop()
+        self.assertEqual(self.codes(), [])
+        self.assertEqual(self.fake.requests[-1].method, "DELETE")
+        for options in ({"attached": True}, {"keep": True}):
+            with self.subTest(**options):
+                self.fake.requests.clear()
+                self.repl(Lines("x = 1"), **options).loop()
+                self.assertNotIn("DELETE", [r.method for r in self.fake.requests])
+                self.assertIn("left open", self.err.getvalue())
+
+    def test_bash_and_file_commands(self):
+        self.kernel.put_route("data/in.csv")
+        self.kernel.get_route("data/in.csv")
+        with tempfile.TemporaryDirectory() as directory:
+            local, back = os.path.join(directory, "in.csv"), os.path.join(directory, "back.csv")
+            with open(local, "w") as f:
+                f.write("a,b\n1,2\n")
+            self.repl(Lines("%bash ls -l", f"%put {local} data/in.csv", "%files",
+                            f"%get data/in.csv {back}", "%nope")).loop()
+            with open(back) as f:
+                self.assertEqual(f.read(), "a,b\n1,2\n")
+        self.assertEqual(self.kernel.runs, [{"language": "bash", "code": "ls -l"}])
+        self.assertEqual(self.out.getvalue(), "bash: ls -l\nuploaded 8 bytes to data/in.csv\n"
+                                              "         8  data/in.csv\n" f"saved 8 bytes to {back}\n")
+        self.assertIn("unknown command %nope", self.err.getvalue())
+
+    def test_a_session_that_ended_ends_the_repl(self):
+        self.fake.routes[("POST", f"{SESSION}/runs")] = lambda r: r.problem(
+            410, "session-ended", "Session ended", detail="session LOST: its worker stopped renewing its lease",
+            sessionState="LOST")
+        self.assertEqual(self.repl(Lines("x = 1", "never run")).loop(), 1)
+        self.assertIn("stopped renewing", self.err.getvalue())
+        self.assertEqual([r.method for r in self.fake.requests].count("POST"), 1)
+
+
+class ReplCommandLineTest(FakeServerTest):
+    def start(self, *args):
+        env = {**os.environ, "KIFF_URL": self.fake.url, "KIFF_API_KEY": API_KEY, "PYTHONDONTWRITEBYTECODE": "1"}
+        directory = tempfile.TemporaryDirectory()
+        self.addCleanup(directory.cleanup)
+        self.directory = directory.name
+        return subprocess.Popen([sys.executable, kiff.__file__, "repl", *args], env=env, cwd=self.directory,
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def test_piped_entries_run_in_a_new_session_that_eof_closes(self):
+        kernel = FakeSession(self.fake, lambda r: ([], {"display": [
+            {"mimeType": "text/plain", "text": "2", "artifact": None, "bytes": 1},
+            {"mimeType": "image/png", "text": None, "artifact": "display/1.png", "bytes": len(PNG)}]}
+            if r["code"] == "x + 1" else {}))
+        proc = self.start("--vm-type", "data-processing")
+        out, err = proc.communicate("x = 1\nx + 1\n", timeout=30)
+
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertEqual(out, f"2\n[image saved: ./kiff-{RUN[:8]}-1.png]\n")
+        self.assertTrue(os.path.exists(os.path.join(self.directory, f"kiff-{RUN[:8]}-1.png")))
+        self.assertEqual(self.fake.requests[0].json(), {"vmType": "data-processing"})
+        self.assertEqual([r["code"] for r in kernel.runs], ["x = 1", "x + 1"])
+        self.assertEqual((self.fake.requests[-1].method, self.fake.requests[-1].path), ("DELETE", SESSION))
+
+    def test_sigint_during_a_run_deletes_the_run_not_the_session(self):
+        kernel = FakeSession(self.fake)
+        running, interrupted = threading.Event(), threading.Event()
+
+        @self.fake.route("POST", f"{SESSION}/runs")
+        def _(r):
+            if r.json()["code"] != "import time; time.sleep(60)":
+                return FakeSession._run(kernel, r)
+            open_events(r)
+            write_event(r, status_event())
+            running.set()
+            interrupted.wait(10)
+
+        @self.fake.route("DELETE", f"{SESSION}/runs/{RUN}")
+        def _(r):
+            interrupted.set()
+            r.reply(200, run_result("CANCELLED"))
+
+        self.fake.routes[("GET", f"/v1/jobs/{RUN}/events")] = lambda r: r.send(
+            200, sse(result_event(run_result("CANCELLED", exitCode=130))).encode(), "text/event-stream")
+        proc = self.start("--session", SID)
+        self.addCleanup(proc.kill)
+        proc.stdin.write("import time; time.sleep(60)\n")
+        proc.stdin.flush()
+        self.assertTrue(running.wait(20))
+        proc.send_signal(signal.SIGINT)
+        self.assertTrue(interrupted.wait(20))
+        out, err = proc.communicate("x = 1\n", timeout=30)
+
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertIn("run interrupted, the session keeps its state", err)
+        self.assertEqual([r["code"] for r in kernel.runs], ["x = 1"])
+        self.assertNotIn(("DELETE", SESSION), [(r.method, r.path) for r in self.fake.requests])
+        self.assertIn(f"session {SID} left open", err)
+
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@ import dev.kiff.model.job.JobResult;
 import dev.kiff.model.job.JobStatus;
 import dev.kiff.model.json.JobCodec;
 import dev.kiff.model.output.LogChunk;
+import dev.kiff.model.session.Session;
+import dev.kiff.model.session.SessionRequest;
+import dev.kiff.model.session.SessionState;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +26,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Spliterator;
@@ -39,7 +44,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A client of the Kiff HTTP API v1: submit jobs and batches, wait for them, follow a job's live events, read its
- * logs, cancel. Bodies go through the contract's {@link JobCodec}, so the client speaks exactly the server's JSON.
+ * logs, cancel; hold a session ({@link #createSession}) whose runs share state. Bodies go through the contract's
+ * {@link JobCodec}, so the client speaks exactly the server's JSON.
  * Every failure is a {@link KiffException}. Thread-safe: share one instance.
  *
  * <pre>{@code
@@ -51,18 +57,20 @@ import tools.jackson.databind.JsonNode;
 public final class KiffClient {
 
     /** Each long-poll asks for at most this; the server allows 60 s, less leaves room for proxies' idle timeouts. */
-    private static final Duration LONG_POLL = Duration.ofSeconds(30);
+    static final Duration LONG_POLL = Duration.ofSeconds(30);
+    /** How often a session still CREATING after the server's wait is looked at again. */
+    private static final Duration SESSION_POLL = Duration.ofMillis(250);
     /** Reconnections in a row that bring no event before {@link #stream} gives up. */
     private static final int MAX_RECONNECTS = 5;
     private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
     private static final Duration BATCH_POLL_FIRST = Duration.ofMillis(200);
     private static final Duration BATCH_POLL_MAX = Duration.ofSeconds(5);
 
-    private final HttpClient http;
+    final HttpClient http;
     private final String base;
     private final String apiKey;
-    private final Duration timeout;
-    private final JobCodec codec = new JobCodec();
+    final Duration timeout;
+    final JobCodec codec = new JobCodec();
 
     private KiffClient(Builder builder) {
         String url = builder.baseUrl.toString();
@@ -173,18 +181,34 @@ public final class KiffClient {
      * @throws KiffException when the stream cannot be resumed after {@value #MAX_RECONNECTS} attempts in a row
      */
     public JobResult stream(UUID id, Consumer<JobEvent> listener) {
+        return follow(id, null, () -> null, listener);
+    }
+
+    /**
+     * Follows a job's events as {@link #stream} does, starting with {@code first} when it is an events stream already
+     * open (the answer of {@code POST /v1/sessions/{id}/runs} as SSE), else with {@code GET /v1/jobs/{id}/events}.
+     * When the id is not known yet ({@code id} null), the events name it; a drop before the first of them asks
+     * {@code idWhenUnknown}.
+     */
+    JobResult follow(UUID id, InputStream first, Supplier<UUID> idWhenUnknown, Consumer<JobEvent> listener) {
         SseParser parser = new SseParser();
+        UUID job = id;
+        InputStream opened = first;
         int failures = 0;
         while (true) {
             boolean progressed = false;
             IOException cause = null;
-            try (InputStream body = openEvents(id, parser.lastEventId())) {
+            try (InputStream body = opened != null ? opened : openEvents(job, parser.lastEventId())) {
+                opened = null;
                 BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                     SseParser.Event event = parser.line(line);
                     if (event != null) {
                         progressed = true;
-                        JobResult result = deliver(event, id, listener);
+                        if (job == null) {
+                            job = jobOf(event);
+                        }
+                        JobResult result = deliver(event, job, listener);
                         if (result != null) {
                             return result;
                         }
@@ -196,8 +220,14 @@ public final class KiffClient {
             // Ended without a result: the connection was cut (a clean end is a cut too, a proxy may do that).
             parser.reconnecting();
             failures = progressed ? 0 : failures + 1;
+            if (job == null) {
+                job = idWhenUnknown.get();
+                if (job == null) {
+                    throw new KiffException("lost the events of a run before they named it", cause);
+                }
+            }
             if (failures > MAX_RECONNECTS) {
-                throw new KiffException("lost the events of job " + id + " after " + MAX_RECONNECTS
+                throw new KiffException("lost the events of job " + job + " after " + MAX_RECONNECTS
                         + " reconnections", cause);
             }
             if (failures > 0) {
@@ -206,23 +236,39 @@ public final class KiffClient {
         }
     }
 
+    /** The job an event is about: each names it ({@code jobId} of status and output, {@code id} of the result). */
+    private static UUID jobOf(SseParser.Event event) {
+        try {
+            JsonNode data = Json.tree(event.data());
+            UUID job = Json.uuid(data, "jobId");
+            return job != null || !"result".equals(event.type()) ? job : Json.uuid(data, "id");
+        } catch (JacksonException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private InputStream openEvents(UUID id, String lastEventId) throws IOException {
         HttpRequest.Builder get = request("/v1/jobs/" + id + "/events", timeout).setHeader("Accept", "text/event-stream");
         if (!lastEventId.isEmpty()) {
             get.header("Last-Event-ID", lastEventId);
         }
+        return open(get.GET()).body();
+    }
+
+    /** Sends the request, leaving the answer's body to read as it comes; an answer other than 2xx is thrown. */
+    HttpResponse<InputStream> open(HttpRequest.Builder request) throws IOException {
         HttpResponse<InputStream> answer;
         try {
-            answer = http.send(get.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            answer = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             throw interrupted(e);
         }
-        if (answer.statusCode() != 200) {
+        if (answer.statusCode() / 100 != 2) {
             try (InputStream body = answer.body()) {
                 throw KiffException.of(answer.statusCode(), answer.headers(), body.readAllBytes());
             }
         }
-        return answer.body();
+        return answer;
     }
 
     /** Hands the event to the listener; answers the result when it is the last one. */
@@ -255,6 +301,128 @@ public final class KiffClient {
         return new LogChunk(node.path("v").asInt(LogChunk.VERSION), jobId == null ? job : jobId,
                 Json.text(node, "tenant"), node.path("attempt").asInt(0), node.path("seq").asInt(0),
                 Json.text(node, "stream"), Json.text(node, "data"), at == null ? null : Instant.parse(at));
+    }
+
+    // --- sessions ---
+
+    /**
+     * Creates a session, a sandbox of the VM type held for this tenant across runs, and waits until a worker opened
+     * it (READY), up to {@code timeout}.
+     *
+     * @throws KiffQuotaException        when the tenant holds its quota of open sessions ({@code maxOpenSessions})
+     * @throws KiffSessionEndedException when it could not be opened (it ended EXPIRED, with the reason)
+     * @throws KiffTimeoutException      when it is still CREATING at {@code timeout}; it is deleted then
+     */
+    public KiffSession createSession(SessionRequest request, String idempotencyKey, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Duration wait = Duration.ofMillis(Math.max(1, Math.min(LONG_POLL.toMillis(), timeout.toMillis())));
+        HttpRequest.Builder post = post("/v1/sessions?wait=" + waitParam(wait), codec.write(request))
+                .timeout(wait.plus(this.timeout));
+        if (idempotencyKey != null) {
+            post.header("Idempotency-Key", idempotencyKey);
+        }
+        HttpResponse<byte[]> answer = send(post);
+        Session session = decode(() -> codec.readSession(answer.body()));
+        while (session.state() == SessionState.CREATING) {
+            if (deadline - System.nanoTime() <= 0) {
+                // Nobody would hold a handle to it: it would only wait for its create timeout, holding quota.
+                KiffSession orphan = new KiffSession(this, session);
+                orphan.close();
+                throw new KiffTimeoutException("session " + session.id() + " was not opened within " + timeout
+                        + "; it was deleted");
+            }
+            pause(Duration.ofMillis(Math.min(SESSION_POLL.toMillis(),
+                    Math.max(1, (deadline - System.nanoTime()) / 1_000_000))));
+            session = getSession(session.id());
+        }
+        if (session.state().isTerminal()) {
+            throw ended(session);
+        }
+        return new KiffSession(this, session);
+    }
+
+    /**
+     * Creates a session and waits up to 60 s for it to open; see
+     * {@link #createSession(SessionRequest, String, Duration)}.
+     */
+    public KiffSession createSession(SessionRequest request) {
+        return createSession(request, null, Duration.ofSeconds(60));
+    }
+
+    /** A handle on a session created before, e.g. by another process; {@link KiffNotFoundException} if none. */
+    public KiffSession session(UUID id) {
+        return new KiffSession(this, getSession(id));
+    }
+
+    /** The tenant's sessions, newest first: the open ones, or all when {@code all}. Pages are fetched lazily. */
+    public Stream<Session> sessions(boolean all) {
+        Iterator<Session> sessions = new Iterator<>() {
+            private Iterator<Session> page = Collections.emptyIterator();
+            private String cursor;
+            private boolean last;
+
+            @Override
+            public boolean hasNext() {
+                while (!page.hasNext() && !last) {
+                    String path = "/v1/sessions?state=" + (all ? "all" : "open") + (cursor == null ? ""
+                            : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+                    JsonNode answer = decode(() -> Json.tree(send(request(path, timeout).GET()).body()));
+                    List<Session> items = new ArrayList<>();
+                    for (JsonNode item : answer.path("sessions")) {
+                        items.add(decode(() -> codec.readSession(Json.bytes(item))));
+                    }
+                    page = items.iterator();
+                    cursor = Json.text(answer, "next");
+                    last = cursor == null || items.isEmpty();
+                }
+                return page.hasNext();
+            }
+
+            @Override
+            public Session next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return page.next();
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(sessions,
+                Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }
+
+    /** One artifact of a job, e.g. a plot of a session run: {@code display/1.png} of its {@code display} item. */
+    public byte[] artifact(UUID jobId, String name) {
+        return send(request("/v1/jobs/" + jobId + "/artifacts/" + segments(name), timeout)
+                .setHeader("Accept", "application/octet-stream").GET()).body();
+    }
+
+    Session getSession(UUID id) {
+        HttpResponse<byte[]> answer = send(request("/v1/sessions/" + id, timeout).GET());
+        return decode(() -> codec.readSession(answer.body()));
+    }
+
+    static KiffSessionEndedException ended(Session session) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("sessionState", session.state().name());
+        if (session.reason() != null) {
+            properties.put("reason", session.reason());
+        }
+        return new KiffSessionEndedException(new KiffException.Problem(0, "urn:kiff:problem:session-ended",
+                "Session ended", "session " + session.id() + " is " + session.state()
+                        + (session.reason() == null ? "" : ": " + session.reason()), null, List.of(), null,
+                properties));
+    }
+
+    /** A relative path as URL path segments: each one percent-encoded, the slashes kept. */
+    static String segments(String path) {
+        StringBuilder encoded = new StringBuilder();
+        for (String segment : path.split("/", -1)) {
+            if (!encoded.isEmpty()) {
+                encoded.append('/');
+            }
+            encoded.append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return encoded.toString();
     }
 
     // --- batches ---
@@ -346,7 +514,7 @@ public final class KiffClient {
 
     // --- HTTP ---
 
-    private HttpRequest.Builder request(String path, Duration requestTimeout) {
+    HttpRequest.Builder request(String path, Duration requestTimeout) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(requestTimeout)
                 .header("Accept", "application/json");
         if (apiKey != null) {
@@ -355,13 +523,13 @@ public final class KiffClient {
         return request;
     }
 
-    private HttpRequest.Builder post(String path, byte[] body) {
+    HttpRequest.Builder post(String path, byte[] body) {
         return request(path, timeout).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     }
 
     /** Sends the request; an answer other than 2xx becomes the matching {@link KiffException}. */
-    private HttpResponse<byte[]> send(HttpRequest.Builder request) {
+    HttpResponse<byte[]> send(HttpRequest.Builder request) {
         HttpRequest built = request.build();
         HttpResponse<byte[]> answer;
         try {
@@ -378,7 +546,7 @@ public final class KiffClient {
     }
 
     /** Reads an answer; one the contract cannot read is the server's fault, reported as such. */
-    private static <T> T decode(Supplier<T> read) {
+    static <T> T decode(Supplier<T> read) {
         try {
             return read.get();
         } catch (JacksonException | InvalidJobException | IllegalArgumentException | NullPointerException e) {
@@ -386,12 +554,12 @@ public final class KiffClient {
         }
     }
 
-    private static String waitParam(Duration wait) {
+    static String waitParam(Duration wait) {
         long millis = wait.toMillis();
         return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }
 
-    private static void pause(Duration duration) {
+    static void pause(Duration duration) {
         try {
             // Rounded up to the next millisecond: waking a hair early would cost one more needless request.
             Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
@@ -400,7 +568,7 @@ public final class KiffClient {
         }
     }
 
-    private static KiffException interrupted(InterruptedException e) {
+    static KiffException interrupted(InterruptedException e) {
         Thread.currentThread().interrupt();
         return new KiffException("interrupted while talking to Kiff", e);
     }

@@ -11,12 +11,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Kiff refused a request (an RFC 9457 problem, fields below) or could not be reached ({@link #status()} 0). The
- * subclasses name the answers a caller typically handles apart; anything else (409, 422, 503 …) is this class.
+ * subclasses name the answers a caller typically handles apart; anything else (a 409 other than a busy session, 422,
+ * 503 …) is this class.
  */
 public class KiffException extends RuntimeException {
 
@@ -41,6 +43,10 @@ public class KiffException extends RuntimeException {
             properties = properties == null ? Map.of() : Map.copyOf(properties);
         }
     }
+
+    /** The 409s a session answers: one run at a time, and none before it opened. */
+    private static final Set<String> SESSION_BUSY = Set.of("urn:kiff:problem:session-busy",
+            "urn:kiff:problem:session-not-ready");
 
     private final Problem problem;
 
@@ -127,6 +133,9 @@ public class KiffException extends RuntimeException {
             case 400, 413 -> new KiffInvalidRequestException(problem);
             case 401 -> new KiffUnauthorizedException(problem);
             case 404 -> new KiffNotFoundException(problem);
+            case 409 -> SESSION_BUSY.contains(String.valueOf(problem.type())) ? new KiffSessionBusyException(problem)
+                    : new KiffException(problem);
+            case 410 -> new KiffSessionEndedException(problem);
             case 429 -> new KiffQuotaException(problem);
             default -> new KiffException(problem);
         };

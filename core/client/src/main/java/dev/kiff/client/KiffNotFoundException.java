@@ -1,6 +1,6 @@
 package dev.kiff.client;
 
-/** No such job or batch (404), or it belongs to another tenant. */
+/** No such job, batch or session (404), or it belongs to another tenant. */
 public class KiffNotFoundException extends KiffException {
 
     public KiffNotFoundException(Problem problem) {

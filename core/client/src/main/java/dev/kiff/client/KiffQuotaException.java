@@ -7,7 +7,10 @@ public class KiffQuotaException extends KiffException {
         super(problem);
     }
 
-    /** Which quota: {@code maxConcurrentJobs}, {@code submissionsPerSecond} or {@code maxBatchSize}. */
+    /**
+     * Which quota: {@code maxConcurrentJobs}, {@code submissionsPerSecond}, {@code maxBatchSize}, or
+     * {@code maxOpenSessions} (problem {@code session-quota}).
+     */
     public String quota() {
         return property("quota");
     }

@@ -110,6 +110,27 @@ final class FakeKiff implements AutoCloseable {
         }
     }
 
+    /** Sends {@code body}; when {@code cut}, it promises more than it sends, so the connection breaks mid-stream. */
+    static Responder sse(String body, boolean cut) {
+        return exchange -> {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, cut ? bytes.length + 10_000 : 0);
+            OutputStream out = exchange.getResponseBody();
+            out.write(bytes);
+            out.flush();
+            closeQuietly(exchange);
+        };
+    }
+
+    private static void closeQuietly(HttpExchange exchange) {
+        try {
+            exchange.close();
+        } catch (RuntimeException e) {
+            // the short fixed-length body refuses to close cleanly: the point is that the connection drops
+        }
+    }
+
     static JobResult job(UUID id, JobStatus status) {
         return new JobResult(1, id, "acme", VmType.CODE_EXEC, status, status == JobStatus.SUCCEEDED ? 0 : null,
                 "hi\n", false, "", false, null, "worker-1", 1, null, List.of());

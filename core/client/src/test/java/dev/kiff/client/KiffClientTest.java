@@ -4,11 +4,11 @@ import static dev.kiff.client.FakeKiff.job;
 import static dev.kiff.client.FakeKiff.json;
 import static dev.kiff.client.FakeKiff.problem;
 import static dev.kiff.client.FakeKiff.result;
+import static dev.kiff.client.FakeKiff.sse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.sun.net.httpserver.HttpExchange;
 import dev.kiff.model.batch.BatchInput;
 import dev.kiff.model.batch.BatchProgress;
 import dev.kiff.model.batch.BatchRequest;
@@ -21,7 +21,6 @@ import dev.kiff.model.job.RetryPolicy;
 import dev.kiff.model.job.VmType;
 import dev.kiff.model.output.LogChunk;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -247,27 +246,6 @@ class KiffClientTest {
     private static String output(int seq, String text) {
         return "id: 1." + seq + "\r\nevent: output\r\ndata: {\"jobId\":\"" + ID + "\",\"attempt\":1,\"seq\":" + seq
                 + ",\r\ndata: \"stream\":\"stdout\",\"data\":\"" + text + "\"}\r\n\r\n";
-    }
-
-    /** Sends {@code body}; when {@code cut}, it promises more than it sends, so the connection breaks mid-stream. */
-    private static FakeKiff.Responder sse(String body, boolean cut) {
-        return exchange -> {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
-            exchange.sendResponseHeaders(200, cut ? bytes.length + 10_000 : 0);
-            OutputStream out = exchange.getResponseBody();
-            out.write(bytes);
-            out.flush();
-            closeQuietly(exchange);
-        };
-    }
-
-    private static void closeQuietly(HttpExchange exchange) {
-        try {
-            exchange.close();
-        } catch (RuntimeException e) {
-            // the short fixed-length body refuses to close cleanly: the point is that the connection drops
-        }
     }
 
     @Test
