@@ -2,7 +2,7 @@ package dev.kiff.api.session;
 
 import dev.kiff.api.ApiProperties;
 import dev.kiff.api.kafka.KafkaSessionCommandPublisher;
-import dev.kiff.api.kafka.KafkaSessionEventPublisher;
+import dev.kiff.spring.KafkaSessionEventPublisher;
 import dev.kiff.core.job.VmTypeCatalogue;
 import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.port.ResultPublisher;

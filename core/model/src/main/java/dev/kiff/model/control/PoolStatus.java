@@ -12,9 +12,17 @@ import dev.kiff.model.job.VmType;
  * @param capacity the most sandboxes of all types this worker holds at once
  * @param served   jobs this pool has run since the worker started
  * @param busySeconds total seconds its sandboxes spent on jobs, for the scheduler's service-time estimate
+ * @param sessions sandboxes of this type taken out of the pool to hold sessions: they count against the capacity
+ *                 but not the target (absent in an older worker's report: 0)
  */
 public record PoolStatus(VmType vmType, int target, int idle, int busy, int starting, int capacity, long served,
-        double busySeconds) {
+        double busySeconds, int sessions) {
+
+    /** A pool holding no session. */
+    public PoolStatus(VmType vmType, int target, int idle, int busy, int starting, int capacity, long served,
+            double busySeconds) {
+        this(vmType, target, idle, busy, starting, capacity, served, busySeconds, 0);
+    }
 
     /** Sandboxes that exist or are on their way. */
     public int warm() {

@@ -14,4 +14,9 @@ public record WorkerState(int v, String workerId, Instant at, int capacity, List
     public WorkerState {
         pools = List.copyOf(pools);
     }
+
+    /** Sandboxes holding sessions, all pools together: room the scheduler cannot give to jobs. */
+    public int sessions() {
+        return pools.stream().mapToInt(PoolStatus::sessions).sum();
+    }
 }
