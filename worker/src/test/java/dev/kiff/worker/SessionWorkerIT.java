@@ -286,11 +286,22 @@ class SessionWorkerIT extends WorkerIntegrationTest {
                             .contains(forged.id().toString())).toList()))
                     .as("dead-letter reason").startsWith("refused: session commands come from the API only"));
         }
+        // Signed by the platform but naming another tenant than the session's: refused too.
+        Job otherTenants = forgedRun(session, "print('other tenant')");
+        Job renamed = new Job(otherTenants.id(), "t-other", otherTenants.vmType(), otherTenants.language(),
+                otherTenants.code(), otherTenants.stdin(), Map.of(), Map.of(), otherTenants.limits(),
+                otherTenants.submittedAt(), null, null, otherTenants.retry());
+        kafka.send(session.runTopic(), id.toString(), command(renamed, id));
+        await().atMost(SESSION_DEADLINE).untilAsserted(() -> assertThat(reason(deadLetters().recordsWithKey(
+                id.toString()).stream().filter(r -> new String(r.value(), StandardCharsets.UTF_8)
+                        .contains(renamed.id().toString())).toList()))
+                .as("dead-letter reason").contains("is another tenant's"));
         // The signed run after them is taken; the forged ones never ran.
         JobResult honest = run(id, SessionMessages.python("print('honest')"));
         assertThat(honest.stdout()).isEqualTo("honest\n");
         assertThat(status(unsigned.id())).isEqualTo(JobStatus.QUEUED);
         assertThat(status(tenantSigned.id())).isEqualTo(JobStatus.QUEUED);
+        assertThat(status(otherTenants.id())).isEqualTo(JobStatus.QUEUED);
         sessions.delete(id, tenant);
     }
 
