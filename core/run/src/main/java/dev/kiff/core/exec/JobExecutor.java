@@ -149,9 +149,10 @@ public final class JobExecutor {
 
     /** Stores the result unless another actor ended the job first, then publishes the stored one. */
     private Execution finish(Job job, int number, Instant startedAt, JobResult result, RunEnd end) {
+        // Before the end is stored: whoever sees the job ended (a result, or the row) sees the caller's move too.
+        end.ended(result);
         if (!jobs.complete(result)) {
             log.debug("Job(id={}) finished {} but another actor ended it first", job.id(), result.status());
-            end.beforePublish(result);
             return current(job);
         }
         log.info("Job(id={}) ended {} in {} ms", job.id(), result.status(), result.timings().runTimeMs());
@@ -161,7 +162,6 @@ public final class JobExecutor {
                 ? result.with(job.batchId(), List.of(new Attempt(1, workerId, startedAt,
                         result.timings().finishedAt(), result.status(), result.message())), false)
                 : jobs.find(job.id()).map(JobRecord::state).orElse(result);
-        end.beforePublish(stored);
         results.publish(stored);
         return new Execution.Ended(stored);
     }

@@ -20,10 +20,10 @@ public interface RunEnd {
     }
 
     /**
-     * Called once the run's end is stored and before a result is published: with the stored result, or with the
-     * run's own when another actor (a cancellation) ended the job first. Must not throw.
+     * Called with the run's result once it is known, before it is stored and published (so also when another actor,
+     * a cancellation, ended the job first and the store keeps that end). Must not throw.
      */
-    default void beforePublish(JobResult stored) {
+    default void ended(JobResult result) {
     }
 
     /**

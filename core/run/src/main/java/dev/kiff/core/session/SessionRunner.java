@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * run (or file operation) is a QUEUED job row: it goes through the {@link JobExecutor} in the session's sandbox
  * ({@link SessionRuntime}), so its live output, result, usage and artifacts are those of any job. A record whose job
  * is not QUEUED any more is skipped: a session run never runs twice. A platform failure ends the run ERROR, never
- * QUEUED again. The session moves (IDLE, or LOST when its kernel died) before the run's result is published, so a
- * client that sends its next run on seeing this result finds the session ready.
+ * QUEUED again. The session moves (IDLE, or LOST when its kernel died) before the run's end is stored and its result
+ * published, so a client that sends its next run on seeing this run ended finds the session ready.
  */
 public final class SessionRunner {
 
@@ -88,11 +88,11 @@ public final class SessionRunner {
             // take it from here; the session must not stay BUSY on this side.
             log.error("Job(id={}) of Session(id={}) could not be ended: {}", job.id(), session.id(), e.toString());
         } finally {
-            ending.beforePublish(null);
+            ending.ended(null);
         }
     }
 
-    /** Adds the display items to the run's result, and moves the session once the run's end is stored. */
+    /** Adds the display items to the run's result, and moves the session once the run's end is known. */
     private final class Ending implements RunEnd {
         private final SessionHandle session;
         private final Job job;
@@ -116,7 +116,7 @@ public final class SessionRunner {
         }
 
         @Override
-        public void beforePublish(JobResult stored) {
+        public void ended(JobResult result) {
             if (!moved.compareAndSet(false, true)) {
                 return;
             }

@@ -265,8 +265,9 @@ class JobExecutorTest {
             }
 
             @Override
-            public void beforePublish(JobResult stored) {
-                order.add("moved " + stored.status() + ", published " + results.published().size());
+            public void ended(JobResult result) {
+                order.add("moved " + result.status() + "; stored " + jobs.state(job.id()).status() + ", published "
+                        + results.published().size());
             }
         };
 
@@ -277,7 +278,8 @@ class JobExecutorTest {
         assertThat(jobs.state(job.id()).status()).isEqualTo(JobStatus.ERROR);
         assertThat(results.published()).extracting(JobResult::status).containsExactly(JobStatus.ERROR);
         assertThat(deadLettered).isEmpty();
-        assertThat(order).as("the caller moves before the result is published").containsExactly("moved ERROR, published 0");
+        assertThat(order).as("the caller moves before the end is stored or published")
+                .containsExactly("moved ERROR; stored RUNNING, published 0");
     }
 
     @Test
