@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiff.core.job.VmTypeCatalogue;
 import dev.kiff.core.pool.Sandbox;
-import dev.kiff.core.pool.SandboxFactory;
 import dev.kiff.core.pool.WarmPool;
 import dev.kiff.core.port.InMemoryJobRepository;
-import dev.kiff.core.sandbox.OutputListener;
-import dev.kiff.core.sandbox.SandboxOutcome;
 import dev.kiff.core.time.MutableClock;
 import dev.kiff.model.job.Job;
 import dev.kiff.model.job.JobResult;
@@ -50,20 +47,7 @@ class SessionKeeperTest {
 
     @BeforeEach
     void worker() {
-        SandboxFactory factory = new SandboxFactory() {
-            @Override
-            public Sandbox start(VmType type, boolean reusable, Limits limits) {
-                StubSandbox sandbox = new StubSandbox("sandbox-" + (started.size() + 1), type, clock.instant());
-                started.add(sandbox);
-                return sandbox;
-            }
-
-            @Override
-            public int removeLeftovers() {
-                return 0;
-            }
-        };
-        pool = new WarmPool(factory, catalogue, List.of(CODE), 1, 4, Runnable::run, clock);
+        pool = new WarmPool(StubSandbox.factory(clock, started), catalogue, List.of(CODE), 1, 4, Runnable::run, clock);
         pool.tick();
         registry = new SessionRegistry(pool);
         keeper = new SessionKeeper(registry, store, jobs, published::add, events, clock, WORKER,
@@ -167,6 +151,22 @@ class SessionKeeperTest {
     }
 
     @Test
+    void shutdownEndsTheHeldSessionsLostAndRemovesTheirSandboxes() {
+        SessionHandle idle = held();
+        SessionHandle busy = held();
+        Job run = busyWith(busy);
+
+        keeper.shutdown();
+
+        assertThat(state(idle)).isEqualTo(SessionState.LOST);
+        assertThat(store.find(idle.id()).orElseThrow().reason()).isEqualTo("worker worker-1 shut down");
+        assertThat(state(busy)).isEqualTo(SessionState.LOST);
+        assertThat(jobs.state(run.id()).status()).isEqualTo(JobStatus.ERROR);
+        assertReleased(idle);
+        assertReleased(busy);
+    }
+
+    @Test
     void sweepEndsTheSessionsOfAnEarlierRunLostWithTheirRunsError() {
         SessionHandle session = held();
         Job run = busyWith(session);
@@ -212,66 +212,5 @@ class SessionKeeperTest {
         assertThat(registry.find(session.id())).isEmpty();
         assertThat(((StubSandbox) session.sandbox()).destroyed).isTrue();
         assertThat(pool.sessions()).isZero();
-    }
-
-    /** A sandbox that only knows whether it lives, and counts interrupts. */
-    private static final class StubSandbox implements Sandbox {
-        private final String id;
-        private final VmType type;
-        private final Instant readyAt;
-        volatile boolean alive = true;
-        volatile boolean destroyed;
-        volatile int interrupts;
-
-        StubSandbox(String id, VmType type, Instant readyAt) {
-            this.id = id;
-            this.type = type;
-            this.readyAt = readyAt;
-        }
-
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public VmType vmType() {
-            return type;
-        }
-
-        @Override
-        public Instant readyAt() {
-            return readyAt;
-        }
-
-        @Override
-        public boolean accepts(Limits limits) {
-            return true;
-        }
-
-        @Override
-        public SandboxOutcome run(Job job, OutputListener output) {
-            throw new UnsupportedOperationException("no jobs here");
-        }
-
-        @Override
-        public boolean alive() {
-            return alive && !destroyed;
-        }
-
-        @Override
-        public void kill() {
-            alive = false;
-        }
-
-        @Override
-        public void destroy() {
-            destroyed = true;
-        }
-
-        @Override
-        public void interrupt() {
-            interrupts++;
-        }
     }
 }
