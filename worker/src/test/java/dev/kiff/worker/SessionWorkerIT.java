@@ -306,6 +306,28 @@ class SessionWorkerIT extends WorkerIntegrationTest {
     }
 
     @Test
+    void refusesSessionOpensNotSignedByThePlatform() {
+        // A CREATING session, as the API stores it, whose open a stranger publishes instead of the API.
+        SessionRecord creating = SessionRecord.creating(UUID.randomUUID(), tenant, VmType.CODE_EXEC,
+                catalogue.policy(VmType.CODE_EXEC).defaults(), List.of(), List.of(), 60_000, 600_000, Instant.now());
+        assertThat(store.create(creating, null, 5)).isEqualTo(SessionStore.Creation.CREATED);
+        byte[] open = codec.write(new dev.kiff.model.session.SessionOpen(dev.kiff.model.session.SessionOpen.VERSION,
+                creating.id(), tenant, VmType.CODE_EXEC, creating.limits(), Map.of(), Map.of(), 60_000, 600_000,
+                Instant.now()));
+        try (KafkaProducer<String, byte[]> stranger = stranger()) {
+            produce(stranger, Topics.sessionOpens(VmType.CODE_EXEC), creating.id().toString(), open, null);
+        }
+
+        await().atMost(SESSION_DEADLINE).untilAsserted(() -> assertThat(reason(deadLetters().recordsWithKey(
+                creating.id().toString()))).as("dead-letter reason")
+                .startsWith("refused: session opens come from the API only"));
+        SessionRecord after = store.find(creating.id()).orElseThrow();
+        assertThat(after.state()).isEqualTo(SessionState.CREATING);
+        assertThat(after.workerId()).as("never claimed").isNull();
+        assertThat(registry.find(creating.id())).isEmpty();
+    }
+
+    @Test
     void cancelInterruptsWithoutEndingTheSession() {
         UUID id = ready(SessionMessages.session(VmType.CODE_EXEC));
         run(id, SessionMessages.python("x = 7"));
