@@ -237,6 +237,15 @@ public final class JooqSessionStore implements SessionStore {
     }
 
     @Override
+    public List<SessionRecord> heldBy(String workerId) {
+        return db.selectFrom(SESSIONS)
+                .where(SESSIONS.WORKER_ID.eq(workerId))
+                .and(SESSIONS.STATE.in(OPEN))
+                .orderBy(SESSIONS.CREATED_AT)
+                .fetch(JooqSessionStore::toRecord);
+    }
+
+    @Override
     public List<SessionRecord> staleLeases(Instant heartbeatBefore, int limit) {
         return db.selectFrom(SESSIONS)
                 .where(SESSIONS.STATE.in(OPEN))

@@ -7,6 +7,7 @@ import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.pool.OrphanSweep;
 import dev.kiff.core.pool.SandboxFactory;
 import dev.kiff.core.pool.SandboxInventory;
+import dev.kiff.core.session.SessionKeeper;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.spring.ControlTopicTail;
 import dev.kiff.spring.KafkaConnection;
@@ -23,9 +24,10 @@ public class WorkerConfiguration {
 
     @Bean
     WorkerTicks workerTicks(WarmPool pool, SandboxFactory sandboxes, JobExecutor executor, LiveOutput output,
-            WorkerProperties properties, OrphanSweep orphanSweep, DockerProperties docker, DependencyHealth health) {
+            WorkerProperties properties, OrphanSweep orphanSweep, DockerProperties docker, DependencyHealth health,
+            SessionKeeper sessions) {
         return new WorkerTicks(pool, sandboxes, executor, output, properties, orphanSweep, docker.orphanSweep(),
-                health);
+                health, sessions);
     }
 
     /** The sandboxes on this engine whose worker stopped reporting, removed by whichever worker sees them. */

@@ -54,6 +54,16 @@ import org.springframework.validation.annotation.Validated;
  * @param outagePatience        how long a run that ended while the database was unavailable waits for it to return
  *                              to store its result; within it the job ends with that one result, past it the run is
  *                              dropped and the job runs again once the database is back (its record is kept)
+ * @param maxSessions           the most sessions this worker holds at once; each holds a sandbox out of its pool
+ *                              for the session's life, counted against the capacity. At it, the worker takes no
+ *                              open of a session (its open topics are paused), so jobs keep room. Defaults to half
+ *                              the capacity (at least 1)
+ * @param sessionInterruptGrace how long a session's run past its time limit has to obey its interrupt (a SIGINT,
+ *                              which keeps the session's state) before its interpreter is killed and the session
+ *                              ends LOST
+ * @param sessionRenewInterval  how often the worker renews its lease on the sessions it holds and closes those that
+ *                              ended elsewhere; well under the API's {@code kiff.sessions.lost-after}, past which
+ *                              the sessions of a silent worker end LOST
  */
 @Validated
 @ConfigurationProperties("kiff.worker")
@@ -77,11 +87,23 @@ public record WorkerProperties(
         @NotNull Duration groupSessionTimeout,
         @NotNull Duration probeInterval,
         @NotNull Duration probeTimeout,
-        @NotNull Duration outagePatience) {
+        @NotNull Duration outagePatience,
+        @Min(1) Integer maxSessions,
+        Duration sessionInterruptGrace,
+        Duration sessionRenewInterval) {
 
     public WorkerProperties {
         if (id == null || id.isBlank()) {
             id = processId();
+        }
+        if (maxSessions == null) {
+            maxSessions = Math.max(1, capacity / 2);
+        }
+        if (sessionInterruptGrace == null) {
+            sessionInterruptGrace = Duration.ofSeconds(2);
+        }
+        if (sessionRenewInterval == null) {
+            sessionRenewInterval = Duration.ofSeconds(5);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.kiff.core.output.LiveOutput;
 import dev.kiff.core.pool.OrphanSweep;
 import dev.kiff.core.pool.SandboxFactory;
 import dev.kiff.core.pool.WarmPool;
+import dev.kiff.core.session.SessionKeeper;
 import dev.kiff.spring.BackgroundLoops;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -18,7 +19,8 @@ import org.springframework.context.SmartLifecycle;
  * pools converging to their targets, renews the leases of running jobs, and removes the sandboxes of workers that
  * are gone for good, and watches whether the database and the Docker engine answer. A loop that needs one of them
  * skips its turn while it does not (the outage is logged once, by the health, not once per turn). On stop (after the
- * job feed has drained) it removes the pools' sandboxes. Each loop logs a failure and keeps running.
+ * job feed has drained) it removes the pools' sandboxes. It also keeps the sessions held here
+ * ({@link SessionKeeper#tick()}: expiry, dead sandboxes, the lease). Each loop logs a failure and keeps running.
  */
 public final class WorkerTicks implements SmartLifecycle {
 
@@ -32,11 +34,14 @@ public final class WorkerTicks implements SmartLifecycle {
     private final OrphanSweep orphans;
     private final Duration orphanSweep;
     private final DependencyHealth health;
+    private final SessionKeeper sessions;
     private BackgroundLoops loops;
 
     /** @param orphanSweep how often {@code orphans} looks for the sandboxes of workers that are gone */
     public WorkerTicks(WarmPool pool, SandboxFactory sandboxes, JobExecutor executor, LiveOutput output,
-            WorkerProperties properties, OrphanSweep orphans, Duration orphanSweep, DependencyHealth health) {
+            WorkerProperties properties, OrphanSweep orphans, Duration orphanSweep, DependencyHealth health,
+            SessionKeeper sessions) {
+        this.sessions = sessions;
         this.orphans = orphans;
         this.health = health;
         this.orphanSweep = orphanSweep;
@@ -61,6 +66,8 @@ public final class WorkerTicks implements SmartLifecycle {
         loops.every("lease heartbeat", beat, beat, when(Dependency.DATABASE, executor::heartbeat));
         loops.every("live output", properties.outputFlushInterval(), properties.outputFlushInterval(),
                 when(Dependency.DATABASE, output::tick));
+        loops.every("session keeper", Duration.ofSeconds(1), Duration.ofSeconds(1),
+                when(Dependency.DATABASE, sessions::tick));
         loops.every("orphan sweep", orphanSweep, orphanSweep, when(Dependency.SANDBOX_ENGINE, orphans::tick));
     }
 

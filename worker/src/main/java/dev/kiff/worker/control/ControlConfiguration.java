@@ -3,6 +3,7 @@ package dev.kiff.worker.control;
 import dev.kiff.model.control.PoolTargets;
 import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.pool.WarmPool;
+import dev.kiff.core.session.SessionRegistry;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.spring.ControlTopicTail;
 import dev.kiff.spring.KafkaConnection;
@@ -29,13 +30,18 @@ public class ControlConfiguration {
                 worker.statePublishInterval(), clock);
     }
 
-    /** Kill requests for cancelled jobs: the worker whose pool runs the job kills its sandbox. */
+    /**
+     * Kill requests for cancelled jobs: the worker whose pool runs the job kills its sandbox; a session's run is
+     * interrupted instead (a SIGINT: the session keeps its state and goes idle).
+     */
     @Bean
-    ControlTopicTail cancellationTail(KafkaConnection kafka, WarmPool pool, KafkaRecordVerifier verifier) {
+    ControlTopicTail cancellationTail(KafkaConnection kafka, WarmPool pool, SessionRegistry sessions,
+            KafkaRecordVerifier verifier) {
         return ControlTopicTail.commands(kafka, Topics.CANCELLATIONS,
                 (key, value) -> {
                     try {
-                        if (key != null && !pool.kill(UUID.fromString(key))) {
+                        if (key != null && !sessions.interrupt(UUID.fromString(key))
+                                && !pool.kill(UUID.fromString(key))) {
                             log.debug("Job(id={}) was cancelled but does not run here", key);
                         }
                     } catch (IllegalArgumentException notAJobId) {

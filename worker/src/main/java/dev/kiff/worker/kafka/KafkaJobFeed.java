@@ -51,6 +51,11 @@ import org.springframework.context.SmartLifecycle;
  * <p>While the database or the sandbox engine does not answer ({@link DependencyHealth}), every partition is paused
  * and no waiting try starts: jobs stay in Kafka, or wait here without losing an attempt, and go on when it is back.
  *
+ * <p>It also takes the opens of sessions ({@code kiff.session-opens.<type>}) of its types, by the same rule: only
+ * while a sandbox of the type is idle (so only a worker that can open a session at once takes its open) and while it
+ * holds fewer sessions than its maximum (so jobs keep room). An open is handed, with the claimed sandbox, to the
+ * {@link SessionRecordListener}.
+ *
  * <p>On shutdown it stops taking jobs, lets the running ones finish (within the drain timeout), commits, and leaves
  * the group.
  */
@@ -70,6 +75,8 @@ public final class KafkaJobFeed implements SmartLifecycle {
     private final List<String> topics;
     private final WarmPool pool;
     private final JobRecordListener listener;
+    private final SessionRecordListener opens;
+    private final java.util.function.BooleanSupplier roomForSession;
     private final DependencyHealth health;
     private final Duration pollTimeout;
     private final Duration drainTimeout;
@@ -85,12 +92,22 @@ public final class KafkaJobFeed implements SmartLifecycle {
     private volatile boolean stopped = true;
     private Thread loop;
 
+    /**
+     * @param opens          takes the session opens; null for a feed of jobs only
+     * @param roomForSession whether the worker may hold one more session now
+     */
     public KafkaJobFeed(java.util.function.Supplier<Consumer<String, byte[]>> consumers, Collection<VmType> types,
             WarmPool pool, JobRecordListener listener, Duration pollTimeout, Duration drainTimeout,
-            DependencyHealth health) {
+            DependencyHealth health, SessionRecordListener opens, java.util.function.BooleanSupplier roomForSession) {
         this.consumers = consumers;
         this.health = health;
-        this.topics = types.stream().map(Topics::jobs).toList();
+        this.opens = opens;
+        this.roomForSession = roomForSession;
+        List<String> subscribed = new java.util.ArrayList<>(types.stream().map(Topics::jobs).toList());
+        if (opens != null) {
+            types.stream().map(Topics::sessionOpens).forEach(subscribed::add);
+        }
+        this.topics = List.copyOf(subscribed);
         this.pool = pool;
         this.listener = listener;
         this.pollTimeout = pollTimeout;
@@ -219,7 +236,8 @@ public final class KafkaJobFeed implements SmartLifecycle {
         for (TopicPartition partition : assigned) {
             VmType type = Topics.vmTypeOf(partition.topic());
             boolean idle = running && dependenciesAnswer && pool.available(type) > 0
-                    && waiting.stream().noneMatch(t -> t.type() == type);
+                    && waiting.stream().noneMatch(t -> t.type() == type)
+                    && (!isOpen(partition.topic()) || roomForSession.getAsBoolean());
             if (!idle && !paused.contains(partition)) {
                 pause.add(partition);
             } else if (idle && paused.contains(partition)) {
@@ -270,7 +288,8 @@ public final class KafkaJobFeed implements SmartLifecycle {
         ConsumerRecord<String, byte[]> record = job.record();
         JobRecordListener.Next next;
         try {
-            next = listener.handle(record, reservation, job.attempt());
+            next = isOpen(record.topic()) ? opens.open(record, reservation, job.attempt())
+                    : listener.handle(record, reservation, job.attempt());
         } catch (RuntimeException e) {
             if (health.recheck()) {
                 log.error("Job record {}-{}@{} could not be handled, trying again: {}", record.topic(),
@@ -291,6 +310,10 @@ public final class KafkaJobFeed implements SmartLifecycle {
         offsets.done(job.partition(), record.offset());
         unfinished.decrementAndGet();
         wake();
+    }
+
+    private static boolean isOpen(String topic) {
+        return topic.startsWith(Topics.SESSION_OPENS_PREFIX);
     }
 
     /** One try of a job record: the record, where it came from, the VM type of its topic, its number. */

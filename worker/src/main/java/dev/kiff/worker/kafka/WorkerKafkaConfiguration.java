@@ -80,10 +80,11 @@ public class WorkerKafkaConfiguration {
     /** Boot's consumer settings (spring.kafka.consumer.*), in the workers' group, named after this worker. */
     @Bean
     KafkaJobFeed kafkaJobFeed(ConsumerFactory<String, byte[]> consumers, WarmPool pool, JobRecordListener listener,
-            WorkerProperties worker, DependencyHealth health) {
+            WorkerProperties worker, DependencyHealth health, SessionRecordListener opens) {
         Properties overrides = jobConsumerOverrides(worker);
         return new KafkaJobFeed(() -> consumers.createConsumer(Topics.WORKER_GROUP, worker.id(), null, overrides),
-                worker.vmTypes(), pool, listener, Duration.ofMillis(500), worker.drainTimeout(), health);
+                worker.vmTypes(), pool, listener, Duration.ofMillis(500), worker.drainTimeout(), health, opens,
+                () -> pool.sessions() < worker.maxSessions());
     }
 
     /** What the job consumer sets on top of Boot's consumer settings. */

@@ -103,6 +103,6 @@ class StaticMembershipIT {
                 Duration.ofMillis(100), 3, Duration.ofSeconds(1), Duration.ofSeconds(15), Duration.ofSeconds(60),
                 Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofMillis(150), 16384,
                 org.springframework.util.unit.DataSize.ofMegabytes(1), SESSION_TIMEOUT,
-                Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMinutes(15));
+                Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofMinutes(15), null, null, null);
     }
 }

@@ -101,6 +101,12 @@ public interface SessionStore {
     int renew(String workerId, Instant now);
 
     /**
+     * The open sessions (CREATING, READY, BUSY, IDLE) claimed by {@code workerId}: what a worker restarted under the
+     * same name must end, since their sandboxes died with its earlier run.
+     */
+    List<SessionRecord> heldBy(String workerId);
+
+    /**
      * Open sessions (claimed) whose worker stopped renewing: heartbeat older than {@code heartbeatBefore}.
      */
     List<SessionRecord> staleLeases(Instant heartbeatBefore, int limit);

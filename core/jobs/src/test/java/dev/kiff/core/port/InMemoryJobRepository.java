@@ -181,7 +181,7 @@ public class InMemoryJobRepository implements JobRepository {
                 s.id(), s.tenant(), s.vmType(), to, result.exitCode(), result.stdout(), result.stdoutTruncated(),
                 result.stderr(), result.stderrTruncated(), result.message(), s.workerId(), s.attempts(),
                 Timings.of(s.timings().queuedAt(), s.timings().startedAt(), result.timings().finishedAt()),
-                result.artifacts()).withUsage(result.usage()));
+                result.artifacts()).withUsage(result.usage()).inSession(result.sessionId(), result.display()));
         if (completed) {
             endAttempt(result.id(), to, result.message(), result.timings().finishedAt());
             resultSeqs.put(result.id(), nextSeq++);

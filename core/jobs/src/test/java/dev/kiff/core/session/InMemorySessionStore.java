@@ -166,6 +166,13 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
+    public synchronized List<SessionRecord> heldBy(String workerId) {
+        return sessions.values().stream()
+                .filter(s -> SessionState.OPEN.contains(s.state()) && workerId.equals(s.workerId()))
+                .toList();
+    }
+
+    @Override
     public synchronized List<SessionRecord> staleLeases(Instant heartbeatBefore, int limit) {
         return sessions.values().stream()
                 .filter(s -> SessionState.OPEN.contains(s.state()) && s.workerId() != null

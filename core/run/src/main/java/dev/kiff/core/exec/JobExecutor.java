@@ -83,6 +83,14 @@ public final class JobExecutor {
      *                          is back in QUEUED, and the delivery should be retried
      */
     public Execution execute(Job job, SandboxRuntime runtime) {
+        return execute(job, runtime, RunEnd.JOB);
+    }
+
+    /**
+     * As {@link #execute(Job, SandboxRuntime)}, with what {@code end} adds to the run's end; when {@code end} does
+     * not retry platform failures, such a failure ends the job ERROR ({@link #endUnrun}) instead of throwing.
+     */
+    public Execution execute(Job job, SandboxRuntime runtime, RunEnd end) {
         Instant startedAt = clock.instant();
         // The common case costs one round trip: the job waits QUEUED, as the API stored it.
         OptionalInt attempt = jobs.markRunning(job.id(), workerId, startedAt);
@@ -100,19 +108,26 @@ public final class JobExecutor {
         }
         int number = attempt.getAsInt();
         log.info("Job(id={}) started on worker {} (attempt {})", job.id(), workerId, number);
-        SandboxOutcome outcome;
+        SandboxOutcome outcome = null;
+        RuntimeException failure = null;
         running.add(job.id());
         OutputRecorder recorder = output.open(job, number);
         try {
             outcome = runtime.run(job, recorder);
         } catch (RuntimeException e) {
-            // The code did not run to an outcome (the platform failed, or a bug of ours): the job may be tried again.
-            jobs.requeue(job.id(), JobStatus.QUEUED, "platform failure: " + e.getMessage(), clock.instant());
-            throw e;
+            failure = e;
         } finally {
             running.remove(job.id());
             // Every chunk is kept and announced before the result: a watcher sees all output, then the end.
             output.close(recorder);
+        }
+        if (failure != null) {
+            if (!end.retriesPlatformFailures()) {
+                return endUnrun(job, number, startedAt, "platform failure: " + failure.getMessage(), end);
+            }
+            // The code did not run to an outcome (the platform failed, or a bug of ours): the job may be tried again.
+            jobs.requeue(job.id(), JobStatus.QUEUED, "platform failure: " + failure.getMessage(), clock.instant());
+            throw failure;
         }
         Verdict verdict = OutcomeClassifier.classify(outcome, job.limits());
         if (job.retry().retries(verdict.status(), number)
@@ -121,14 +136,21 @@ public final class JobExecutor {
                     number, verdict.status(), number, job.retry().maxAttempts());
             return new Execution.Requeued(jobs.find(job.id()).map(JobRecord::state).orElseThrow());
         }
-        JobResult result = new JobResult(JobResult.VERSION, job.id(), job.tenant(), job.vmType(), verdict.status(),
-                outcome.exitCode(), outcome.stdout().text(), outcome.stdout().truncated(), outcome.stderr().text(),
-                outcome.stderr().truncated(), verdict.message(), workerId, number,
+        JobResult result = end.amend(new JobResult(JobResult.VERSION, job.id(), job.tenant(), job.vmType(),
+                verdict.status(), outcome.exitCode(), outcome.stdout().text(), outcome.stdout().truncated(),
+                outcome.stderr().text(), outcome.stderr().truncated(), verdict.message(), workerId, number,
                 Timings.of(job.submittedAt(), startedAt, outcome.finishedAt()), outcome.usage(),
-                outcome.artifacts().stream().map(Artifact::info).toList(), null, List.of(), false);
+                outcome.artifacts().stream().map(Artifact::info).toList(), null, List.of(), false));
         if (!outcome.artifacts().isEmpty()) {
             artifacts.save(job.id(), outcome.artifacts());
         }
+        return finish(job, number, startedAt, result, end);
+    }
+
+    /** Stores the result unless another actor ended the job first, then publishes the stored one. */
+    private Execution finish(Job job, int number, Instant startedAt, JobResult result, RunEnd end) {
+        // Before the end is stored: whoever sees the job ended (a result, or the row) sees the caller's move too.
+        end.ended(result);
         if (!jobs.complete(result)) {
             log.debug("Job(id={}) finished {} but another actor ended it first", job.id(), result.status());
             return current(job);
@@ -142,6 +164,19 @@ public final class JobExecutor {
                 : jobs.find(job.id()).map(JobRecord::state).orElse(result);
         results.publish(stored);
         return new Execution.Ended(stored);
+    }
+
+    /**
+     * Ends a started run ERROR without running it again: the platform failed under it (its sandbox broke) and it
+     * must not be retried elsewhere, as a session's run would find none of its session's state there. Its result is
+     * stored and published, nothing is dead-lettered.
+     */
+    private Execution endUnrun(Job job, int number, Instant startedAt, String reason, RunEnd end) {
+        log.warn("Job(id={}) ends ERROR without another try: {}", job.id(), reason);
+        JobResult result = end.amend(new JobResult(JobResult.VERSION, job.id(), job.tenant(), job.vmType(),
+                JobStatus.ERROR, null, null, false, null, false, reason, workerId, number,
+                Timings.of(job.submittedAt(), startedAt, clock.instant()), null, List.of(), null, List.of(), false));
+        return finish(job, number, startedAt, result, end);
     }
 
     private static String describe(Verdict verdict, SandboxOutcome outcome) {

@@ -269,9 +269,86 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
         return outcome;
     }
 
-    /** Every sandbox held: starting, idle, busy, and on its way out. */
+    /** Every sandbox held: starting, idle, busy, holding a session, and on its way out. */
     private int held() {
-        return pools.values().stream().mapToInt(Slots::total).sum() + destroying;
+        return pools.values().stream().mapToInt(s -> s.total() + s.sessions).sum() + destroying;
+    }
+
+    /** Sandboxes holding a session now, all types together. */
+    public synchronized int sessions() {
+        return pools.values().stream().mapToInt(s -> s.sessions).sum();
+    }
+
+    /**
+     * Takes a sandbox out of the pool for good, to hold a session of {@code tenant}: the claimed idle one (a fresh
+     * one, or one this tenant used, that takes {@code limits}), otherwise one started for it in the room the
+     * capacity leaves. It stays counted against the capacity until {@link #closeSession} gives its room back; its
+     * pool's slots no longer count it, so the pool refills to its target behind it.
+     *
+     * @param claim the type of the claim given up here, or null
+     * @throws TransientFailure when there is no sandbox to take and no room to start one, or the start failed
+     */
+    private Sandbox takeForSession(VmType type, String tenant, Limits limits, VmType claim) {
+        Warm warm = null;
+        boolean claimFreed = false;
+        synchronized (this) {
+            Slots slots = pools.computeIfAbsent(type, t -> new Slots(catalogue.policy(t).pool(), 0));
+            if (claim != null) {
+                Slots claimed = pools.get(claim);
+                if (claimed != null && claimed.reserved > 0) {
+                    claimed.reserved--;
+                    claimFreed = claim != type;
+                }
+            }
+            if (closed) {
+                throw new TransientFailure("the pool is closed: no sandbox for a session");
+            }
+            if (slots.idle.size() > slots.reserved) {
+                warm = slots.take(tenant, limits, clock.instant());
+            }
+            if (warm == null && held() >= capacity) {
+                throw new TransientFailure("no room for a " + type.wireName() + " session: all " + capacity
+                        + " sandboxes are busy, claimed or hold sessions");
+            }
+            slots.sessions++;
+            notifyAll();
+        }
+        if (claimFreed) {
+            announceIdle(claim);
+        }
+        if (warm == null) {
+            log.info("Pool({}) has no idle sandbox for a session of tenant {}; starting one", type.wireName(),
+                    tenant);
+            try {
+                return factory.start(type, reusable(type), limits);
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    pools.get(type).sessions--;
+                    notifyAll();
+                }
+                throw e;
+            }
+        }
+        starter.execute(this::tick); // refill behind it
+        return warm.sandbox;
+    }
+
+    /**
+     * Gives back the room of a sandbox {@link Reservation#takeForSession taken for a session}: it is destroyed in
+     * the background and counts until it is gone.
+     */
+    public void closeSession(Sandbox sandbox) {
+        synchronized (this) {
+            Slots slots = pools.get(sandbox.vmType());
+            if (slots == null || slots.sessions <= 0) {
+                log.warn("sandbox {} was closed as a session's but the pool holds no session of its type",
+                        sandbox.id());
+                return;
+            }
+            slots.sessions--;
+            destroying++;
+        }
+        starter.execute(() -> destroy(sandbox));
     }
 
     /**
@@ -465,7 +542,7 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
         for (Map.Entry<VmType, Slots> entry : pools.entrySet()) {
             Slots s = entry.getValue();
             status.add(new PoolStatus(entry.getKey(), s.target, Math.max(0, s.idle.size() - s.reserved),
-                    s.busy + s.reserved, s.starting, capacity, s.served, s.busyNanos / 1e9));
+                    s.busy + s.reserved, s.starting, capacity, s.served, s.busyNanos / 1e9, s.sessions));
         }
         return status;
     }
@@ -524,6 +601,24 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
             return WarmPool.this.run(job, output, claimed ? type : null);
         }
 
+        /**
+         * Takes the claimed sandbox (or one started in the room the claim makes) out of the pool for good, to hold a
+         * session: see {@link WarmPool#closeSession}. Closing the reservation afterwards does nothing.
+         */
+        public Sandbox takeForSession(String tenant, Limits limits) {
+            boolean claimed;
+            synchronized (WarmPool.this) {
+                claimed = !used;
+                used = true;
+            }
+            return WarmPool.this.takeForSession(type, tenant, limits, claimed ? type : null);
+        }
+
+        /** The VM type of the claimed sandbox. */
+        public VmType type() {
+            return type;
+        }
+
         @Override
         public void close() {
             boolean released = false;
@@ -553,6 +648,8 @@ public final class WarmPool implements SandboxRuntime, AutoCloseable {
         int busy;
         int starting;
         int reserved;
+        /** Sandboxes taken out of this pool to hold sessions: they count against the capacity, not the target. */
+        int sessions;
         long served;
         long busyNanos;
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.kiff.model.failure.TransientFailure;
+import dev.kiff.model.job.DisplayItem;
 import dev.kiff.model.job.ArtifactInfo;
 import dev.kiff.core.gateway.InMemoryArtifactStore;
 import dev.kiff.model.job.Attempt;
@@ -250,6 +251,53 @@ class JobExecutorTest {
         assertThat(runningMeanwhile[0]).isEqualTo(1);
         assertThat(jobs.heartbeatOf(job.id())).isEqualTo(NOW.plusSeconds(20));
         assertThat(executor[0].runningCount()).isZero();
+    }
+
+    @Test
+    void aRunThatMustNotBeRetriedEndsErrorOnAPlatformFailureAndIsNeverRequeued() {
+        jobs.insertQueued(job, "hash");
+        sandboxes.thenThrow(new TransientFailure("the session's sandbox is gone"));
+        List<String> order = new ArrayList<>();
+        RunEnd once = new RunEnd() {
+            @Override
+            public boolean retriesPlatformFailures() {
+                return false;
+            }
+
+            @Override
+            public void ended(JobResult result) {
+                order.add("moved " + result.status() + "; stored " + jobs.state(job.id()).status() + ", published "
+                        + results.published().size());
+            }
+        };
+
+        JobResult result = ended(executor().execute(job, sandboxes, once));
+
+        assertThat(result.status()).isEqualTo(JobStatus.ERROR);
+        assertThat(result.message()).isEqualTo("platform failure: the session's sandbox is gone");
+        assertThat(jobs.state(job.id()).status()).isEqualTo(JobStatus.ERROR);
+        assertThat(results.published()).extracting(JobResult::status).containsExactly(JobStatus.ERROR);
+        assertThat(deadLettered).isEmpty();
+        assertThat(order).as("the caller moves before the end is stored or published")
+                .containsExactly("moved ERROR; stored RUNNING, published 0");
+    }
+
+    @Test
+    void aRunEndAmendsTheResultBeforeItIsStored() {
+        UUID session = UUID.randomUUID();
+        sandboxes.thenReturn(exit(0).build());
+        RunEnd display = new RunEnd() {
+            @Override
+            public JobResult amend(JobResult result) {
+                return result.inSession(session, List.of(new DisplayItem("text/plain", "42", null, 2)));
+            }
+        };
+
+        JobResult result = ended(executor().execute(job, sandboxes, display));
+
+        assertThat(result.sessionId()).isEqualTo(session);
+        assertThat(jobs.state(job.id()).display()).extracting(DisplayItem::text).containsExactly("42");
+        assertThat(results.published()).extracting(JobResult::sessionId).containsExactly(session);
     }
 
     @Test

@@ -527,6 +527,80 @@ class WarmPoolTest {
     }
 
     /**
+     * A session takes its sandbox out of the pool for good: the pool refills behind it, but the sandbox counts against
+     * the capacity until the session closes.
+     */
+    @Nested
+    class Sessions {
+
+        private final dev.kiff.model.job.Limits limits = BUILT_IN.policy(CODE).defaults();
+
+        @Test
+        void sessionHoldsItsRoomUntilClosed() {
+            WarmPool pool = pool(BUILT_IN, 1, 2, SYNC, CODE);
+            pool.tick();
+
+            Sandbox held = pool.tryReserve(CODE).orElseThrow().takeForSession("t1", limits);
+
+            assertThat(pool.sessions()).isEqualTo(1);
+            assertThat(pool.size()).as("the session and the refill").isEqualTo(2);
+            assertThat(status(pool, CODE).sessions()).isEqualTo(1);
+            assertThat(((FakeSandbox) held).destroyed()).isFalse();
+
+            pool.closeSession(held);
+
+            assertThat(((FakeSandbox) held).destroyed()).isTrue();
+            assertThat(pool.sessions()).isZero();
+            assertThat(pool.size()).as("the room is back; the pool keeps its target").isEqualTo(1);
+        }
+
+        @Test
+        void poolRefillsBehindASession() {
+            WarmPool pool = pool(BUILT_IN, 1, 4, SYNC, CODE);
+            pool.tick();
+            FakeSandbox warm = factory.started(CODE).get(0);
+
+            Sandbox held = pool.tryReserve(CODE).orElseThrow().takeForSession("t1", limits);
+
+            assertThat(held).as("the claimed idle sandbox, no cold start").isSameAs(warm);
+            assertThat(factory.started(CODE)).hasSize(2);
+            assertThat(pool.available(CODE)).as("a fresh idle sandbox behind the session").isEqualTo(1);
+            assertThat(status(pool, CODE).idle()).isEqualTo(1);
+        }
+
+        @Test
+        void capacityHoldsWithSessions() {
+            WarmPool pool = pool(BUILT_IN, 2, 2, SYNC, CODE);
+            pool.tick();
+
+            pool.tryReserve(CODE).orElseThrow().takeForSession("t1", limits);
+            pool.tryReserve(CODE).orElseThrow().takeForSession("t2", limits);
+            pool.tick();
+
+            assertThat(pool.sessions()).isEqualTo(2);
+            assertThat(factory.started(CODE)).as("no refill beyond the capacity").hasSize(2);
+            assertThat(factory.peak()).isLessThanOrEqualTo(2);
+            assertThat(pool.size()).isEqualTo(2);
+            assertThat(pool.tryReserve(CODE)).as("no idle sandbox while sessions hold all the room").isEmpty();
+        }
+
+        @Test
+        void closingTheReservationOfATakenSandboxGivesNothingBack() {
+            WarmPool pool = pool(BUILT_IN, 1, 1, SYNC, CODE);
+            pool.tick();
+            WarmPool.Reservation reservation = pool.tryReserve(CODE).orElseThrow();
+
+            Sandbox held = reservation.takeForSession("t1", limits);
+            reservation.close(); // a no-op once taken
+
+            assertThat(pool.sessions()).isEqualTo(1);
+            assertThat(pool.available(CODE)).isZero();
+            pool.closeSession(held);
+            assertThat(factory.live(CODE)).as("refilled once the room is back").hasSize(1);
+        }
+    }
+
+    /**
      * The capacity holds whatever comes through the pool: a retry run without a claim, a job of another type than
      * its claim, a job no idle sandbox accepts, and sandboxes still on their way out. The fake factory records the
      * most sandboxes live at once.

@@ -1,16 +1,15 @@
-package dev.kiff.api.kafka;
+package dev.kiff.spring;
 
 import dev.kiff.core.session.SessionEventPublisher;
 import dev.kiff.core.topic.Topics;
 import dev.kiff.model.json.JobCodec;
 import dev.kiff.model.session.SessionEvent;
-import dev.kiff.spring.BrokerAcknowledgement;
 import java.time.Duration;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
  * The {@link SessionEventPublisher} on {@code kiff.session-events}, keyed by session id, platform-signed by the
- * template's interceptor. (The worker needs the same adapter: it may move to the starter when the worker side lands.)
+ * template's interceptor. Both the API and the worker publish through it.
  */
 public final class KafkaSessionEventPublisher implements SessionEventPublisher {
 
