@@ -51,9 +51,8 @@ public class SessionConfiguration {
     }
 
     @Bean
-    SessionEventPublisher sessionEventPublisher(KafkaTemplate<String, byte[]> kafka, JobCodec codec,
-            ApiProperties properties) {
-        return new KafkaSessionEventPublisher(kafka, codec, properties.publishTimeout());
+    SessionEventPublisher sessionEventPublisher(KafkaTemplate<String, byte[]> kafka, JobCodec codec) {
+        return new KafkaSessionEventPublisher(kafka, codec);
     }
 
     @Bean

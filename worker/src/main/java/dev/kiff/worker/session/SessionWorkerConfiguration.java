@@ -57,9 +57,8 @@ public class SessionWorkerConfiguration {
     }
 
     @Bean
-    SessionEventPublisher sessionEventPublisher(KafkaTemplate<String, byte[]> kafka, JobCodec codec,
-            WorkerProperties worker) {
-        return new KafkaSessionEventPublisher(kafka, codec, worker.resultPublishTimeout());
+    SessionEventPublisher sessionEventPublisher(KafkaTemplate<String, byte[]> kafka, JobCodec codec) {
+        return new KafkaSessionEventPublisher(kafka, codec);
     }
 
     @Bean
