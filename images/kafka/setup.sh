@@ -22,6 +22,9 @@ acl --allow-principal User:kiff-api --operation Read --resource-pattern-type pre
 acl --allow-principal User:kiff-api --operation Write --operation Describe \
   --resource-pattern-type prefixed --transactional-id kiff-api-
 acl --allow-principal User:kiff-api --operation Describe --operation Create --resource-pattern-type prefixed --topic kiff.
+acl --allow-principal User:kiff-api --operation Write --resource-pattern-type prefixed \
+  --topic kiff.session-opens. --topic kiff.session-runs.
+acl --allow-principal User:kiff-api --operation Write --operation Read --topic kiff.session-events
 # Worker
 acl --allow-principal User:kiff-worker --operation Read $jobs \
   --topic kiff.control.cancellations --topic kiff.control.targets --topic kiff.control.workers
@@ -29,6 +32,13 @@ acl --allow-principal User:kiff-worker --operation Read --group kiff-workers
 acl --allow-principal User:kiff-worker --operation Write \
   --topic kiff.results --topic kiff.logs --topic kiff.jobs.dlq --topic kiff.control.workers
 acl --allow-principal User:kiff-worker --operation Describe --resource-pattern-type prefixed --topic kiff.
+# Sessions: the opens in group kiff-workers; each worker creates and reads its own kiff.session-runs.<worker id>
+# (one user for every worker here, hence prefixed: give each worker its own topic's name where workers distrust
+# each other); the moves it announces.
+acl --allow-principal User:kiff-worker --operation Read --resource-pattern-type prefixed --topic kiff.session-opens.
+acl --allow-principal User:kiff-worker --operation Create --operation Read --resource-pattern-type prefixed \
+  --topic kiff.session-runs.
+acl --allow-principal User:kiff-worker --operation Write --topic kiff.session-events
 # Scheduler
 acl --allow-principal User:kiff-scheduler --operation Describe --group kiff-workers
 acl --allow-principal User:kiff-scheduler --operation Read --topic kiff.control.workers --topic kiff.control.leader

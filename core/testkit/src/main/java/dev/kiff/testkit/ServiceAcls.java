@@ -58,8 +58,9 @@ public final class ServiceAcls {
     }
 
     /**
-     * A worker: consumes the job topics in group {@code kiff-workers}; produces results, logs, dead letters and its
-     * state; reads the cancellations, its pool targets and every worker's state (no group).
+     * A worker: consumes the job and session-open topics in group {@code kiff-workers}; produces results, logs, dead
+     * letters, session moves and its state; creates and reads its session-run topic, reads the cancellations, its
+     * pool targets and every worker's state (no group).
      */
     public static List<AclBinding> worker(String user) {
         List<AclBinding> acls = new ArrayList<>();
@@ -74,6 +75,13 @@ public final class ServiceAcls {
         acls.add(allow(user, topic("kiff.control.targets"), AclOperation.READ));
         // Every worker's state: the orphan sweep removes the sandboxes of workers that stopped reporting.
         acls.add(allow(user, topic("kiff.control.workers"), AclOperation.READ));
+        // Sessions: opens in the job group, its own run topic (created at start; prefixed here because the user
+        // serves every worker of the development broker: a deployment grants each worker its own topic's name),
+        // its sessions' moves announced.
+        acls.add(allow(user, prefixed(ResourceType.TOPIC, "kiff.session-opens."), AclOperation.READ));
+        acls.add(allow(user, prefixed(ResourceType.TOPIC, "kiff.session-runs."), AclOperation.CREATE));
+        acls.add(allow(user, prefixed(ResourceType.TOPIC, "kiff.session-runs."), AclOperation.READ));
+        acls.add(allow(user, topic("kiff.session-events"), AclOperation.WRITE));
         acls.addAll(topicBootstrap(user, false));
         return acls;
     }
