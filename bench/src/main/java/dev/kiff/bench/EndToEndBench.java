@@ -174,6 +174,27 @@ final class EndToEndBench implements AutoCloseable {
      * jobs/s is the jobs that succeeded over the time until the last client stopped.
      */
     Load closedLoop(String key, int clients, Duration duration) throws InterruptedException {
+        return loop(clients, duration, client -> {
+            String id = submit(key, "print(1)");
+            JsonNode result = awaitTerminal(key, id);
+            return "SUCCEEDED".equals(result.path("status").asString())
+                    && "1\n".equals(result.path("stdout").asString()) ? null
+                    : "job " + id + " ended " + result.path("status").asString() + ": "
+                            + result.path("message").asString("") + " stdout=" + result.path("stdout");
+        });
+    }
+
+    /** One request of a closed-loop client: null when it succeeded, else what went wrong. */
+    private interface Attempt {
+        String run(int client) throws IOException, InterruptedException;
+    }
+
+    /**
+     * {@code clients} threads, each making its attempt and then the next, until {@code duration} has passed (an
+     * attempt under way then is finished and counted). Latency is the attempt's; the rate is the attempts that
+     * succeeded over the time until the last client stopped.
+     */
+    private Load loop(int clients, Duration duration, Attempt attempt) throws InterruptedException {
         List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger errors = new AtomicInteger();
         AtomicReference<String> firstError = new AtomicReference<>();
@@ -181,20 +202,17 @@ final class EndToEndBench implements AutoCloseable {
         long begin = System.nanoTime();
         long deadline = begin + duration.toNanos();
         for (int c = 0; c < clients; c++) {
+            int client = c;
             threads.execute(() -> {
                 while (System.nanoTime() < deadline) {
                     long start = System.nanoTime();
                     try {
-                        String id = submit(key, "print(1)");
-                        JsonNode result = awaitTerminal(key, id);
-                        double ms = (System.nanoTime() - start) / 1e6;
-                        if ("SUCCEEDED".equals(result.path("status").asString())
-                                && "1\n".equals(result.path("stdout").asString())) {
-                            latencies.add(ms);
+                        String error = attempt.run(client);
+                        if (error == null) {
+                            latencies.add((System.nanoTime() - start) / 1e6);
                         } else {
                             errors.incrementAndGet();
-                            firstError.compareAndSet(null, "job " + id + " ended " + result.path("status").asString()
-                                    + ": " + result.path("message").asString("") + " stdout=" + result.path("stdout"));
+                            firstError.compareAndSet(null, error);
                         }
                     } catch (IOException | RuntimeException e) {
                         errors.incrementAndGet();
@@ -214,7 +232,7 @@ final class EndToEndBench implements AutoCloseable {
         }
         double seconds = (System.nanoTime() - begin) / 1e9;
         if (latencies.isEmpty()) {
-            throw new IllegalStateException("no job of the closed loop of " + clients + " succeeded; first error: "
+            throw new IllegalStateException("nothing of the closed loop of " + clients + " succeeded; first error: "
                     + firstError.get() + "; logs in " + data);
         }
         return new Load(clients, latencies.size(), errors.get(), seconds, latencies.size() / seconds,
@@ -328,42 +346,10 @@ final class EndToEndBench implements AutoCloseable {
             for (int c = 0; c < clients; c++) {
                 sessions.add(openSession(key));
             }
-            List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
-            AtomicInteger errors = new AtomicInteger();
-            AtomicReference<String> firstError = new AtomicReference<>();
-            ExecutorService threads = Executors.newFixedThreadPool(clients);
-            long begin = System.nanoTime();
-            long deadline = begin + duration.toNanos();
-            for (String session : sessions) {
-                threads.execute(() -> {
-                    while (System.nanoTime() < deadline) {
-                        long start = System.nanoTime();
-                        try {
-                            runInSession(key, session, "x = globals().get('x', 0) + 1");
-                            latencies.add((System.nanoTime() - start) / 1e6);
-                        } catch (IOException | RuntimeException e) {
-                            errors.incrementAndGet();
-                            firstError.compareAndSet(null, e.toString());
-                            pause(100);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            return;
-                        }
-                    }
-                });
-            }
-            threads.shutdown();
-            if (!threads.awaitTermination(duration.toSeconds() + 60, TimeUnit.SECONDS)) {
-                threads.shutdownNow();
-                throw new IllegalStateException("a session client did not stop");
-            }
-            double seconds = (System.nanoTime() - begin) / 1e9;
-            if (latencies.isEmpty()) {
-                throw new IllegalStateException("no session run of " + clients + " clients succeeded; first error: "
-                        + firstError.get() + "; logs in " + data);
-            }
-            return new Load(clients, latencies.size(), errors.get(), seconds, latencies.size() / seconds,
-                    Bench.percentile(latencies, 50), Bench.percentile(latencies, 99), firstError.get());
+            return loop(clients, duration, client -> {
+                runInSession(key, sessions.get(client), "x = globals().get('x', 0) + 1");
+                return null;
+            });
         } finally {
             for (String session : sessions) {
                 delete(key, "/v1/sessions/" + session);
