@@ -108,8 +108,6 @@ public final class Bench {
             List<Double> sessionRuns = e2e.sessionRuns(EndToEndBench.DEV_KEY, sizes.e2eJobs(), sizes.e2eWarmUp());
             figures.put("session_run_p50_ms", round(percentile(sessionRuns, 50)));
             figures.put("session_run_p99_ms", round(percentile(sessionRuns, 99)));
-            figures.put("session_run_vs_job_e2e_ratio", round(percentile(latencies, 50)
-                    / percentile(sessionRuns, 50)));
             EndToEndBench.Load sessionLoad = e2e.sessionClosedLoop(EndToEndBench.DEV_KEY, SESSION_CLIENTS,
                     Duration.ofSeconds(sizes.loadSeconds()));
             figures.put("session_closed_loop_" + SESSION_CLIENTS + "_p50_ms", round(sessionLoad.p50Ms()));
@@ -132,6 +130,12 @@ public final class Bench {
             }
         }
         loadFigures(loads, corpusRuns, figures);
+        // A session run against a one-shot job, both in a closed loop of one client on the same platform.
+        Double jobLoop = loadOf(loads, "namespaces", 1, EndToEndBench.Load::p50Ms);
+        if (jobLoop != null) {
+            figures.put("session_run_vs_job_closed_loop_ratio",
+                    round(jobLoop / (Double) figures.get("session_run_p50_ms")));
+        }
         if (e2eOnly) {
             figures.forEach((k, v) -> say("%s = %s", k, v));
             System.exit(0);
@@ -370,9 +374,9 @@ public final class Bench {
                 + f.get("cold_vs_warm_start_container_ratio") + "x", ">= 20x");
         row(t, "end to end `print(1)`, one at a time, p50 / p99 (namespaces)", f.get("e2e_p50_ms") + " / "
                 + f.get("e2e_p99_ms") + " ms", "<= 50 / 150 ms");
-        row(t, "session run `x += 1`, HTTP request → result, one at a time, p50 / p99 (vs a one-shot job's p50)",
-                f.get("session_run_p50_ms") + " / " + f.get("session_run_p99_ms") + " ms ("
-                        + f.get("session_run_vs_job_e2e_ratio") + "x faster)", "p50 <= 15 ms");
+        row(t, "session run `x += 1`, HTTP request → result, one after another, p50 / p99 (one-shot job, closed loop"
+                + " of 1, p50 / session run p50)", f.get("session_run_p50_ms") + " / " + f.get("session_run_p99_ms")
+                + " ms (" + f.get("session_run_vs_job_closed_loop_ratio") + "x)", "p50 <= 15 ms");
         row(t, "session create from the warm pool, request → READY, p50 / p99", f.get("session_create_p50_ms")
                 + " / " + f.get("session_create_p99_ms") + " ms", "p50 <= 50 ms");
         row(t, "sessions, " + SESSION_CLIENTS + " agents each running `x += 1` in its own session, closed loop: p50,"
