@@ -18,7 +18,9 @@ import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * The {@link LagReader} on Kafka's AdminClient: end offsets minus the worker group's committed offsets. A partition
@@ -38,10 +40,20 @@ public final class KafkaLagReader implements LagReader {
     @Override
     public List<QueueLag> read() {
         try {
-            // A session open waits for a warm sandbox just as a job does, so its lag is the type's demand too.
-            List<String> names = new ArrayList<>(Topics.jobTopics());
-            names.addAll(Topics.sessionOpenTopics());
-            Map<String, TopicDescription> topics = await(admin.describeTopics(names).allTopicNames());
+            Map<String, TopicDescription> topics = new HashMap<>(
+                    await(admin.describeTopics(Topics.jobTopics()).allTopicNames()));
+            // A session open waits for a warm sandbox just as a job does, so its lag is the type's demand too. Those
+            // topics are the API's to create: until it has, there is no open to count, and the jobs' lag stands.
+            for (Map.Entry<String, KafkaFuture<TopicDescription>> open
+                    : admin.describeTopics(Topics.sessionOpenTopics()).topicNameValues().entrySet()) {
+                try {
+                    topics.put(open.getKey(), await(open.getValue()));
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw e;
+                    }
+                }
+            }
             List<TopicPartition> partitions = new ArrayList<>();
             topics.values().forEach(topic -> topic.partitions()
                     .forEach(p -> partitions.add(new TopicPartition(topic.name(), p.partition()))));
@@ -87,7 +99,7 @@ public final class KafkaLagReader implements LagReader {
         return await(admin.listOffsets(request).all());
     }
 
-    private <T> T await(org.apache.kafka.common.KafkaFuture<T> future)
+    private <T> T await(KafkaFuture<T> future)
             throws ExecutionException, InterruptedException, TimeoutException {
         return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
