@@ -26,8 +26,8 @@ class KiffLauncherTest {
 
   private static final List<String> TOOLS =
       List.of("docker", "dockerd", "mvn", "java", "apt-get", "mmdebstrap", "curl", "runsc", "kill", "pkill");
-  private static final List<String> COMMANDS = List.of("dev", "test", "bench", "simulate", "tenant", "api", "repl", "status",
-      "worker", "scheduler", "images", "kafka");
+  private static final List<String> COMMANDS = List.of("dev", "test", "bench", "simulate", "tenant", "api", "repl",
+      "status", "worker", "scheduler", "images", "kafka");
 
   @TempDir Path scratch;
   private Path home;
