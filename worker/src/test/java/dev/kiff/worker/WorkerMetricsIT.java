@@ -74,6 +74,8 @@ class WorkerMetricsIT extends WorkerIntegrationTest {
         assertThat(scrape.value("kiff_job_queue_wait_seconds_count", codeExec)).isEqualTo(4);
         assertThat(scrape.samples("kiff_job_queue_wait_seconds_bucket", codeExec))
                 .as("histogram buckets, for percentiles across workers").hasSizeGreaterThan(5);
+        assertThat(scrape.value("kiff_job_warm_start_seconds_count", codeExec))
+                .as("every run, the retried job's first one too").isEqualTo(5);
         assertThat(scrape.value("kiff_job_run_seconds_count", Map.of("vm_type", "code-exec", "status", "timed_out")))
                 .isEqualTo(1);
         assertThat(scrape.value("kiff_job_run_seconds_sum", Map.of("vm_type", "code-exec", "status", "timed_out")))

@@ -25,6 +25,12 @@ public final class MicrometerRunMetrics implements RunMetrics {
             Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60),
             Duration.ofMinutes(5), Duration.ofMinutes(15)};
 
+    /** A warm take costs milliseconds, a cold start seconds. */
+    private static final Duration[] HANDOVER_SLOS = {Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(30)};
+
     private final MeterRegistry meters;
 
     public MicrometerRunMetrics(MeterRegistry meters) {
@@ -41,11 +47,11 @@ public final class MicrometerRunMetrics implements RunMetrics {
                 .register(meters).increment();
         Timings timings = result.timings();
         if (timings != null && timings.queueWaitMs() != null) {
-            timer("kiff.job.queue.wait", "From submission to the start of the run that ended the job", type, null)
+            timer("kiff.job.queue.wait", "From submission to the start of the run that ended the job", type, null, RUN_SLOS)
                     .record(Duration.ofMillis(Math.max(0, timings.queueWaitMs())));
         }
         if (timings != null && timings.runTimeMs() != null) {
-            timer("kiff.job.run", "The run that ended the job, from its start to its end", type, status)
+            timer("kiff.job.run", "The run that ended the job, from its start to its end", type, status, RUN_SLOS)
                     .record(Duration.ofMillis(Math.max(0, timings.runTimeMs())));
         }
         ResourceUsage usage = result.usage();
@@ -63,6 +69,13 @@ public final class MicrometerRunMetrics implements RunMetrics {
                     .tags("tenant", result.tenant(), "vm_type", type)
                     .register(meters).record(usage.peakMemoryMb() * 1024.0 * 1024.0);
         }
+    }
+
+    @Override
+    public void handedOver(Job job, Duration toCode) {
+        timer("kiff.job.warm.start", "From the run's start to its code handed to a sandbox: taking a warm one (or"
+                + " starting one), staging inputs, opening the gateway", job.vmType().wireName(), null, HANDOVER_SLOS)
+                .record(toCode.isNegative() ? Duration.ZERO : toCode);
     }
 
     @Override
@@ -97,12 +110,12 @@ public final class MicrometerRunMetrics implements RunMetrics {
                 .register(meters).increment();
     }
 
-    private Timer timer(String name, String description, String type, String status) {
+    private Timer timer(String name, String description, String type, String status, Duration[] buckets) {
         Timer.Builder builder = Timer.builder(name)
                 .description(description)
                 .tag("vm_type", type)
                 .publishPercentileHistogram(false)
-                .serviceLevelObjectives(RUN_SLOS)
+                .serviceLevelObjectives(buckets)
                 .minimumExpectedValue(Duration.ofMillis(1));
         if (status != null) {
             builder.tag("status", status);

@@ -142,6 +142,9 @@ public final class JobExecutor {
             metrics.platformFailed(job);
             throw failure;
         }
+        if (outcome.startedAt() != null) {
+            metrics.handedOver(job, Duration.between(startedAt, outcome.startedAt()));
+        }
         Verdict verdict = OutcomeClassifier.classify(outcome, job.limits());
         if (job.retry().retries(verdict.status(), number)
                 && jobs.requeue(job.id(), verdict.status(), "retried: " + describe(verdict, outcome), clock.instant())) {

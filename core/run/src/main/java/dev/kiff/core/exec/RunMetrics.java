@@ -19,6 +19,13 @@ public interface RunMetrics {
     default void ended(JobResult result) {
     }
 
+    /**
+     * The job's code was handed to a sandbox {@code toCode} after its run started: the time to take a warm sandbox
+     * (or start one when none was warm), stage its inputs and open its gateway. Told for every run that got there.
+     */
+    default void handedOver(Job job, java.time.Duration toCode) {
+    }
+
     /** The job's attempt ended {@code status} and the job asked to be run again (its retry policy). */
     default void retried(Job job, JobStatus status) {
     }

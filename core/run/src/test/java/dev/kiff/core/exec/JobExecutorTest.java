@@ -538,6 +538,11 @@ class JobExecutorTest {
             }
 
             @Override
+            public void handedOver(Job started, java.time.Duration toCode) {
+                heard.add("handed over");
+            }
+
+            @Override
             public void retried(Job retried, JobStatus status) {
                 heard.add("retried " + status);
             }
@@ -564,7 +569,8 @@ class JobExecutorTest {
         executor.execute(retried);
         executor.giveUp(givenUp, "docker away after 5 attempts: " + UUID.randomUUID());
 
-        assertThat(heard).containsExactly("retried FAILED", "ended SUCCEEDED after 1000 ms", "redelivered ended",
+        assertThat(heard).containsExactly("handed over", "retried FAILED", "handed over",
+                "ended SUCCEEDED after 1000 ms", "redelivered ended",
                 "dead-lettered platform-failure");
     }
 
