@@ -71,6 +71,9 @@ class WorkerMetricsIT extends WorkerIntegrationTest {
         assertThat(scrape.value("kiff_jobs_retried_total", Map.of("vm_type", "code-exec", "status", "failed")))
                 .as("the retried job's first attempt").isEqualTo(1);
 
+        assertThat(scrape.samples("kiff_jobs_dead_lettered_total", Map.of("vm_type", "ml-agent", "reason",
+                "platform-failure"))).as("exported at zero before the first, for increase()").singleElement()
+                .satisfies(zero -> assertThat(zero.value()).isZero());
         assertThat(scrape.value("kiff_job_queue_wait_seconds_count", codeExec)).isEqualTo(4);
         assertThat(scrape.samples("kiff_job_queue_wait_seconds_bucket", codeExec))
                 .as("histogram buckets, for percentiles across workers").hasSizeGreaterThan(5);

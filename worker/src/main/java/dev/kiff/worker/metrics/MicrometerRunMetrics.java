@@ -7,11 +7,13 @@ import dev.kiff.model.job.JobResult;
 import dev.kiff.model.job.JobStatus;
 import dev.kiff.model.job.ResourceUsage;
 import dev.kiff.model.job.Timings;
+import dev.kiff.model.job.VmType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Locale;
 
 /**
@@ -33,8 +35,19 @@ public final class MicrometerRunMetrics implements RunMetrics {
 
     private final MeterRegistry meters;
 
-    public MicrometerRunMetrics(MeterRegistry meters) {
+    /**
+     * @param types the VM types this worker serves: their dead-letter and platform-failure counters are exported at
+     *              zero from the start, so that Prometheus's {@code increase()} sees the first one (a series that
+     *              appears at 1 shows no increase)
+     */
+    public MicrometerRunMetrics(MeterRegistry meters, Collection<VmType> types) {
         this.meters = meters;
+        for (VmType type : types) {
+            for (DeadLetterReason reason : DeadLetterReason.values()) {
+                deadLetters(type, reason);
+            }
+            platformFailures(type);
+        }
     }
 
     @Override
@@ -88,10 +101,7 @@ public final class MicrometerRunMetrics implements RunMetrics {
 
     @Override
     public void platformFailed(Job job) {
-        Counter.builder("kiff.jobs.platform.failures")
-                .description("Runs the platform failed under (engine, database): the job is tried again")
-                .tags("vm_type", job.vmType().wireName())
-                .register(meters).increment();
+        platformFailures(job.vmType()).increment();
     }
 
     @Override
@@ -104,10 +114,21 @@ public final class MicrometerRunMetrics implements RunMetrics {
 
     @Override
     public void deadLettered(Job job, DeadLetterReason kind) {
-        Counter.builder("kiff.jobs.dead.lettered")
+        deadLetters(job.vmType(), kind).increment();
+    }
+
+    private Counter platformFailures(VmType type) {
+        return Counter.builder("kiff.jobs.platform.failures")
+                .description("Runs the platform failed under (engine, database): the job is tried again")
+                .tags("vm_type", type.wireName())
+                .register(meters);
+    }
+
+    private Counter deadLetters(VmType type, DeadLetterReason kind) {
+        return Counter.builder("kiff.jobs.dead.lettered")
                 .description("Jobs dead-lettered, by VM type and the reason's category")
-                .tags("vm_type", job.vmType().wireName(), "reason", kind.label())
-                .register(meters).increment();
+                .tags("vm_type", type.wireName(), "reason", kind.label())
+                .register(meters);
     }
 
     private Timer timer(String name, String description, String type, String status, Duration[] buckets) {

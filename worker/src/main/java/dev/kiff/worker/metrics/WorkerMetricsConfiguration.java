@@ -12,8 +12,8 @@ import org.springframework.context.annotation.Configuration;
 public class WorkerMetricsConfiguration {
 
     @Bean
-    RunMetrics runMetrics(MeterRegistry meters) {
-        return new MicrometerRunMetrics(meters);
+    RunMetrics runMetrics(MeterRegistry meters, WorkerProperties worker) {
+        return new MicrometerRunMetrics(meters, worker.vmTypes());
     }
 
     @Bean
