@@ -1,5 +1,8 @@
 package dev.kiff.api;
 
+import dev.kiff.api.metrics.MeteredWebhookRepository;
+import dev.kiff.core.submit.SubmissionMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.kiff.api.auth.ApiKeyAuthenticator;
 import dev.kiff.api.auth.TenantArgumentResolver;
 import dev.kiff.api.dispatch.DispatchProperties;
@@ -194,8 +197,8 @@ public class ApiConfiguration {
 
     @Bean
     JobSubmitter jobSubmitter(JobValidator validator, JobRepository jobs, JobDispatcher dispatcher, JobCodec codec,
-            QuotaGuard quotas, Clock clock) {
-        return new JobSubmitter(validator, jobs, dispatcher, codec, quotas, clock);
+            QuotaGuard quotas, Clock clock, SubmissionMetrics metrics) {
+        return new JobSubmitter(validator, jobs, dispatcher, codec, quotas, clock, metrics);
     }
 
     @Bean
@@ -315,8 +318,8 @@ public class ApiConfiguration {
     @Bean
     WebhookDispatcher webhookDispatcher(WebhookRepository deliveries, TenantDirectory tenants,
             ExecutorService webhookSenders, SocketWebhookTransport transport, WebhookProperties properties,
-            Clock clock) {
-        return new WebhookDispatcher(deliveries, tenants, transport,
+            Clock clock, MeterRegistry meters) {
+        return new WebhookDispatcher(new MeteredWebhookRepository(deliveries, meters), tenants, transport,
                 new WebhookBackoff(properties.backoffBase(), properties.backoffCap(), properties.maxAttempts()),
                 webhookSenders, clock, properties.claim(), properties.senders(), properties.perTenant());
     }

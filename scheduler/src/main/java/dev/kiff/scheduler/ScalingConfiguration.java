@@ -68,6 +68,10 @@ public class ScalingConfiguration {
         }
         Gauge.builder("kiff.scheduler.leader", leadership, l -> l.leading() ? 1 : 0)
                 .description("1 while this scheduler instance leads").register(meters);
+        // A worker that stops reporting drops out of this count after kiff.scheduler.worker-stale-after: the "worker
+        // missing" alert compares it with the fleet's size.
+        Gauge.builder("kiff.workers.live", fleet, f -> f.liveWorkers().size())
+                .description("Workers whose latest state report is recent enough to count on").register(meters);
         return scheduler;
     }
 

@@ -3,6 +3,7 @@ package dev.kiff.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiff.testkit.LocalAddresses;
 import dev.kiff.testkit.SharedInfrastructure;
 import java.net.ConnectException;
 import java.net.InetAddress;

@@ -2,6 +2,7 @@ package dev.kiff.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiff.testkit.LocalAddresses;
 import dev.kiff.testkit.SharedInfrastructure;
 import java.net.InetAddress;
 import java.net.URI;
@@ -43,7 +44,7 @@ class InternalKeyIT {
         for (InetAddress own : LocalAddresses.nonLoopback()) {
             hosts.add(own.getHostAddress());
         }
-        for (String path : List.of("/v1/lag", "/actuator/metrics")) {
+        for (String path : List.of("/v1/lag", "/actuator/metrics", "/actuator/prometheus")) {
             assertThat(status("127.0.0.1", path, null)).as("loopback, no key: " + path).isEqualTo(200);
             for (String host : hosts) {
                 assertThat(status(host, path, null)).as(host + " without the key: " + path).isEqualTo(401);

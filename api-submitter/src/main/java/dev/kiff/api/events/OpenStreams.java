@@ -41,6 +41,11 @@ public final class OpenStreams {
         this.limits = limits;
     }
 
+    /** How many streams are open now, for the operator's gauge. */
+    public int openCount() {
+        return open.size();
+    }
+
     /** @throws TooManyStreamsException when the tenant, or this instance, holds as many streams as it may */
     SseSession open(String tenant) {
         hold(tenant);

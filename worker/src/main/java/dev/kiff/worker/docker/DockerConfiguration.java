@@ -9,6 +9,8 @@ import dev.kiff.core.pool.WarmPool;
 import dev.kiff.spring.BackgroundLoops;
 import dev.kiff.worker.WorkerProperties;
 import dev.kiff.worker.gateway.GatewayProperties;
+import dev.kiff.worker.metrics.TimedSandboxFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -53,10 +55,10 @@ public class DockerConfiguration {
     /** Also the worker's {@link dev.kiff.core.port.SandboxRuntime}: every job runs in one of its sandboxes. */
     @Bean
     WarmPool warmPool(SandboxFactory sandboxFactory, VmTypeCatalogue catalogue, WorkerProperties worker,
-            ExecutorService sandboxStarter, Clock clock) {
+            ExecutorService sandboxStarter, Clock clock, MeterRegistry meters) {
         ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(
                 BackgroundLoops.daemonThreads("kiff-sandbox-replace"));
-        return new WarmPool(sandboxFactory, catalogue, worker.vmTypes(), worker.initialTarget(), worker.capacity(),
+        return new WarmPool(new TimedSandboxFactory(sandboxFactory, meters), catalogue, worker.vmTypes(), worker.initialTarget(), worker.capacity(),
                 sandboxStarter, later, worker.replaceAfter(), clock);
     }
 

@@ -54,7 +54,7 @@ final class UnixSocketGatewaySession implements GatewaySession {
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "transfer-encoding", "te",
             "trailer", "upgrade", "proxy-authorization", "proxy-authenticate", "proxy-connection", "host",
             "content-length", "expect");
-    private static final String KIFF = "_kiff";
+    static final String KIFF = "_kiff";
     private static final List<Map.Entry<String, String>> JSON =
             List.of(Map.entry("Content-Type", "application/json"));
 

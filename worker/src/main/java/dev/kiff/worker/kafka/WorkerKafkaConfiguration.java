@@ -1,5 +1,6 @@
 package dev.kiff.worker.kafka;
 
+import dev.kiff.core.exec.RunMetrics;
 import dev.kiff.core.exec.JobExecutor;
 import dev.kiff.core.exec.PatientJobRepository;
 import dev.kiff.core.health.DependencyHealth;
@@ -50,12 +51,12 @@ public class WorkerKafkaConfiguration {
     @Bean
     JobExecutor jobExecutor(JobRepository jobs, WarmPool pool, ResultPublisher results, ArtifactStore artifacts,
             LiveOutput output, KafkaTemplate<String, byte[]> kafka, JobCodec codec, Clock clock,
-            WorkerProperties worker, DependencyHealth health) {
+            WorkerProperties worker, DependencyHealth health, RunMetrics metrics) {
         // A run that ends during a database outage keeps its result until the database is back.
         return new JobExecutor(new PatientJobRepository(jobs, health, worker.outagePatience()), pool, results,
                 artifacts, output,
                 new KafkaDeadLetterPublisher(kafka, codec, worker.resultPublishTimeout()), clock, worker.id(),
-                worker.lease());
+                worker.lease(), metrics);
     }
 
     @Bean

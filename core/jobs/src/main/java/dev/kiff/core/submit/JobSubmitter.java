@@ -41,9 +41,17 @@ public final class JobSubmitter {
     private final JobCodec codec;
     private final QuotaGuard quotas;
     private final Clock clock;
+    private final SubmissionMetrics metrics;
 
     public JobSubmitter(JobValidator validator, JobRepository jobs, JobDispatcher dispatcher, JobCodec codec,
             QuotaGuard quotas, Clock clock) {
+        this(validator, jobs, dispatcher, codec, quotas, clock, SubmissionMetrics.NONE);
+    }
+
+    /** @param metrics hears every submission's outcome */
+    public JobSubmitter(JobValidator validator, JobRepository jobs, JobDispatcher dispatcher, JobCodec codec,
+            QuotaGuard quotas, Clock clock, SubmissionMetrics metrics) {
+        this.metrics = metrics;
         this.quotas = quotas;
         this.validator = validator;
         this.jobs = jobs;
@@ -58,6 +66,18 @@ public final class JobSubmitter {
      * @throws dev.kiff.core.tenant.QuotaExceededException when the tenant is at one of its quotas; nothing is stored
      */
     public Submission submit(JobRequest request, Tenant tenant, String idempotencyKey) {
+        Submission submission;
+        try {
+            submission = admit(request, tenant, idempotencyKey);
+        } catch (RuntimeException e) {
+            metrics.rejected(tenant.id(), request.vmType(), SubmissionRejection.of(e));
+            throw e;
+        }
+        metrics.accepted(tenant.id(), request.vmType(), submission.replayed());
+        return submission;
+    }
+
+    private Submission admit(JobRequest request, Tenant tenant, String idempotencyKey) {
         UUID id = idempotencyKey == null
                 ? UUID.randomUUID()
                 : UUID.nameUUIDFromBytes((tenant.id() + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8));

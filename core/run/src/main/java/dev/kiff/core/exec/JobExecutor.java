@@ -50,6 +50,7 @@ public final class JobExecutor {
     private final Clock clock;
     private final String workerId;
     private final Duration lease;
+    private final RunMetrics metrics;
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
 
     /**
@@ -57,6 +58,17 @@ public final class JobExecutor {
      */
     public JobExecutor(JobRepository jobs, SandboxRuntime sandboxes, ResultPublisher results, ArtifactStore artifacts,
             LiveOutput output, DeadLetterPublisher deadLetters, Clock clock, String workerId, Duration lease) {
+        this(jobs, sandboxes, results, artifacts, output, deadLetters, clock, workerId, lease, RunMetrics.NONE);
+    }
+
+    /**
+     * @param lease   how long a running job's heartbeat stays valid; the worker renews it well within that time
+     * @param metrics hears of every run's end, retry, redelivery and dead letter
+     */
+    public JobExecutor(JobRepository jobs, SandboxRuntime sandboxes, ResultPublisher results, ArtifactStore artifacts,
+            LiveOutput output, DeadLetterPublisher deadLetters, Clock clock, String workerId, Duration lease,
+            RunMetrics metrics) {
+        this.metrics = metrics;
         this.jobs = jobs;
         this.sandboxes = sandboxes;
         this.results = results;
@@ -127,13 +139,18 @@ public final class JobExecutor {
             }
             // The code did not run to an outcome (the platform failed, or a bug of ours): the job may be tried again.
             jobs.requeue(job.id(), JobStatus.QUEUED, "platform failure: " + failure.getMessage(), clock.instant());
+            metrics.platformFailed(job);
             throw failure;
+        }
+        if (outcome.startedAt() != null) {
+            metrics.handedOver(job, Duration.between(startedAt, outcome.startedAt()));
         }
         Verdict verdict = OutcomeClassifier.classify(outcome, job.limits());
         if (job.retry().retries(verdict.status(), number)
                 && jobs.requeue(job.id(), verdict.status(), "retried: " + describe(verdict, outcome), clock.instant())) {
             log.info("Job(id={}) attempt {} ended {}; it asked to be retried, {} of {} attempts used", job.id(),
                     number, verdict.status(), number, job.retry().maxAttempts());
+            metrics.retried(job, verdict.status());
             return new Execution.Requeued(jobs.find(job.id()).map(JobRecord::state).orElseThrow());
         }
         JobResult result = end.amend(new JobResult(JobResult.VERSION, job.id(), job.tenant(), job.vmType(),
@@ -156,6 +173,7 @@ public final class JobExecutor {
             return current(job);
         }
         log.info("Job(id={}) ended {} in {} ms", job.id(), result.status(), result.timings().runTimeMs());
+        metrics.ended(result);
         // The stored result, with its batch and every attempt: what the API answers and webhooks send. A first run
         // is its only attempt, known here; later runs read the earlier ones back.
         JobResult stored = number == 1
@@ -193,14 +211,15 @@ public final class JobExecutor {
         if (record.state().status() == JobStatus.RUNNING) {
             jobs.requeue(job.id(), JobStatus.QUEUED, reason, clock.instant());
         }
-        return deadLetter(job, reason).state();
+        return deadLetter(job, reason, DeadLetterReason.PLATFORM_FAILURE).state();
     }
 
-    private Execution deadLetter(Job job, String reason) {
+    private Execution deadLetter(Job job, String reason, DeadLetterReason kind) {
         if (jobs.deadLetter(job.id(), reason, clock.instant())) {
             JobResult ended = jobs.find(job.id()).map(JobRecord::state).orElseThrow();
             log.error("Job(id={}) dead-lettered after {} attempts: {}", job.id(), ended.attempts(), reason);
             deadLetters.deadLetter(job, reason, ended.attemptHistory());
+            metrics.deadLettered(job, kind);
         }
         return current(job);
     }
@@ -213,11 +232,12 @@ public final class JobExecutor {
         JobRecord record = findOrInsert(job);
         JobStatus status = record.state().status();
         if (status == JobStatus.QUEUED && !job.retry().allowsAttempt(record.state().attempts() + 1)) {
-            return Optional.of(deadLetter(job, lastReason(record.state())));
+            return Optional.of(deadLetter(job, lastReason(record.state()), DeadLetterReason.ATTEMPTS_EXHAUSTED));
         }
         if (status.isTerminal()) {
             log.info("Job(id={}) was delivered again after it ended {}; publishing its result again",
                     job.id(), status);
+            metrics.redelivered(job, RunMetrics.Redelivery.ENDED);
             results.publish(record.state());
             return Optional.of(new Execution.Ended(record.state()));
         }
@@ -237,9 +257,10 @@ public final class JobExecutor {
             }
             log.warn("Job(id={}) was abandoned RUNNING by worker {} ({}); running it again", job.id(),
                     record.state().workerId(), ours ? "an earlier run of this worker" : "its lease ran out");
+            metrics.redelivered(job, RunMetrics.Redelivery.ABANDONED);
             JobResult requeued = jobs.find(job.id()).map(JobRecord::state).orElseThrow();
             if (!job.retry().allowsAttempt(requeued.attempts() + 1)) {
-                return Optional.of(deadLetter(job, reason));
+                return Optional.of(deadLetter(job, reason, DeadLetterReason.ABANDONED));
             }
         }
         return Optional.empty();

@@ -528,6 +528,52 @@ class JobExecutorTest {
     }
 
     /** The job's state when the execution put it back in the queue; fails the test on any other. */
+    @Test
+    void tellsItsMetricsOfEveryEndRetryRedeliveryAndDeadLetter() {
+        List<String> heard = new ArrayList<>();
+        RunMetrics metrics = new RunMetrics() {
+            @Override
+            public void ended(JobResult result) {
+                heard.add("ended " + result.status() + " after " + result.timings().queueWaitMs() + " ms");
+            }
+
+            @Override
+            public void handedOver(Job started, java.time.Duration toCode) {
+                heard.add("handed over");
+            }
+
+            @Override
+            public void retried(Job retried, JobStatus status) {
+                heard.add("retried " + status);
+            }
+
+            @Override
+            public void redelivered(Job again, Redelivery kind) {
+                heard.add("redelivered " + kind.label());
+            }
+
+            @Override
+            public void deadLettered(Job dead, DeadLetterReason kind) {
+                heard.add("dead-lettered " + kind.label());
+            }
+        };
+        JobExecutor executor = new JobExecutor(jobs, sandboxes, results, artifacts, output, deadLetters,
+                Clock.fixed(NOW, ZoneOffset.UTC), WORKER, java.time.Duration.ofSeconds(30), metrics);
+        Job retried = Jobs.job().retry(new RetryPolicy(2, true)).build();
+        sandboxes.thenReturn(exit(1).build()).thenReturn(exit(0).build());
+        Job givenUp = Jobs.job("print(2)").build();
+        jobs.insertQueued(givenUp, null);
+
+        executor.execute(retried);
+        executor.execute(retried);
+        executor.execute(retried);
+        executor.giveUp(givenUp, "docker away after 5 attempts: " + UUID.randomUUID());
+
+        assertThat(heard).containsExactly("handed over", "retried FAILED", "handed over",
+                "ended SUCCEEDED after 1000 ms", "redelivered ended",
+                "dead-lettered platform-failure");
+    }
+
     private static JobResult requeued(Execution execution) {
         assertThat(execution).isInstanceOf(Execution.Requeued.class);
         return execution.state();

@@ -1,4 +1,4 @@
-package dev.kiff.scheduler;
+package dev.kiff.testkit;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -8,13 +8,13 @@ import java.util.Collections;
 import java.util.List;
 
 /** This machine's own addresses that are not loopback: a server bound to loopback must not answer on them. */
-final class LocalAddresses {
+public final class LocalAddresses {
 
     private LocalAddresses() {
     }
 
     /** The IPv4 addresses of this host's interfaces that are up, loopback left out (may be none). */
-    static List<InetAddress> nonLoopback() throws SocketException {
+    public static List<InetAddress> nonLoopback() throws SocketException {
         return Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
                 .filter(LocalAddresses::up)
                 .flatMap(nic -> Collections.list(nic.getInetAddresses()).stream())

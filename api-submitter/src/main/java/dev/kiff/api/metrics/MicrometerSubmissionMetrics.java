@@ -1,0 +1,42 @@
+package dev.kiff.api.metrics;
+
+import dev.kiff.core.submit.SubmissionMetrics;
+import dev.kiff.core.submit.SubmissionRejection;
+import dev.kiff.model.job.VmType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Counts submissions as {@code kiff.submissions}, by tenant, VM type, outcome ({@code accepted}, {@code replayed}: a
+ * repeated Idempotency-Key, or {@code rejected}) and rejection ({@code none}, or the category of the refusal). Every
+ * series carries the same labels, as Prometheus expects of one name.
+ */
+public final class MicrometerSubmissionMetrics implements SubmissionMetrics {
+
+    /** The VM type label of a request that named none, or none this platform knows. */
+    static final String UNKNOWN_TYPE = "unknown";
+
+    private final MeterRegistry meters;
+
+    public MicrometerSubmissionMetrics(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
+    @Override
+    public void accepted(String tenant, VmType type, boolean replayed) {
+        count(tenant, type, replayed ? "replayed" : "accepted", "none");
+    }
+
+    @Override
+    public void rejected(String tenant, VmType type, SubmissionRejection rejection) {
+        count(tenant, type, "rejected", rejection.label());
+    }
+
+    private void count(String tenant, VmType type, String outcome, String rejection) {
+        Counter.builder("kiff.submissions")
+                .description("Jobs submitted to the API, by tenant, VM type, outcome and rejection")
+                .tags("tenant", tenant, "vm_type", type == null ? UNKNOWN_TYPE : type.wireName(), "outcome", outcome,
+                        "rejection", rejection)
+                .register(meters).increment();
+    }
+}
