@@ -6,6 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.kiff.api.ApiClient.Reply;
 import dev.kiff.model.job.JobResult;
 import dev.kiff.model.job.JobStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +24,8 @@ import org.openqa.selenium.Cookie;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The web console in a real browser (headless Debian chromium through chromedriver) against the API on a random
@@ -27,6 +35,7 @@ import org.openqa.selenium.support.ui.Select;
 class ConsoleBrowserIT extends ApiIntegrationTest {
 
     private static final Duration SEEN = Duration.ofSeconds(30);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @RegisterExtension
     final HeadlessChromium chromium = new HeadlessChromium();
@@ -34,6 +43,11 @@ class ConsoleBrowserIT extends ApiIntegrationTest {
     private StandInWorker worker;
     private TestTenants.Made tenant;
     private ApiClient api;
+
+    @DynamicPropertySource
+    static void scheduler(DynamicPropertyRegistry registry) {
+        registry.add("kiff.console.scheduler-url", () -> StandInScheduler.url().toString());
+    }
 
     @BeforeEach
     void setUp() {
@@ -171,9 +185,9 @@ class ConsoleBrowserIT extends ApiIntegrationTest {
         UUID id = deadLetter();
         // The browser's own cookie, sent as a page of another site would make the browser send it (were SameSite
         // ignored): the form without its token.
-        Reply forged = new ApiClient(port, null).post("/console/dead-letters/" + id + "/requeue", "", Map.of(
-                "Content-Type", "application/x-www-form-urlencoded", "Cookie", "kiff_console=" + tenant.apiKey()));
-        assertThat(forged.status()).isEqualTo(403);
+        assertThat(postForm("/console/dead-letters/" + id + "/requeue", "", tenant.apiKey())).isEqualTo(403);
+        assertThat(postForm("/console/dead-letters/" + id + "/requeue", "csrf=0123abcd", tenant.apiKey()))
+                .isEqualTo(403);
         assertThat(jobs.find(id).orElseThrow().state().deadLettered()).isTrue();
     }
 
@@ -192,10 +206,8 @@ class ConsoleBrowserIT extends ApiIntegrationTest {
                 Map.of("Cookie", cookie.getName() + "=" + cookie.getValue()));
         assertThat(events.status()).isEqualTo(404);
         UUID theirDeadLetter = deadLetter();
-        Reply requeue = new ApiClient(port, null).post("/console/dead-letters/" + theirDeadLetter + "/requeue",
-                "csrf=" + csrfOnPage(), Map.of("Content-Type", "application/x-www-form-urlencoded",
-                        "Cookie", cookie.getName() + "=" + cookie.getValue()));
-        assertThat(requeue.status()).isEqualTo(409);
+        assertThat(postForm("/console/dead-letters/" + theirDeadLetter + "/requeue", "csrf=" + csrfOnPage(),
+                cookie.getValue())).isEqualTo(409);
         assertThat(jobs.find(theirDeadLetter).orElseThrow().state().deadLettered()).isTrue();
 
         // The admin key sees every tenant's jobs.
@@ -220,6 +232,33 @@ class ConsoleBrowserIT extends ApiIntegrationTest {
         Reply rest = new ApiClient(port, null).get("/v1/jobs/" + id, Map.of("Cookie", "kiff_console="
                 + tenant.apiKey()));
         assertThat(rest.status()).isEqualTo(401);
+    }
+
+    @Test
+    void showsTheAdminTheFleetFromTheSchedulerAndEveryTenantsQuotas() {
+        logIn(ApiClient.ADMIN_KEY);
+        browser().get(url("/console/platform"));
+        assertThat(text("warm-pools-per-worker")).contains("worker-a", "worker-b", "code-exec");
+        assertThat(text("lag-per-vm-type")).contains("code-exec", "17");
+        assertThat(text("scheduler-decisions")).contains("lag 17 over 5 jobs per warm sandbox: scale up");
+
+        browser().get(url("/console/tenants"));
+        WebElement row = browser().findElement(By.cssSelector("#tenants tr.tenant[data-id='" + tenant.id() + "']"));
+        assertThat(row.getText()).contains("20000", "50");
+        // Quotas, never secrets.
+        assertThat(browser().getPageSource()).doesNotContain(tenant.webhookSecret());
+    }
+
+    @Test
+    void showsATenantNeitherTheFleetNorTheOtherTenants() {
+        TestTenants.Made other = TestTenants.create(port, "console-other");
+        logIn(tenant.apiKey());
+        assertThat(browser().findElements(By.linkText("Tenants"))).isEmpty();
+        browser().get(url("/console/tenants"));
+        assertThat(browser().getPageSource()).doesNotContain(other.id());
+        assertThat(text("message")).contains("admin");
+        browser().get(url("/console/platform"));
+        assertThat(browser().getPageSource()).doesNotContain("worker-a");
     }
 
     @Test
@@ -253,9 +292,25 @@ class ConsoleBrowserIT extends ApiIntegrationTest {
         }
         browser().manage().deleteAllCookies();
         logIn(ApiClient.ADMIN_KEY);
-        for (String page : List.of("jobs", "batches", "dead-letters")) {
+        for (String page : List.of("jobs", "batches", "dead-letters", "platform", "tenants")) {
             browser().get(url("/console/" + page));
             chromium.save("admin-" + page);
+        }
+    }
+
+    /** A form POST carrying the console cookie {@code key}, as a browser would send it; answers the status. */
+    private int postForm(String path, String form, String key) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Cookie", "kiff_console=" + key)
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

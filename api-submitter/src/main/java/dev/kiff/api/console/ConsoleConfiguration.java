@@ -4,6 +4,8 @@ import dev.kiff.api.ApiProperties;
 import dev.kiff.api.auth.ApiKeyAuthenticator;
 import dev.kiff.core.console.DeadLetterRequeue;
 import dev.kiff.core.console.JobBrowser;
+import dev.kiff.core.console.TenantBrowser;
+import dev.kiff.persistence.JooqTenantBrowser;
 import dev.kiff.persistence.JooqDeadLetterRequeue;
 import dev.kiff.persistence.JooqJobBrowser;
 import org.jooq.DSLContext;
@@ -22,6 +24,16 @@ public class ConsoleConfiguration {
     @Bean
     DeadLetterRequeue deadLetterRequeue(DSLContext db) {
         return new JooqDeadLetterRequeue(db);
+    }
+
+    @Bean
+    TenantBrowser tenantBrowser(DSLContext db) {
+        return new JooqTenantBrowser(db);
+    }
+
+    @Bean
+    SchedulerView schedulerView(ConsoleProperties properties) {
+        return new HttpSchedulerView(properties.schedulerUrl(), properties.schedulerTimeout());
     }
 
     @Bean

@@ -3,6 +3,7 @@ package dev.kiff.api.console;
 import dev.kiff.core.console.DeadLetterRequeue;
 import dev.kiff.core.console.JobBrowser;
 import dev.kiff.core.console.JobBrowser.JobQuery;
+import dev.kiff.core.console.TenantBrowser;
 import dev.kiff.core.port.JobRecord;
 import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.submit.JobSubmitter;
@@ -55,9 +56,12 @@ public class ConsoleController {
     private final JobEventStream events;
     private final JobCodec codec;
     private final Clock clock;
+    private final SchedulerView scheduler;
+    private final TenantBrowser tenants;
 
     public ConsoleController(ConsoleAuthentication authentication, JobBrowser browser, DeadLetterRequeue requeue,
-            JobRepository jobs, JobSubmitter submitter, JobEventStream events, JobCodec codec, Clock clock) {
+            JobRepository jobs, JobSubmitter submitter, JobEventStream events, JobCodec codec, Clock clock,
+            SchedulerView scheduler, TenantBrowser tenants) {
         this.authentication = authentication;
         this.browser = browser;
         this.requeue = requeue;
@@ -66,6 +70,8 @@ public class ConsoleController {
         this.events = events;
         this.codec = codec;
         this.clock = clock;
+        this.scheduler = scheduler;
+        this.tenants = tenants;
     }
 
     @GetMapping({"", "/"})
@@ -261,6 +267,47 @@ public class ConsoleController {
         log.info("Job(id={}) requeued from the console by {}", jobId,
                 viewer.get().admin() ? "the admin" : "tenant " + viewer.get().scope());
         return redirect("/console/jobs/" + jobId);
+    }
+
+    /** The warm pools per worker, the lag per VM type and the scheduler's decisions: the admin's only. */
+    @GetMapping("/platform")
+    public ResponseEntity<String> platform(HttpServletRequest request) {
+        Optional<ConsoleViewer> viewer = authentication.viewer(request);
+        if (viewer.isEmpty()) {
+            return toLogin();
+        }
+        if (!viewer.get().admin()) {
+            return html(HttpStatus.FORBIDDEN, ConsolePages.message(viewer.get(), "Platform",
+                    "The platform's pools and scheduler are the admin's to see."));
+        }
+        Map<String, String> sections = new LinkedHashMap<>();
+        sections.put("Warm pools per worker", fromScheduler("/v1/pools"));
+        sections.put("Lag per VM type", fromScheduler("/v1/lag"));
+        sections.put("Scheduler decisions", fromScheduler("/v1/scheduler/decisions?limit=20"));
+        return html(HttpStatus.OK, ConsolePages.platform(viewer.get(), sections));
+    }
+
+    @GetMapping("/tenants")
+    public ResponseEntity<String> tenants(HttpServletRequest request) {
+        Optional<ConsoleViewer> viewer = authentication.viewer(request);
+        if (viewer.isEmpty()) {
+            return toLogin();
+        }
+        if (!viewer.get().admin()) {
+            return html(HttpStatus.FORBIDDEN, ConsolePages.message(viewer.get(), "Tenants",
+                    "The tenants are the admin's to see."));
+        }
+        return html(HttpStatus.OK, ConsolePages.tenants(viewer.get(), tenants.tenants(500)));
+    }
+
+    /** The scheduler's answer, {@code null} without a scheduler, or {@code "!"} and why it could not be read. */
+    private String fromScheduler(String path) {
+        try {
+            return scheduler.read(path).orElse(null);
+        } catch (java.io.UncheckedIOException e) {
+            log.warn("console: the scheduler could not be read at {}: {}", path, e.getCause().getMessage());
+            return "!The scheduler could not be read: " + e.getCause().getMessage();
+        }
     }
 
     private Optional<JobRecord> visibleJob(ConsoleViewer viewer, String id) {

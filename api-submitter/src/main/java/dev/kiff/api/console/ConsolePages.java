@@ -2,6 +2,7 @@ package dev.kiff.api.console;
 
 import dev.kiff.core.console.JobBrowser.BatchProgress;
 import dev.kiff.core.console.JobBrowser.JobSummary;
+import dev.kiff.core.console.TenantBrowser.TenantUsage;
 import dev.kiff.core.port.JobRecord;
 import dev.kiff.model.job.ArtifactInfo;
 import dev.kiff.model.job.Attempt;
@@ -99,7 +100,7 @@ final class ConsolePages {
             if (viewer.admin()) {
                 body.append("<td>").append(esc(batch.tenant())).append("</td>");
             }
-            body.append("<td>").append(batch.submittedAt()).append("</td><td><span class=\"bar\"><span style=\"width:")
+            body.append("<td>").append(time(batch.submittedAt())).append("</td><td><span class=\"bar\"><span style=\"width:")
                     .append(percent).append("%\"></span></span> ").append(percent).append("%</td><td>")
                     .append(batch.finished()).append(" / ").append(batch.total()).append("</td><td>")
                     .append(batch.succeeded()).append("</td></tr>");
@@ -143,9 +144,9 @@ final class ConsolePages {
                 + job.limits().memoryMb() + " MB, cpus " + job.limits().cpus() + ", pids " + job.limits().pids()
                 + ", output " + job.limits().outputBytes() + " bytes"));
         definition(body, "Attempts", String.valueOf(state.attempts()));
-        definition(body, "Queued", String.valueOf(state.timings().queuedAt()));
-        definition(body, "Started", String.valueOf(state.timings().startedAt()));
-        definition(body, "Finished", String.valueOf(state.timings().finishedAt()));
+        definition(body, "Queued", time(state.timings().queuedAt()) + " UTC");
+        definition(body, "Started", time(state.timings().startedAt()));
+        definition(body, "Finished", time(state.timings().finishedAt()));
         definition(body, "Queue wait", state.timings().queueWaitMs() == null ? "" : state.timings().queueWaitMs()
                 + " ms");
         definition(body, "Run time", state.timings().runTimeMs() == null ? "" : state.timings().runTimeMs() + " ms");
@@ -157,8 +158,8 @@ final class ConsolePages {
                     + "<th>Status</th><th>Reason</th></tr>");
             for (Attempt attempt : state.attemptHistory()) {
                 body.append("<tr><td>").append(attempt.attempt()).append("</td><td>").append(esc(attempt.workerId()))
-                        .append("</td><td>").append(attempt.startedAt()).append("</td><td>")
-                        .append(attempt.finishedAt()).append("</td><td>").append(attempt.status())
+                        .append("</td><td>").append(time(attempt.startedAt())).append("</td><td>")
+                        .append(time(attempt.finishedAt())).append("</td><td>").append(attempt.status())
                         .append("</td><td>").append(esc(attempt.reason())).append("</td></tr>");
             }
             body.append("</table>");
@@ -180,6 +181,52 @@ final class ConsolePages {
         body.append("<script src=\"/console/console.js\"></script>");
         return page(viewer, "Job " + job.id(), body.toString());
     }
+
+    static String tenants(ConsoleViewer viewer, List<TenantUsage> rows) {
+        StringBuilder body = new StringBuilder("<h1>Tenants</h1><table id=\"tenants\"><tr><th>Tenant</th>"
+                + "<th>Created</th><th>Unfinished jobs</th><th>Max concurrent jobs</th><th>Submissions/s</th>"
+                + "<th>Max batch size</th><th>Max open sessions</th></tr>");
+        for (TenantUsage tenant : rows) {
+            body.append("<tr class=\"tenant\" data-id=\"").append(esc(tenant.id())).append("\"><td>")
+                    .append(esc(tenant.id())).append("</td><td>").append(time(tenant.createdAt())).append("</td><td>")
+                    .append(tenant.unfinishedJobs()).append("</td><td>").append(tenant.quotas().maxConcurrentJobs())
+                    .append("</td><td>").append(tenant.quotas().submissionsPerSecond()).append("</td><td>")
+                    .append(tenant.quotas().maxBatchSize()).append("</td><td>")
+                    .append(tenant.quotas().maxOpenSessions()).append("</td></tr>");
+        }
+        body.append("</table><p>Create tenants and change quotas with <code>POST /v1/admin/tenants</code> and"
+                + " <code>PATCH /v1/admin/tenants/{id}</code> (or <code>./kiff tenant create</code>).</p>");
+        return page(viewer, "Tenants", body.toString());
+    }
+
+    /**
+     * The scheduler's answers, one section each ({@code null} value: none configured; a value starting with
+     * {@code "!"}: why it could not be read), rendered from their JSON as nested tables.
+     */
+    static String platform(ConsoleViewer viewer, Map<String, String> sections) {
+        StringBuilder body = new StringBuilder("<h1>Platform</h1>");
+        for (Map.Entry<String, String> section : sections.entrySet()) {
+            String id = section.getKey().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z]+", "-");
+            body.append("<h2>").append(esc(section.getKey())).append("</h2><div id=\"").append(id).append("\">");
+            String value = section.getValue();
+            if (value == null) {
+                body.append("<p>No scheduler is configured: set <code>KIFF_CONSOLE_SCHEDULER_URL</code>.</p>");
+            } else if (value.startsWith("!")) {
+                body.append("<p class=\"error\">").append(esc(value.substring(1))).append("</p>");
+            } else {
+                try {
+                    JsonTables.render(JSON.readTree(value), body);
+                } catch (RuntimeException e) {
+                    body.append("<p class=\"error\">The scheduler's answer is not JSON.</p>");
+                }
+            }
+            body.append("</div>");
+        }
+        return page(viewer, "Platform", body.toString());
+    }
+
+    private static final tools.jackson.databind.json.JsonMapper JSON =
+            tools.jackson.databind.json.JsonMapper.builder().build();
 
     /** Follows the job's events: output appended as it arrives, the status updated, the stream closed at the end. */
     static final String SCRIPT = """
@@ -229,8 +276,8 @@ final class ConsolePages {
                     .append("</td><td>").append(esc(row.vmType())).append("</td><td>")
                     .append(row.batchId() == null ? "" : "<a href=\"/console/jobs?batch=" + row.batchId() + "\">"
                             + row.batchId().toString().substring(0, 8) + "</a>")
-                    .append("</td><td>").append(row.attempts()).append("</td><td>").append(row.submittedAt())
-                    .append("</td><td>").append(row.finishedAt() == null ? "" : row.finishedAt())
+                    .append("</td><td>").append(row.attempts()).append("</td><td>").append(time(row.submittedAt()))
+                    .append("</td><td>").append(time(row.finishedAt()))
                     .append("</td><td>").append(esc(abbreviate(row.message()))).append("</td>");
             if (requeueToken != null) {
                 table.append("<td><form class=\"inline\" method=\"post\" action=\"/console/dead-letters/")
@@ -278,6 +325,9 @@ final class ConsolePages {
         if (viewer != null) {
             html.append("<a href=\"/console/jobs\">Jobs</a><a href=\"/console/submit\">Submit</a>"
                     + "<a href=\"/console/batches\">Batches</a><a href=\"/console/dead-letters\">Dead letters</a>");
+            if (viewer.admin()) {
+                html.append("<a href=\"/console/platform\">Platform</a><a href=\"/console/tenants\">Tenants</a>");
+            }
             html.append("<form method=\"post\" action=\"/console/logout\">").append(csrf(viewer))
                     .append("<span id=\"who\">").append(viewer.admin() ? "admin" : esc(viewer.scope()))
                     .append("</span> <button type=\"submit\" id=\"logout\">Log out</button></form>");
@@ -323,6 +373,14 @@ final class ConsolePages {
 
     private static String nullToEmpty(String text) {
         return text == null ? "" : text;
+    }
+
+    private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd HH:mm:ss").withZone(java.time.ZoneOffset.UTC);
+
+    /** A moment to the second, in UTC; empty when there is none. */
+    static String time(java.time.Instant at) {
+        return at == null ? "" : TIME.format(at);
     }
 
     /** HTML-escapes text for element content and double-quoted attributes. */
