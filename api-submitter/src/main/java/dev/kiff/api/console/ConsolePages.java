@@ -39,7 +39,7 @@ final class ConsolePages {
             .RUNNING{color:#1d4ed8} .QUEUED{color:#6b7280} .error{color:#b42318} dl{display:grid;
             grid-template-columns:max-content auto;gap:.2em 1em} dt{font-weight:600} .bar{background:#e2e5ea;width:12em;
             height:.8em;display:inline-block} .bar span{background:#18794e;height:100%;display:block}
-            form.inline{display:inline} textarea{width:100%;font-family:monospace}
+            form.inline{display:inline} table.kv{width:auto} table.kv table{width:auto} textarea{width:100%;font-family:monospace}
             """;
 
     private ConsolePages() {
