@@ -262,6 +262,20 @@ class ConsoleBrowserIT extends ApiIntegrationTest {
     }
 
     @Test
+    void listsTheTenantsOwnSessions() {
+        Reply mine = api.post("/v1/sessions", "{\"vmType\":\"code-exec\"}");
+        assertThat(mine.status()).as(mine.toString()).isBetween(200, 202);
+        TestTenants.Made other = TestTenants.create(port, "console-other");
+        Reply theirs = other.client(port).post("/v1/sessions", "{\"vmType\":\"code-exec\"}");
+        assertThat(theirs.status()).as(theirs.toString()).isBetween(200, 202);
+        logIn(tenant.apiKey());
+        browser().get(url("/console/sessions"));
+        List<String> listed = browser().findElements(By.cssSelector("#sessions tr.session")).stream()
+                .map(row -> row.getAttribute("data-id")).toList();
+        assertThat(listed).containsExactly(mine.json().path("id").asString());
+    }
+
+    @Test
     void refusesALoginWithAKeyThatIsNotValid() {
         browser().get(url("/console/login"));
         browser().findElement(By.id("key")).sendKeys("kiff_not_a_key");
@@ -283,7 +297,9 @@ class ConsoleBrowserIT extends ApiIntegrationTest {
         browser().get(url("/console/login"));
         chromium.save("login");
         logIn(tenant.apiKey());
-        for (String page : List.of("jobs", "submit", "batches", "dead-letters", "jobs/" + done,
+        Reply session = api.post("/v1/sessions", "{\"vmType\":\"code-exec\"}");
+        assertThat(session.status()).as(session.toString()).isBetween(200, 202);
+        for (String page : List.of("jobs", "submit", "batches", "dead-letters", "sessions", "jobs/" + done,
                 "jobs/" + deadLetter)) {
             browser().get(url("/console/" + page));
             assertThat(browser().findElement(By.id("who")).getText()).isEqualTo(tenant.id());

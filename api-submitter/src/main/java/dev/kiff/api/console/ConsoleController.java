@@ -4,6 +4,7 @@ import dev.kiff.core.console.DeadLetterRequeue;
 import dev.kiff.core.console.JobBrowser;
 import dev.kiff.core.console.JobBrowser.JobQuery;
 import dev.kiff.core.console.TenantBrowser;
+import dev.kiff.core.session.SessionStore;
 import dev.kiff.core.port.JobRecord;
 import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.submit.JobSubmitter;
@@ -58,10 +59,11 @@ public class ConsoleController {
     private final Clock clock;
     private final SchedulerView scheduler;
     private final TenantBrowser tenants;
+    private final SessionStore sessions;
 
     public ConsoleController(ConsoleAuthentication authentication, JobBrowser browser, DeadLetterRequeue requeue,
             JobRepository jobs, JobSubmitter submitter, JobEventStream events, JobCodec codec, Clock clock,
-            SchedulerView scheduler, TenantBrowser tenants) {
+            SchedulerView scheduler, TenantBrowser tenants, SessionStore sessions) {
         this.authentication = authentication;
         this.browser = browser;
         this.requeue = requeue;
@@ -72,6 +74,7 @@ public class ConsoleController {
         this.clock = clock;
         this.scheduler = scheduler;
         this.tenants = tenants;
+        this.sessions = sessions;
     }
 
     @GetMapping({"", "/"})
@@ -267,6 +270,21 @@ public class ConsoleController {
         log.info("Job(id={}) requeued from the console by {}", jobId,
                 viewer.get().admin() ? "the admin" : "tenant " + viewer.get().scope());
         return redirect("/console/jobs/" + jobId);
+    }
+
+    /** The tenant's sessions, newest first; the store lists sessions per tenant, so the admin is told so. */
+    @GetMapping("/sessions")
+    public ResponseEntity<String> sessions(HttpServletRequest request) {
+        Optional<ConsoleViewer> viewer = authentication.viewer(request);
+        if (viewer.isEmpty()) {
+            return toLogin();
+        }
+        if (viewer.get().admin()) {
+            return html(HttpStatus.OK, ConsolePages.message(viewer.get(), "Sessions",
+                    "Sessions are listed per tenant: log in with a tenant's key to see its sessions."));
+        }
+        return html(HttpStatus.OK, ConsolePages.sessions(viewer.get(),
+                sessions.list(viewer.get().scope(), false, null, 100)));
     }
 
     /** The warm pools per worker, the lag per VM type and the scheduler's decisions: the admin's only. */

@@ -4,6 +4,7 @@ import dev.kiff.core.console.JobBrowser.BatchProgress;
 import dev.kiff.core.console.JobBrowser.JobSummary;
 import dev.kiff.core.console.TenantBrowser.TenantUsage;
 import dev.kiff.core.port.JobRecord;
+import dev.kiff.core.session.SessionRecord;
 import dev.kiff.model.job.ArtifactInfo;
 import dev.kiff.model.job.Attempt;
 import dev.kiff.model.job.Job;
@@ -182,6 +183,26 @@ final class ConsolePages {
         return page(viewer, "Job " + job.id(), body.toString());
     }
 
+    static String sessions(ConsoleViewer viewer, List<SessionRecord> rows) {
+        StringBuilder body = new StringBuilder("<h1>Sessions</h1><table id=\"sessions\"><tr><th>Session</th>"
+                + "<th>VM type</th><th>State</th><th>Runs</th><th>Worker</th><th>Created</th><th>Last active</th>"
+                + "<th>Ended</th><th>Reason</th></tr>");
+        for (SessionRecord session : rows) {
+            body.append("<tr class=\"session\" data-id=\"").append(session.id()).append("\"><td>")
+                    .append(session.id()).append("</td><td>").append(esc(session.vmType().wireName()))
+                    .append("</td><td class=\"status\">").append(session.state()).append("</td><td>")
+                    .append(session.runs()).append("</td><td>").append(esc(session.workerId())).append("</td><td>")
+                    .append(time(session.createdAt())).append("</td><td>").append(time(session.lastActiveAt()))
+                    .append("</td><td>").append(time(session.endedAt())).append("</td><td>")
+                    .append(esc(abbreviate(session.reason()))).append("</td></tr>");
+        }
+        body.append("</table>");
+        if (rows.isEmpty()) {
+            body.append("<p id=\"empty\">No sessions yet.</p>");
+        }
+        return page(viewer, "Sessions", body.toString());
+    }
+
     static String tenants(ConsoleViewer viewer, List<TenantUsage> rows) {
         StringBuilder body = new StringBuilder("<h1>Tenants</h1><table id=\"tenants\"><tr><th>Tenant</th>"
                 + "<th>Created</th><th>Unfinished jobs</th><th>Max concurrent jobs</th><th>Submissions/s</th>"
@@ -324,7 +345,8 @@ final class ConsolePages {
                 .append("</style></head><body><header><b>Kiff</b>");
         if (viewer != null) {
             html.append("<a href=\"/console/jobs\">Jobs</a><a href=\"/console/submit\">Submit</a>"
-                    + "<a href=\"/console/batches\">Batches</a><a href=\"/console/dead-letters\">Dead letters</a>");
+                    + "<a href=\"/console/batches\">Batches</a><a href=\"/console/dead-letters\">Dead letters</a>"
+                    + "<a href=\"/console/sessions\">Sessions</a>");
             if (viewer.admin()) {
                 html.append("<a href=\"/console/platform\">Platform</a><a href=\"/console/tenants\">Tenants</a>");
             }
