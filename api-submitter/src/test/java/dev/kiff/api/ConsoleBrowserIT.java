@@ -130,6 +130,19 @@ class ConsoleBrowserIT extends ApiIntegrationTest {
     }
 
     @Test
+    void showsWhyASubmissionWasRefusedAndStoresNothing() {
+        logIn(tenant.apiKey());
+        browser().get(url("/console/submit"));
+        browser().findElement(By.id("code")).clear();
+        browser().findElement(By.id("timeoutMs")).sendKeys("1");
+        browser().findElement(By.id("run")).click();
+        await().atMost(SEEN).until(() -> !browser().findElements(By.id("error")).isEmpty());
+        assertThat(text("error")).contains("code");
+        browser().get(url("/console/jobs"));
+        assertThat(listedJobs()).isEmpty();
+    }
+
+    @Test
     void filtersTheJobsByStatusVmTypeAndBatch() {
         String succeeded = submit("print('done')");
         worker.runToSuccess(succeeded, "done\n");

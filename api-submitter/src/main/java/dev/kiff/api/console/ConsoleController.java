@@ -8,6 +8,8 @@ import dev.kiff.core.session.SessionStore;
 import dev.kiff.core.port.JobRecord;
 import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.submit.JobSubmitter;
+import dev.kiff.core.tenant.QuotaExceededException;
+import dev.kiff.model.failure.PermanentFailure;
 import dev.kiff.api.events.JobEventStream;
 import dev.kiff.model.job.JobRequest;
 import dev.kiff.model.job.JobStatus;
@@ -219,10 +221,15 @@ public class ConsoleController {
             JobRequest job = codec.readRequest(codec.write(body));
             UUID id = submitter.submit(job, viewer.get().tenant(), null).job().id();
             return redirect("/console/jobs/" + id);
-        } catch (RuntimeException e) {
-            // Invalid, over quota, or the broker away: the form again with why (the API's problem detail).
-            log.warn("console submission refused for tenant {}: {}", viewer.get().scope(), e.getMessage());
+        } catch (PermanentFailure e) {
+            // Invalid (the validator's violations): the form again with why. Server-side failures (the broker or
+            // the database away) are not caught here: ProblemAdvice answers them (503, logged as errors).
+            log.warn("console submission refused (400) for tenant {}: {}", viewer.get().scope(), e.getMessage());
             return html(HttpStatus.BAD_REQUEST, ConsolePages.submit(viewer.get(), e.getMessage()));
+        } catch (QuotaExceededException e) {
+            log.warn("console submission refused (429) for tenant {}: {}", viewer.get().scope(), e.getMessage());
+            return html(HttpStatus.TOO_MANY_REQUESTS, ConsolePages.submit(viewer.get(), e.getMessage()
+                    + "; nothing was stored, try again later"));
         }
     }
 
