@@ -1,0 +1,19 @@
+package dev.kiff.core.console;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Gives a dead-lettered job another set of attempts: an operator fixed what failed the platform (a broken image, a
+ * full disk) and wants the job run after all.
+ */
+public interface DeadLetterRequeue {
+
+    /**
+     * ERROR (dead-lettered) → QUEUED, conditional on the job still being dead-lettered and owned by {@code tenant}
+     * ({@code null}: any tenant, the admin); the job gets its {@code retry.maxAttempts} again and waits in the backlog
+     * to be published by the dispatcher. False when the job is not (or no longer) a dead letter of that tenant: another
+     * requeue got there first, or it never was one.
+     */
+    boolean requeue(UUID id, String tenant, Instant at);
+}
