@@ -71,7 +71,8 @@ if $FORCE || [ "$(built_hash kiff/kafka:$KAFKA_VERSION)" != "$kafka_hash" ]; the
   mvn -B -q -f "$HERE/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
     -DoutputDirectory="$kafka_context/libs" >"$LOGS/kafka-maven.log" 2>&1 \
     || { tail -30 "$LOGS/kafka-maven.log" >&2; log "copying Kafka's artifacts failed"; exit 1; }
-  cp "$HERE/kafka/kafka-entrypoint" "$HERE/kafka/kafka-health" "$HERE/kafka/log4j2.properties" "$kafka_context/"
+  cp "$HERE/kafka/kafka-entrypoint" "$HERE/kafka/kafka-health" "$HERE/kafka/kafka-tool" \
+    "$HERE/kafka/log4j2.properties" "$HERE/kafka/log4j2-tools.properties" "$kafka_context/"
   build "kiff/kafka:$KAFKA_VERSION" "$kafka_hash" "$HERE/kafka/Dockerfile" "$kafka_context" \
     --build-arg "BASE_IMAGE=$JRE_IMAGE"
 fi
