@@ -8,8 +8,12 @@ admin=/opt/kiff/admin.sh
 for service in api worker scheduler; do
   password=$(eval "printf %s \"\${KIFF_KAFKA_$(echo $service | tr a-z A-Z)_PASSWORD:-}\"")
   [ -n "$password" ] || { echo "KIFF_KAFKA_$(echo $service | tr a-z A-Z)_PASSWORD is not set" >&2; exit 1; }
-  $admin kafka-configs.sh --alter --entity-type users --entity-name "kiff-$service" \
-    --add-config "SCRAM-SHA-256=[password=$password],SCRAM-SHA-512=[password=$password]"
+  # One mechanism per request: Kafka 4.1's kafka-configs.sh sends both of a single --add-config as one alteration
+  # and the broker refuses it ("A user credential cannot be altered twice in the same request").
+  for mechanism in SCRAM-SHA-256 SCRAM-SHA-512; do
+    $admin kafka-configs.sh --alter --entity-type users --entity-name "kiff-$service" \
+      --add-config "$mechanism=[password=$password]"
+  done
 done
 jobs="--topic kiff.jobs.code-exec --topic kiff.jobs.ml-agent --topic kiff.jobs.api-composition --topic kiff.jobs.data-processing"
 acl() { $admin kafka-acls.sh --add --force "$@" >/dev/null; }

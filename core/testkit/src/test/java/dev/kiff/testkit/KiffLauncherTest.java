@@ -25,9 +25,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KiffLauncherTest {
 
   private static final List<String> TOOLS =
-      List.of("docker", "dockerd", "mvn", "java", "apt-get", "mmdebstrap", "curl", "runsc", "kill", "pkill");
+      List.of("docker", "docker-compose", "dockerd", "mvn", "java", "apt-get", "mmdebstrap", "curl", "runsc", "kill",
+          "pkill", "python3");
   private static final List<String> COMMANDS = List.of("dev", "test", "bench", "simulate", "tenant", "api", "repl",
-      "status", "worker", "scheduler", "images", "kafka");
+      "status", "worker", "scheduler", "images", "kafka", "compose");
 
   @TempDir Path scratch;
   private Path home;
@@ -86,6 +87,16 @@ class KiffLauncherTest {
     assertThat(run.exit).isEqualTo(2);
     assertThat(run.stdout).isEmpty();
     assertThat(run.stderr).contains("unknown command: stat").contains("usage: ./kiff <command>");
+    assertNothingChanged();
+  }
+
+  @Test
+  void anUnknownComposeCommandExitsTwoAndStartsNothing() throws Exception {
+    Run run = kiff("compose", "start");
+
+    assertThat(run.exit).isEqualTo(2);
+    assertThat(run.stdout).isEmpty();
+    assertThat(run.stderr).contains("unknown compose command: start").contains("usage: ./kiff <command>");
     assertNothingChanged();
   }
 
