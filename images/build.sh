@@ -75,16 +75,17 @@ build_base() {
 build_image() {
   local dir=$1 image=$2 hash=$3 arg=$4
   if ! $FORCE && [ "$(built_hash "$image")" = "$hash" ]; then return; fi
-  log "building $image"
-  local old
+  log "building $image (log: $LOGS/$dir.log)"
+  local old started=$SECONDS
   old=$(image_id "$image")
   # Executable bits come from git; COPY keeps them (no BuildKit needed for --chmod).
   if ! docker build --build-arg "$arg" --label "dev.kiff.image.hash=$hash" \
-      -f "$HERE/$dir/Dockerfile" -t "$image" "$HERE" >"$LOGS/$dir.log" 2>&1; then
+      -f "$HERE/$dir/Dockerfile" -t "$image" "$HERE" 2>&1 | "$HERE/build-progress" "$image" "$LOGS/$dir.log"; then
     tail -30 "$LOGS/$dir.log" >&2
     log "building $image failed; the whole log is in $LOGS/$dir.log"
     exit 1
   fi
+  log "built $image in $((SECONDS - started))s"
   drop_replaced "$old" "$image"
 }
 

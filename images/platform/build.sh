@@ -36,8 +36,8 @@ build() {
   old=$(image_id "$image")
   started=$(date +%s)
   log "building $image (log: $LOGS/$name.log)"
-  if ! docker build "$@" --label "dev.kiff.image.hash=$hash" -f "$dockerfile" -t "$image" "$context" \
-      >"$LOGS/$name.log" 2>&1; then
+  if ! docker build "$@" --label "dev.kiff.image.hash=$hash" -f "$dockerfile" -t "$image" "$context" 2>&1 \
+      | "$IMAGES/build-progress" "$image" "$LOGS/$name.log"; then
     tail -30 "$LOGS/$name.log" >&2
     log "building $image failed; the whole log is in $LOGS/$name.log"
     exit 1

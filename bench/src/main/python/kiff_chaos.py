@@ -473,8 +473,14 @@ class Drill:
             after(report)
         mine = lambda: [j for j in self.jobs if j.fault == fault]
         deadline = time.monotonic() + self.options.deadline
+        shown = time.monotonic()
         while time.monotonic() < deadline and not all(j.terminal for j in mine()):
             time.sleep(1)
+            if time.monotonic() - shown >= 10:
+                # A recovery can take minutes (a lease to expire, a broker to come back): say how far it is.
+                ended = sum(1 for j in mine() if j.terminal)
+                log(f"  {ended}/{len(mine())} jobs ended, {deadline - time.monotonic():.0f} s left")
+                shown = time.monotonic()
         jobs = mine()
         for job in jobs:
             if job.terminal:
