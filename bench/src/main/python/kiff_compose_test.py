@@ -4,7 +4,10 @@
 Through the API as the development tenant, with the Python client (core/client/python/kiff.py):
   1. one job of every VM type in the catalogue, in each of its languages, must succeed and print what it was given;
   2. a batch (a template and --batch-size inputs) must complete with every job succeeded;
-  3. a worker killed: with both workers holding job partitions, --kill-jobs jobs that each run a few seconds are
+  3. jobs of ml-agent with an input file, leaving an artifact and calling the ML binding through the gateway
+     (`./kiff compose test` points it at the API's /v1/openapi.json: no service outside the stack) must succeed
+     on every worker: the worker in its container maps the directories it shares with its sandboxes right;
+  4. a worker killed: with both workers holding job partitions, --kill-jobs jobs that each run a few seconds are
      submitted; once one runs, the worker running it is killed (docker kill, SIGKILL, its restart policy turned
      off first so that it stays dead); every job must then succeed, and each that was running on the dead worker
      must have finished on the other.
@@ -139,6 +142,47 @@ def step_batch(client: kiff.Client, size: int, timeout: float) -> dict:
     return {"jobs": size, "seconds": round(elapsed, 1), "failures": failures}
 
 
+# Reads its input file, leaves an artifact in /out, and calls the ML binding through the gateway: each crosses a
+# directory the worker shares with its sandbox (inputs, artifacts, the gateway's socket), which the host's engine
+# must find at the same path as the worker in its container does.
+GATEWAY_PROGRAM = """
+import os, urllib.error, urllib.request
+text = open("data/in.txt").read().strip()
+open("/out/echo.txt", "w").write(text.upper())
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+try:
+    status = opener.open(os.environ["KIFF_ML_URL"] + "/v1/openapi.json", timeout=20).status
+except urllib.error.HTTPError as e:
+    status = e.code
+print("read", text, "gateway", status)
+"""
+
+
+def step_inputs_and_gateway(client: kiff.Client, workers: dict[str, str], jobs: int, timeout: float) -> dict:
+    ids = [(client.submit(GATEWAY_PROGRAM, vm_type="ml-agent", files={"data/in.txt": f"input {i}\n"})["id"], i)
+           for i in range(jobs)]
+    failures, seen = [], {}
+    for job_id, i in ids:
+        result = client.wait(job_id, timeout=timeout)
+        worker = str(result.get("workerId"))
+        stdout = (result.get("stdout") or "").strip()
+        seen[worker] = seen.get(worker, 0) + 1
+        if result["status"] != "SUCCEEDED" or not stdout.startswith(f"read input {i} gateway "):
+            failures.append(f"job {job_id} on {worker}: {result['status']} stdout={stdout!r} "
+                            f"stderr={(result.get('stderr') or '')[-300:]!r}")
+            continue
+        if stdout.split()[-1] != "200":
+            failures.append(f"job {job_id} on {worker}: the gateway answered {stdout.split()[-1]}, not 200")
+        artifact = client.artifact(job_id, "echo.txt").decode()
+        if artifact != f"INPUT {i}":
+            failures.append(f"job {job_id} on {worker}: artifact echo.txt holds {artifact!r}")
+    if not set(workers.values()) <= set(seen):
+        # Every worker must have shown its directories work, or a mapping broken on one would pass unseen.
+        failures.append(f"the jobs ran only on {sorted(seen)}, not on every worker")
+    log(f"  {jobs} jobs with an input file, an artifact and a gateway call: ran on {seen}")
+    return {"jobs": jobs, "workers": seen, "failures": failures}
+
+
 def step_worker_killed(client: kiff.Client, stack: Stack, workers: dict[str, str], jobs: int, seconds: float,
                        timeout: float) -> dict:
     # Both workers must be in the job group first: a worker killed while the other still joins leaves the jobs
@@ -213,6 +257,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--workers", default="worker-1=compose-worker-1,worker-2=compose-worker-2",
                         help="the worker services and their KIFF_WORKER_ID, service=id,...")
     parser.add_argument("--batch-size", type=int, default=20)
+    parser.add_argument("--gateway-jobs", type=int, default=8, help="jobs with an input file, an artifact and a "
+                        "gateway call, enough to reach every worker")
     parser.add_argument("--kill-jobs", type=int, default=8, help="jobs in flight when a worker is killed")
     parser.add_argument("--job-seconds", type=float, default=6, help="how long each of those jobs runs")
     parser.add_argument("--timeout", type=float, default=300, help="longest wait for one job or the batch, seconds")
@@ -226,6 +272,8 @@ def main(argv: list[str]) -> int:
     steps = [
         ("every VM type and language", lambda: step_vm_types(client, options.root, options.timeout)),
         ("a batch", lambda: step_batch(client, options.batch_size, options.timeout)),
+        ("inputs, artifacts and the gateway", lambda: step_inputs_and_gateway(client, workers, options.gateway_jobs,
+                                                                               options.timeout)),
         ("a worker killed", lambda: step_worker_killed(client, stack, workers, options.kill_jobs,
                                                          options.job_seconds, options.timeout)),
     ]
