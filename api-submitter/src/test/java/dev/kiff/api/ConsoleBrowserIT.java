@@ -130,6 +130,21 @@ class ConsoleBrowserIT extends ApiIntegrationTest {
     }
 
     @Test
+    void showsAnEndedJobAsStoredWithoutFollowingIt() {
+        String done = submit("print('done')");
+        worker.runToSuccess(done, "done\n");
+        logIn(tenant.apiKey());
+
+        browser().get(url("/console/jobs/" + done));
+
+        // A stream opened here would replay the job's RUNNING event and show it running again for a moment.
+        assertThat(browser().findElement(By.id("output")).getDomAttribute("data-events")).isNull();
+        assertThat(text("status")).isEqualTo("SUCCEEDED");
+        assertThat(text("output")).isEqualTo("done");
+        assertThat(text("live")).isEmpty();
+    }
+
+    @Test
     void showsWhyASubmissionWasRefusedAndStoresNothing() {
         logIn(tenant.apiKey());
         browser().get(url("/console/submit"));

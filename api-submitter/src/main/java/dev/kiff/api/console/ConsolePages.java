@@ -174,11 +174,15 @@ final class ConsolePages {
             body.append("</ul><p>Download them with <code>GET /v1/jobs/").append(job.id())
                     .append("/artifacts/NAME</code>.</p>");
         }
-        // The output as stored, then live: the script replaces it with the stream from the start (the stream
-        // replays what was sent before it opened).
-        body.append("<h2>Output</h2><pre id=\"output\" data-events=\"/console/jobs/").append(job.id())
-                .append("/events\">").append(esc(nullToEmpty(state.stdout()))).append(esc(nullToEmpty(
-                        state.stderr()))).append("</pre><p id=\"live\"></p>");
+        // The output as stored, then live while the job has not ended: the script replaces it with the stream
+        // from the start (the stream replays what was sent before it opened). An ended job's page opens no
+        // stream: its replayed events would show the job RUNNING again until the result came.
+        body.append("<h2>Output</h2><pre id=\"output\"");
+        if (!state.status().isTerminal()) {
+            body.append(" data-events=\"/console/jobs/").append(job.id()).append("/events\"");
+        }
+        body.append(">").append(esc(nullToEmpty(state.stdout()))).append(esc(nullToEmpty(state.stderr())))
+                .append("</pre><p id=\"live\"></p>");
         body.append("<script src=\"/console/console.js\"></script>");
         return page(viewer, "Job " + job.id(), body.toString());
     }
@@ -253,7 +257,7 @@ final class ConsolePages {
     static final String SCRIPT = """
             (function () {
               var out = document.getElementById('output');
-              if (!out || !window.EventSource) { return; }
+              if (!out || !out.hasAttribute('data-events') || !window.EventSource) { return; }
               var live = document.getElementById('live');
               var status = document.getElementById('status');
               var started = false;
