@@ -168,9 +168,9 @@ public class ApiConfiguration {
 
     @Bean
     JobCanceller jobCanceller(JobRepository jobs, ResultPublisher results, KafkaTemplate<String, byte[]> kafka,
-            ApiProperties properties, Clock clock) {
+            ApiProperties properties, Clock clock, SubmissionMetrics metrics) {
         return new JobCanceller(jobs, results, new KafkaCancellationPublisher(kafka, properties.publishTimeout()),
-                clock);
+                clock, metrics);
     }
 
     @Bean
@@ -209,8 +209,8 @@ public class ApiConfiguration {
 
     @Bean
     BatchCanceller batchCanceller(BatchSubmitter submitter, BatchRepository batches, JobRepository jobs,
-            JobCanceller canceller, ResultPublisher results, Clock clock) {
-        return new BatchCanceller(submitter, batches, jobs, canceller, results, clock);
+            JobCanceller canceller, ResultPublisher results, Clock clock, SubmissionMetrics metrics) {
+        return new BatchCanceller(submitter, batches, jobs, canceller, results, clock, metrics);
     }
 
     @Bean

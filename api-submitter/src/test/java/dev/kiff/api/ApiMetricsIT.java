@@ -52,6 +52,39 @@ class ApiMetricsIT extends ApiIntegrationTest {
     }
 
     @Test
+    void countsCancellationsByWhatTheJobWas() {
+        TestTenants.Made tenant = TestTenants.create(port, "cancels", Map.of());
+        ApiClient api = new ApiClient(port, tenant.apiKey());
+        String queued = api.postJob(JobRequests.valid()).json().path("id").asString();
+        String running = api.postJob(JobRequests.valid()).json().path("id").asString();
+        standInWorker().start(running);
+        Reply batch = api.post("/v1/batches", """
+                {"template":{"vmType":"code-exec","language":"python","code":"print(input())"},
+                 "inputs":[{"stdin":"1"},{"stdin":"2"}]}""");
+        assertThat(batch.status()).as(batch.toString()).isEqualTo(202);
+
+        assertThat(api.delete("/v1/jobs/" + queued).status()).isEqualTo(200);
+        assertThat(api.delete("/v1/jobs/" + running).status()).isEqualTo(200);
+        assertThat(api.delete("/v1/batches/" + batch.json().path("id").asString()).status()).isEqualTo(200);
+
+        // The API ends a cancellation, not a worker: it is counted here, by what the job was.
+        PrometheusScrape scrape = PrometheusScrape.read(port);
+        Map<String, String> mine = Map.of("tenant", tenant.id(), "vm_type", "code-exec");
+        assertThat(scrape.value("kiff_jobs_cancelled_total", with(mine, "was", "queued"))).as(scrape.toString())
+                .isEqualTo(3);
+        assertThat(scrape.value("kiff_jobs_cancelled_total", with(mine, "was", "running"))).isEqualTo(1);
+    }
+
+    @Test
+    void exportsEveryWebhookResultBeforeTheFirstDelivery() {
+        PrometheusScrape scrape = PrometheusScrape.read(port);
+        for (String result : java.util.List.of("delivered", "retrying", "failed")) {
+            assertThat(scrape.samples("kiff_webhook_deliveries_total", Map.of("result", result)))
+                    .as("so that increase() sees the first one: %s", scrape).hasSize(1);
+        }
+    }
+
+    @Test
     void gaugesOpenEventStreams() {
         ApiClient api = new ApiClient(port);
         Reply submitted = api.postJob(JobRequests.valid());
@@ -86,6 +119,12 @@ class ApiMetricsIT extends ApiIntegrationTest {
                         .isEqualTo(delivered + 1);
             });
         }
+    }
+
+    private static Map<String, String> with(Map<String, String> labels, String k1, String v1) {
+        Map<String, String> all = new java.util.HashMap<>(labels);
+        all.put(k1, v1);
+        return all;
     }
 
     private static Map<String, String> with(Map<String, String> labels, String k1, String v1, String k2, String v2) {

@@ -74,6 +74,13 @@ class WorkerMetricsIT extends WorkerIntegrationTest {
         assertThat(scrape.samples("kiff_jobs_dead_lettered_total", Map.of("vm_type", "ml-agent", "reason",
                 "platform-failure"))).as("exported at zero before the first, for increase()").singleElement()
                 .satisfies(zero -> assertThat(zero.value()).isZero());
+        Map<String, Map<String, String>> notYetSeen = Map.of(
+                "kiff_jobs_ended_total", Map.of("vm_type", "ml-agent", "status", "error"),
+                "kiff_jobs_retried_total", Map.of("vm_type", "ml-agent", "status", "oom_killed"),
+                "kiff_jobs_redelivered_total", Map.of("vm_type", "ml-agent", "kind", "abandoned"));
+        notYetSeen.forEach((name, labels) -> assertThat(scrape.samples(name, labels))
+                .as("%s%s exported at zero before the first", name, labels).singleElement()
+                .satisfies(zero -> assertThat(zero.value()).isZero()));
         assertThat(scrape.value("kiff_job_queue_wait_seconds_count", codeExec)).isEqualTo(4);
         assertThat(scrape.samples("kiff_job_queue_wait_seconds_bucket", codeExec))
                 .as("histogram buckets, for percentiles across workers").hasSizeGreaterThan(5);

@@ -22,6 +22,10 @@ public final class MeteredWebhookRepository implements WebhookRepository {
     public MeteredWebhookRepository(WebhookRepository deliveries, MeterRegistry meters) {
         this.deliveries = deliveries;
         this.meters = meters;
+        // Every result exported at zero from the start, so that increase() sees the first one.
+        for (String result : List.of("delivered", "retrying", "failed")) {
+            tries(result);
+        }
     }
 
     @Override
@@ -42,10 +46,14 @@ public final class MeteredWebhookRepository implements WebhookRepository {
     @Override
     public void recordAttempt(UUID deliveryId, WebhookAttempt attempt, String status, Instant nextAttemptAt) {
         deliveries.recordAttempt(deliveryId, attempt, status, nextAttemptAt);
-        Counter.builder("kiff.webhook.deliveries")
+        tries(result(status)).increment();
+    }
+
+    private Counter tries(String result) {
+        return Counter.builder("kiff.webhook.deliveries")
                 .description("Webhook tries, by result: delivered, retrying (another try is due) or failed (given up)")
-                .tag("result", result(status))
-                .register(meters).increment();
+                .tag("result", result)
+                .register(meters);
     }
 
     static String result(String status) {

@@ -2,6 +2,7 @@ package dev.kiff.worker.metrics;
 
 import dev.kiff.core.exec.DeadLetterReason;
 import dev.kiff.core.exec.RunMetrics;
+import dev.kiff.core.exec.RunMetrics.Redelivery;
 import dev.kiff.model.job.Job;
 import dev.kiff.model.job.JobResult;
 import dev.kiff.model.job.JobStatus;
@@ -14,7 +15,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The worker's job figures in Micrometer. Labels take few values: VM type, status, a reason's category, and the
@@ -35,10 +38,16 @@ public final class MicrometerRunMetrics implements RunMetrics {
 
     private final MeterRegistry meters;
 
+    /** The statuses a run of a worker ends a job with (a cancellation is ended by the API). */
+    private static final Set<JobStatus> RUN_ENDINGS = EnumSet.of(JobStatus.SUCCEEDED, JobStatus.FAILED,
+            JobStatus.TIMED_OUT, JobStatus.OOM_KILLED, JobStatus.ERROR);
+    /** The statuses of an attempt the job's retry policy may run again. */
+    private static final Set<JobStatus> RETRIED = EnumSet.of(JobStatus.FAILED, JobStatus.TIMED_OUT, JobStatus.OOM_KILLED);
+
     /**
-     * @param types the VM types this worker serves: their dead-letter and platform-failure counters are exported at
-     *              zero from the start, so that Prometheus's {@code increase()} sees the first one (a series that
-     *              appears at 1 shows no increase)
+     * @param types the VM types this worker serves: their counters are exported at zero from the start, for every
+     *              label value known in advance, so that Prometheus's {@code increase()} sees the first one (a series
+     *              that appears at 1 shows no increase) and the names are there to be found before anything happened
      */
     public MicrometerRunMetrics(MeterRegistry meters, Collection<VmType> types) {
         this.meters = meters;
@@ -47,6 +56,15 @@ public final class MicrometerRunMetrics implements RunMetrics {
                 deadLetters(type, reason);
             }
             platformFailures(type);
+            for (JobStatus status : RUN_ENDINGS) {
+                endings(type.wireName(), label(status));
+            }
+            for (JobStatus status : RETRIED) {
+                retries(type, status);
+            }
+            for (Redelivery kind : Redelivery.values()) {
+                redeliveries(type, kind);
+            }
         }
     }
 
@@ -54,10 +72,7 @@ public final class MicrometerRunMetrics implements RunMetrics {
     public void ended(JobResult result) {
         String type = result.vmType().wireName();
         String status = label(result.status());
-        Counter.builder("kiff.jobs.ended")
-                .description("Jobs this worker ended, by VM type and final status")
-                .tags("vm_type", type, "status", status)
-                .register(meters).increment();
+        endings(type, status).increment();
         Timings timings = result.timings();
         if (timings != null && timings.queueWaitMs() != null) {
             timer("kiff.job.queue.wait", "From submission to the start of the run that ended the job", type, null, RUN_SLOS)
@@ -93,10 +108,7 @@ public final class MicrometerRunMetrics implements RunMetrics {
 
     @Override
     public void retried(Job job, JobStatus status) {
-        Counter.builder("kiff.jobs.retried")
-                .description("Attempts that ended without success and were retried by the job's retry policy")
-                .tags("vm_type", job.vmType().wireName(), "status", label(status))
-                .register(meters).increment();
+        retries(job.vmType(), status).increment();
     }
 
     @Override
@@ -106,15 +118,33 @@ public final class MicrometerRunMetrics implements RunMetrics {
 
     @Override
     public void redelivered(Job job, Redelivery kind) {
-        Counter.builder("kiff.jobs.redelivered")
-                .description("Job records delivered again after the job ended, or after its run was abandoned")
-                .tags("vm_type", job.vmType().wireName(), "kind", kind.label())
-                .register(meters).increment();
+        redeliveries(job.vmType(), kind).increment();
     }
 
     @Override
     public void deadLettered(Job job, DeadLetterReason kind) {
         deadLetters(job.vmType(), kind).increment();
+    }
+
+    private Counter endings(String type, String status) {
+        return Counter.builder("kiff.jobs.ended")
+                .description("Jobs this worker ended, by VM type and final status")
+                .tags("vm_type", type, "status", status)
+                .register(meters);
+    }
+
+    private Counter retries(VmType type, JobStatus status) {
+        return Counter.builder("kiff.jobs.retried")
+                .description("Attempts that ended without success and were retried by the job's retry policy")
+                .tags("vm_type", type.wireName(), "status", label(status))
+                .register(meters);
+    }
+
+    private Counter redeliveries(VmType type, Redelivery kind) {
+        return Counter.builder("kiff.jobs.redelivered")
+                .description("Job records delivered again after the job ended, or after its run was abandoned")
+                .tags("vm_type", type.wireName(), "kind", kind.label())
+                .register(meters);
     }
 
     private Counter platformFailures(VmType type) {

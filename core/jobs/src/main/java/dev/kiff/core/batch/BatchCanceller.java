@@ -9,6 +9,7 @@ import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.port.ResultPublisher;
 import dev.kiff.core.submit.JobAlreadyEndedException;
 import dev.kiff.core.submit.JobCanceller;
+import dev.kiff.core.submit.SubmissionMetrics;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
@@ -29,22 +30,27 @@ public final class BatchCanceller {
     private final JobCanceller jobCanceller;
     private final ResultPublisher results;
     private final Clock clock;
+    private final SubmissionMetrics metrics;
 
     public BatchCanceller(BatchSubmitter submitter, BatchRepository batches, JobRepository jobs,
-            JobCanceller jobCanceller, ResultPublisher results, Clock clock) {
+            JobCanceller jobCanceller, ResultPublisher results, Clock clock, SubmissionMetrics metrics) {
         this.submitter = submitter;
         this.batches = batches;
         this.jobs = jobs;
         this.jobCanceller = jobCanceller;
         this.results = results;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     public BatchProgress cancel(UUID id, String tenant) {
         Batch batch = submitter.find(id, tenant);
         List<UUID> cancelled = batches.cancelQueued(id, JobCanceller.REASON, clock.instant());
         for (UUID jobId : cancelled) {
-            jobs.find(jobId).map(JobRecord::state).ifPresent(results::publish);
+            jobs.find(jobId).ifPresent(record -> {
+                results.publish(record.state());
+                metrics.cancelled(tenant, record.job().vmType(), JobStatus.QUEUED);
+            });
         }
         int killed = 0;
         for (UUID jobId : batches.running(id)) {

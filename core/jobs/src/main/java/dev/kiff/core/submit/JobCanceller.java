@@ -28,12 +28,19 @@ public final class JobCanceller {
     private final ResultPublisher results;
     private final CancellationPublisher kills;
     private final Clock clock;
+    private final SubmissionMetrics metrics;
 
-    public JobCanceller(JobRepository jobs, ResultPublisher results, CancellationPublisher kills, Clock clock) {
+    public JobCanceller(JobRepository jobs, ResultPublisher results, CancellationPublisher kills, Clock clock,
+            SubmissionMetrics metrics) {
         this.jobs = jobs;
         this.results = results;
         this.kills = kills;
         this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    public JobCanceller(JobRepository jobs, ResultPublisher results, CancellationPublisher kills, Clock clock) {
+        this(jobs, results, kills, clock, SubmissionMetrics.NONE);
     }
 
     /**
@@ -58,6 +65,7 @@ public final class JobCanceller {
                 }
                 JobResult cancelled = jobs.find(id).map(JobRecord::state).orElseThrow();
                 results.publish(cancelled);
+                metrics.cancelled(tenant, record.job().vmType(), status);
                 log.info("Job(id={}) cancelled while {}", id, status);
                 return cancelled;
             }

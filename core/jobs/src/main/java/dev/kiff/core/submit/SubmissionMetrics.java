@@ -1,9 +1,11 @@
 package dev.kiff.core.submit;
 
+import dev.kiff.model.job.JobStatus;
 import dev.kiff.model.job.VmType;
 
 /**
- * Hears every submission's outcome, for the operator's figures. Implementations must be quick and must not throw;
+ * Hears every submission's outcome, and every cancellation (which the API ends, not a worker), for the operator's
+ * figures. Implementations must be quick and must not throw;
  * every method does nothing by default, and {@link #NONE} counts nothing.
  */
 public interface SubmissionMetrics {
@@ -22,5 +24,9 @@ public interface SubmissionMetrics {
 
     /** The submission was refused; {@code type} is null when the request named no valid VM type. */
     default void rejected(String tenant, VmType type, SubmissionRejection rejection) {
+    }
+
+    /** The job was cancelled by its client, alone or with its batch, while it was {@code was} (QUEUED or RUNNING). */
+    default void cancelled(String tenant, VmType type, JobStatus was) {
     }
 }
