@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
 final class UnixSocketGatewaySession implements GatewaySession {
 
     private static final Logger log = LoggerFactory.getLogger(UnixSocketGatewaySession.class);
+    /** How long a connection beyond the job's limit waits for a slot before it is refused (see acquireSlot). */
+    private static final Duration SLOT_GRACE = Duration.ofMillis(250);
 
     /** Headers that belong to one hop, and those java.net.http sets itself. */
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "transfer-encoding", "te",
@@ -169,7 +171,7 @@ final class UnixSocketGatewaySession implements GatewaySession {
                 }
                 return;
             }
-            if (!connectionSlots.tryAcquire()) {
+            if (!acquireSlot()) {
                 refuseAtOnce(channel, 429, "the job holds " + properties.maxConnectionsPerJob()
                         + " gateway connections already", "connection-limit");
                 continue;
@@ -186,6 +188,20 @@ final class UnixSocketGatewaySession implements GatewaySession {
             } catch (RejectedExecutionException e) {
                 release(channel);
             }
+        }
+    }
+
+    /**
+     * A slot of the job's connections. A client that sends its calls one after another connects again as soon as it
+     * has read an answer, which may be before this side has closed that connection and freed its slot: a short wait
+     * keeps such a client from being refused for connections it no longer holds.
+     */
+    private boolean acquireSlot() {
+        try {
+            return connectionSlots.tryAcquire(SLOT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
