@@ -7,6 +7,7 @@ import dev.kiff.api.ApiClient.Reply;
 import dev.kiff.model.job.JobResult;
 import dev.kiff.model.job.JobStatus;
 import dev.kiff.model.job.VmType;
+import dev.kiff.testkit.PrometheusScrape;
 import dev.kiff.testkit.SharedInfrastructure;
 import java.time.Duration;
 import java.util.List;
@@ -133,6 +134,10 @@ class DeadLetterRequeueIT extends ApiIntegrationTest {
         assertThat(reply.json().path("tenant").asString()).isEqualTo(tenant.id());
         assertThat(stored(id).deadLettered()).isFalse();
         assertThat(stored(id).status()).isIn(JobStatus.QUEUED);
+        // Counted under the job's tenant, though the admin named none.
+        PrometheusScrape scrape = PrometheusScrape.read(port);
+        assertThat(scrape.value("kiff_dead_letter_requeues_total", Map.of("tenant", tenant.id())))
+                .as(scrape.toString()).isEqualTo(1);
     }
 
     @Test
@@ -178,6 +183,9 @@ class DeadLetterRequeueIT extends ApiIntegrationTest {
         assertThat(statuses).containsExactly(202, 409);
         // One more attempt, not two: the job used one, the requeue gave it its one again.
         assertThat(rows.maxAttempts(id.toString())).isEqualTo(2);
+        PrometheusScrape scrape = PrometheusScrape.read(port);
+        assertThat(scrape.value("kiff_dead_letter_requeues_total", Map.of("tenant", tenant.id())))
+                .as(scrape.toString()).isEqualTo(1);
     }
 
     @Test

@@ -5,6 +5,8 @@ import dev.kiff.api.auth.ApiKeyAuthenticator;
 import dev.kiff.core.console.DeadLetterRequeue;
 import dev.kiff.core.console.DeadLetterRequeuer;
 import dev.kiff.core.port.JobRepository;
+import dev.kiff.api.metrics.MeteredDeadLetterRequeue;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import dev.kiff.core.console.JobBrowser;
 import dev.kiff.core.console.TenantBrowser;
@@ -28,8 +30,8 @@ public class ConsoleConfiguration {
     }
 
     @Bean
-    DeadLetterRequeue deadLetterRequeue(DSLContext db) {
-        return new JooqDeadLetterRequeue(db);
+    DeadLetterRequeue deadLetterRequeue(DSLContext db, JobRepository jobs, MeterRegistry meters) {
+        return new MeteredDeadLetterRequeue(new JooqDeadLetterRequeue(db), jobs, meters);
     }
 
     @Bean
