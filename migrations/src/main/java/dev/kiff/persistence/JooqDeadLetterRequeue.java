@@ -49,6 +49,9 @@ public final class JooqDeadLetterRequeue implements DeadLetterRequeue {
         JobStatus to = JobStatus.ERROR.requeue();
         Condition deadLetter = JOBS.ID.eq(id).and(JOBS.STATUS.eq(JobStatus.ERROR))
                 .and(JOBS.DEAD_LETTERED_AT.isNotNull())
+                // A session's run runs only in its session (whose state it needs); the backlog would publish it as a
+                // job of its own, so a dead-lettered run stays where it is.
+                .and(JOBS.SESSION_ID.isNull())
                 .and(tenant == null ? DSL.noCondition() : JOBS.TENANT.eq(tenant));
         boolean requeued = db.transactionResult(tx -> {
             Optional<Record1<UUID>> row = tx.dsl().update(JOBS)

@@ -121,6 +121,19 @@ class JooqDeadLetterRequeueIT {
     }
 
     @Test
+    void leavesADeadLetteredSessionRunWhereItIsForItRunsOnlyInItsSession() {
+        Job run = Jobs.python("x = 1").tenant(Jobs.freshTenant()).retry(new RetryPolicy(1, false)).build();
+        assertThat(jobs.insertQueued(run, "hash")).isTrue();
+        db.update(Tables.JOBS).set(Tables.JOBS.SESSION_ID, UUID.randomUUID()).where(Tables.JOBS.ID.eq(run.id()))
+                .execute();
+        useUpAndDeadLetter(run.id());
+
+        assertThat(requeue.requeue(run.id(), run.tenant(), REQUEUED_AT)).isFalse();
+        assertThat(requeue.requeue(run.id(), null, REQUEUED_AT)).isFalse();
+        assertThat(state(run.id()).deadLettered()).isTrue();
+    }
+
+    @Test
     void opensTheCompletedBatchOfTheJobAgainSoItsCompletionIsCountedOnceItEndsAgain() {
         String tenant = Jobs.freshTenant();
         Batch batch = new Batch(UUID.randomUUID(), tenant, 1, null, Jobs.SUBMITTED_AT, null, null);

@@ -41,7 +41,11 @@ public final class DeadLetterRequeuer {
             return visible(id, tenant).state();
         }
         // Read after the update: what the race left, or what the job always was.
-        throw new NotADeadLetterException(id, visible(id, tenant).state().status());
+        JobResult state = visible(id, tenant).state();
+        if (state.sessionId() != null) {
+            throw NotADeadLetterException.sessionRun(id, state.status());
+        }
+        throw new NotADeadLetterException(id, state.status());
     }
 
     private JobRecord visible(UUID id, String tenant) {
