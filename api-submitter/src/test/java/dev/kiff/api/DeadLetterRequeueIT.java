@@ -164,6 +164,31 @@ class DeadLetterRequeueIT extends ApiIntegrationTest {
     }
 
     @Test
+    void admitsATenantsRequeueWithinItsConcurrentJobsQuotaAsASubmission() {
+        TestTenants.Made small = TestTenants.create(port, "requeue-quota", Map.of("maxConcurrentJobs", 1));
+        ApiClient client = small.client(port);
+        UUID id = deadLetter(client);
+        UUID another = deadLetter(client);
+        Reply waiting = client.postJob(JobRequests.python("print('waits')").json());
+        assertThat(waiting.status()).as(waiting.toString()).isEqualTo(202);
+
+        Reply refused = requeue(client, id);
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(429);
+        assertThat(refused.json().path("type").asString()).isEqualTo("urn:kiff:problem:quota-exceeded");
+        assertThat(refused.json().path("quota").asString()).isEqualTo("maxConcurrentJobs");
+        assertThat(refused.header("Retry-After")).isNotNull();
+        assertThat(stored(id).deadLettered()).isTrue();
+
+        // Room again once the waiting job ended, taken by the requeued one; the admin's requeue is no tenant's
+        // submission and passes the quota.
+        assertThat(client.delete("/v1/jobs/" + waiting.json().path("id").asString()).status()).isEqualTo(200);
+        assertThat(requeue(client, id).status()).isEqualTo(202);
+        assertThat(requeue(client, another).status()).as("at its quota again").isEqualTo(429);
+        assertThat(requeue(new ApiClient(port, ApiClient.ADMIN_KEY), another).status()).isEqualTo(202);
+    }
+
+    @Test
     void queuesADeadLetterOnceWhenTwoRequeuesRace() throws Exception {
         UUID id = deadLetter(api);
         CountDownLatch go = new CountDownLatch(1);

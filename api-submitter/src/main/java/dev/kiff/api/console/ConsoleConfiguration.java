@@ -5,6 +5,7 @@ import dev.kiff.api.auth.ApiKeyAuthenticator;
 import dev.kiff.core.console.DeadLetterRequeue;
 import dev.kiff.core.console.DeadLetterRequeuer;
 import dev.kiff.core.port.JobRepository;
+import dev.kiff.core.tenant.QuotaGuard;
 import dev.kiff.api.metrics.MeteredDeadLetterRequeue;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -35,8 +36,9 @@ public class ConsoleConfiguration {
     }
 
     @Bean
-    DeadLetterRequeuer deadLetterRequeuer(DeadLetterRequeue requeue, JobRepository jobs, Clock clock) {
-        return new DeadLetterRequeuer(requeue, jobs, clock);
+    DeadLetterRequeuer deadLetterRequeuer(DeadLetterRequeue requeue, JobRepository jobs, QuotaGuard quotas,
+            Clock clock) {
+        return new DeadLetterRequeuer(requeue, jobs, quotas, clock);
     }
 
     @Bean

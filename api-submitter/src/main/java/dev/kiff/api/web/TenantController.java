@@ -14,6 +14,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -106,8 +107,8 @@ public class TenantController {
 
     /**
      * Requeues a dead letter: it gets its attempts again and is queued as a new life of the job, with a result of its
-     * own when it ends. A tenant's key requeues the tenant's dead letters (another tenant's job is not found); the
-     * admin key any tenant's. 202 with the job as {@code GET /v1/jobs/{id}} shows it, plus its links; 404 no such
+     * own when it ends. A tenant's key requeues the tenant's dead letters (another tenant's job is not found), within
+     * its quotas as a submission (429 at its limit); the admin key any tenant's, outside quotas. 202 with the job as {@code GET /v1/jobs/{id}} shows it, plus its links; 404 no such
      * job; 409 ({@code not-a-dead-letter}) when it is not a dead letter (any more): of two requeues at once, one wins.
      */
     @PostMapping("/v1/dlq/{id}/requeue")
@@ -115,8 +116,10 @@ public class TenantController {
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
             @PathVariable("id") String id) {
         // The admin first: its key is no tenant's, and the tenant's check would refuse it.
-        String scope = adminKey.matches(authorization) ? null : authenticator.authenticate(authorization).id();
-        JobResult job = requeuer.requeue(JobController.jobId(id), scope);
+        boolean admin = adminKey.matches(authorization);
+        Tenant tenant = admin ? null : authenticator.authenticate(authorization);
+        UUID jobId = JobController.jobId(id);
+        JobResult job = admin ? requeuer.requeueAnyTenants(jobId) : requeuer.requeue(jobId, tenant);
         String self = "/v1/jobs/" + job.id();
         ObjectNode view = (ObjectNode) VIEW.readTree(codec.write(job));
         ObjectNode links = view.putObject("links");

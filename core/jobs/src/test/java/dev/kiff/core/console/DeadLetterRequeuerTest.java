@@ -7,9 +7,15 @@ import dev.kiff.core.job.Jobs;
 import dev.kiff.core.port.InMemoryJobRepository;
 import dev.kiff.core.port.JobRecord;
 import dev.kiff.core.submit.JobNotFoundException;
+import dev.kiff.core.tenant.InMemoryTenantDirectory;
+import dev.kiff.core.tenant.QuotaExceededException;
+import dev.kiff.core.tenant.QuotaGuard;
+import dev.kiff.core.tenant.Quotas;
+import dev.kiff.core.tenant.Tenant;
 import dev.kiff.model.job.Job;
 import dev.kiff.model.job.JobStatus;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -23,6 +29,11 @@ class DeadLetterRequeuerTest {
     private static final Instant NOW = Instant.parse("2026-11-30T01:00:00Z");
 
     private final Job job = Jobs.job("print(1)").tenant("acme").build();
+    private final Tenant acme = new Tenant("acme", new Quotas(2, 50, 100), "whsec", NOW);
+    private final Tenant someoneElse = new Tenant("someone-else", Quotas.DEFAULT, "whsec", NOW);
+    private final InMemoryTenantDirectory tenants = new InMemoryTenantDirectory().with(acme).with(someoneElse);
+    private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    private final QuotaGuard quotas = new QuotaGuard(tenants, clock, Duration.ofSeconds(5));
     private final InMemoryJobRepository jobs = new InMemoryJobRepository();
     /** What the port was asked: the job, the tenant (null: the admin) and when. */
     private final List<String> asked = new ArrayList<>();
@@ -31,15 +42,15 @@ class DeadLetterRequeuerTest {
         return new DeadLetterRequeuer((id, tenant, at) -> {
             asked.add(id + " " + tenant + " " + at);
             return requeues;
-        }, repository, Clock.fixed(NOW, ZoneOffset.UTC));
+        }, repository, quotas, clock);
     }
 
     @Test
     void requeuesThroughThePortAsTheTenantAndAnswersTheJobAsItIsNow() {
         jobs.insertQueued(job, null);
 
-        assertThat(requeuer(true, jobs).requeue(job.id(), "acme").status()).isEqualTo(JobStatus.QUEUED);
-        assertThat(requeuer(true, jobs).requeue(job.id(), null).id()).isEqualTo(job.id());
+        assertThat(requeuer(true, jobs).requeue(job.id(), acme).status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(requeuer(true, jobs).requeueAnyTenants(job.id()).id()).isEqualTo(job.id());
 
         assertThat(asked).containsExactly(job.id() + " acme " + NOW, job.id() + " null " + NOW);
     }
@@ -48,11 +59,11 @@ class DeadLetterRequeuerTest {
     void aJobThePortWouldNotRequeueIsAConflictNamingItsStatus() {
         jobs.insertQueued(job, null);
 
-        assertThatThrownBy(() -> requeuer(false, jobs).requeue(job.id(), "acme"))
+        assertThatThrownBy(() -> requeuer(false, jobs).requeue(job.id(), acme))
                 .isInstanceOfSatisfying(NotADeadLetterException.class,
                         e -> assertThat(e.status()).isEqualTo(JobStatus.QUEUED))
                 .hasMessageContaining("not a dead letter");
-        assertThatThrownBy(() -> requeuer(false, jobs).requeue(job.id(), null))
+        assertThatThrownBy(() -> requeuer(false, jobs).requeueAnyTenants(job.id()))
                 .isInstanceOf(NotADeadLetterException.class);
     }
 
@@ -60,9 +71,9 @@ class DeadLetterRequeuerTest {
     void anotherTenantsJobOrNoneIsNotFound() {
         jobs.insertQueued(job, null);
 
-        assertThatThrownBy(() -> requeuer(false, jobs).requeue(job.id(), "someone-else"))
+        assertThatThrownBy(() -> requeuer(false, jobs).requeue(job.id(), someoneElse))
                 .isInstanceOf(JobNotFoundException.class);
-        assertThatThrownBy(() -> requeuer(false, jobs).requeue(UUID.randomUUID(), null))
+        assertThatThrownBy(() -> requeuer(false, jobs).requeueAnyTenants(UUID.randomUUID()))
                 .isInstanceOf(JobNotFoundException.class);
     }
 
@@ -77,8 +88,22 @@ class DeadLetterRequeuerTest {
         };
         sessionRuns.insertQueued(job, null);
 
-        assertThatThrownBy(() -> requeuer(false, sessionRuns).requeue(job.id(), "acme"))
+        assertThatThrownBy(() -> requeuer(false, sessionRuns).requeue(job.id(), acme))
                 .isInstanceOf(NotADeadLetterException.class)
                 .hasMessageContaining("runs only in its session");
+    }
+
+    @Test
+    void aTenantsRequeueIsASubmissionWithinItsQuotasAndTheAdminsIsNot() {
+        jobs.insertQueued(job, null);
+        tenants.setUnfinishedJobs("acme", 2);
+
+        assertThatThrownBy(() -> requeuer(true, jobs).requeue(job.id(), acme))
+                .isInstanceOfSatisfying(QuotaExceededException.class,
+                        e -> assertThat(e.quota()).isEqualTo("maxConcurrentJobs"));
+        assertThat(asked).as("refused before the port was asked").isEmpty();
+
+        assertThat(requeuer(true, jobs).requeueAnyTenants(job.id()).id()).isEqualTo(job.id());
+        assertThat(asked).containsExactly(job.id() + " null " + NOW);
     }
 }
