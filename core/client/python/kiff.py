@@ -433,8 +433,9 @@ class Client:
         """Send a dead letter back to the queue: it gets its attempts again and runs as a new life of the job.
 
         Returns its JobResult as it is now (QUEUED) with ``links``. A tenant's key requeues its own dead letters,
-        the admin key any tenant's. ``NotFound`` when there is no such job (or it is another tenant's),
-        ``Conflict`` (``problem["jobStatus"]``) when it is not a dead letter (any more).
+        as a submission within its quotas (``QuotaExceeded`` at its limit); the admin key any tenant's.
+        ``NotFound`` when there is no such job (or it is another tenant's), ``Conflict`` (``problem["jobStatus"]``)
+        when it is not a dead letter (any more) or is a session's run.
         """
         return self._json("POST", f"/v1/dlq/{_seg(job_id)}/requeue")
 

@@ -108,8 +108,9 @@ public class TenantController {
     /**
      * Requeues a dead letter: it gets its attempts again and is queued as a new life of the job, with a result of its
      * own when it ends. A tenant's key requeues the tenant's dead letters (another tenant's job is not found), within
-     * its quotas as a submission (429 at its limit); the admin key any tenant's, outside quotas. 202 with the job as {@code GET /v1/jobs/{id}} shows it, plus its links; 404 no such
-     * job; 409 ({@code not-a-dead-letter}) when it is not a dead letter (any more): of two requeues at once, one wins.
+     * its quotas as a submission (429 at its limit); the admin key any tenant's, outside quotas. 202 with the job as
+     * {@code GET /v1/jobs/{id}} shows it, plus its links; 404 no such job; 409 ({@code not-a-dead-letter}) when it is
+     * not a dead letter (any more: of two requeues at once, one wins) or is a session's run.
      */
     @PostMapping("/v1/dlq/{id}/requeue")
     public ResponseEntity<byte[]> requeue(
