@@ -19,7 +19,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.kiff.spring.KafkaResultPublisher;
+import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code POST /v1/dlq/{id}/requeue} against the real broker and database: a dead letter made as a worker makes one
@@ -29,6 +32,9 @@ import tools.jackson.databind.JsonNode;
 class DeadLetterRequeueIT extends ApiIntegrationTest {
 
     private static final Duration SEEN = Duration.ofSeconds(30);
+    private static final JobRequests ONE_ATTEMPT = JobRequests.python("print('again')")
+            .with("retry", Map.of("maxAttempts", 1));
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private TestTenants.Made tenant;
     private ApiClient api;
@@ -46,10 +52,13 @@ class DeadLetterRequeueIT extends ApiIntegrationTest {
      * it. Its first record is on the topic before it is dead-lettered, so no late publish of it can race the requeue.
      */
     private UUID deadLetter(ApiClient owner) {
-        Reply reply = owner.postJob(JobRequests.python("print('again')").with("retry", Map.of("maxAttempts", 1))
-                .json());
+        Reply reply = owner.postJob(ONE_ATTEMPT.json());
         assertThat(reply.status()).as(reply.toString()).isEqualTo(202);
-        String id = reply.json().path("id").asString();
+        return deadLetter(reply.json().path("id").asString());
+    }
+
+    /** As {@link #deadLetter(ApiClient)}, of a job already submitted. */
+    private UUID deadLetter(String id) {
         await().atMost(SEEN).until(() -> rows.publishedAt(id) != null);
         UUID jobId = UUID.fromString(id);
         assertThat(jobs.markRunning(jobId, "worker-gone", clock.instant())).hasValue(1);
@@ -106,6 +115,38 @@ class DeadLetterRequeueIT extends ApiIntegrationTest {
         assertThat(ended.path("deadLettered").asBoolean(true)).isFalse();
         assertThat(ended.path("attemptHistory").valueStream().map(a -> a.path("status").asString()).toList())
                 .containsExactly("QUEUED", "SUCCEEDED");
+    }
+
+    @Test
+    void opensTheCompletedBatchOfARequeuedJobWhichCompletesAgainOnceTheJobEnds() throws Exception {
+        Reply accepted = api.post("/v1/batches", JSON.writeValueAsString(
+                Map.of("jobs", List.of(JSON.readTree(ONE_ATTEMPT.json())))));
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+        String batch = "/v1/batches/" + accepted.json().path("id").asString();
+        UUID id = deadLetter(new JdbcTemplate(dataSource).queryForObject(
+                "SELECT id::text FROM jobs WHERE batch_id = ?::uuid", String.class, accepted.json().path("id")
+                        .asString()));
+        // The dead letter's result, as the worker publishes it: the follower counts the batch complete.
+        new KafkaResultPublisher(kafka, codec, SEEN).publish(stored(id));
+        await().atMost(SEEN).until(() -> api.get(batch).json().path("status").asString().equals("COMPLETED"));
+        StandInWorker worker = standInWorker();
+        try (StandInJobFeed feed = new StandInJobFeed(SharedInfrastructure.kafka().bootstrapServers(),
+                VmType.CODE_EXEC, record -> {
+                    worker.runToSuccess(record.toString(), "again\n");
+                    return true;
+                }, codec, Set.of(tenant.id())).start()) {
+
+            assertThat(requeue(api, id).status()).isEqualTo(202);
+
+            JsonNode reopened = api.get(batch).json();
+            assertThat(reopened.path("completedAt").isNull()).as(reopened.toString()).isTrue();
+            assertThat(reopened.path("counts").path("ERROR").asInt()).isZero();
+            await().atMost(SEEN).until(() -> feed.runs(id) == 1);
+        }
+        await().atMost(SEEN).until(() -> api.get(batch).json().path("status").asString().equals("COMPLETED"));
+        JsonNode completed = api.get(batch).json();
+        assertThat(completed.path("counts").path("SUCCEEDED").asInt()).isEqualTo(1);
+        assertThat(completed.path("ended").asInt()).isEqualTo(1);
     }
 
     @Test
