@@ -429,6 +429,16 @@ class Client:
         """All dead-lettered jobs, fetched ``limit`` at a time."""
         return self._paginate("/v1/dlq", {"limit": limit})
 
+    def requeue_dead_letter(self, job_id: str) -> dict:
+        """Send a dead letter back to the queue: it gets its attempts again and runs as a new life of the job.
+
+        Returns its JobResult as it is now (QUEUED) with ``links``. A tenant's key requeues its own dead letters,
+        as a submission within its quotas (``QuotaExceeded`` at its limit); the admin key any tenant's.
+        ``NotFound`` when there is no such job (or it is another tenant's), ``Conflict`` (``problem["jobStatus"]``)
+        when it is not a dead letter (any more) or is a session's run.
+        """
+        return self._json("POST", f"/v1/dlq/{_seg(job_id)}/requeue")
+
     # ------------------------------------------------------------------------------------------ sessions
 
     def create_session(self, vm_type: str = "code-exec", *, limits: Mapping[str, Any] | None = None,

@@ -470,6 +470,30 @@ class BatchesTest(FakeServerTest):
 
         self.assertEqual([d["jobId"] for d in self.client.dead_letters(limit=2)], ["j1", "j2", "j3"])
 
+    def test_requeue_dead_letter_posts_without_a_body_and_returns_the_job(self):
+        @self.fake.route("POST", f"/v1/dlq/{JOB}/requeue")
+        def _(r):
+            r.reply(202, {"id": JOB, "status": "QUEUED", "deadLettered": False,
+                          "links": {"self": f"/v1/jobs/{JOB}"}}, {"Location": f"/v1/jobs/{JOB}"})
+
+        job = self.client.requeue_dead_letter(JOB)
+
+        self.assertEqual((job["status"], job["links"]["self"]), ("QUEUED", f"/v1/jobs/{JOB}"))
+        sent = self.fake.requests[-1]
+        self.assertEqual((sent.method, sent.body), ("POST", b""))
+        self.assertEqual(sent.headers.get("Authorization"), f"Bearer {API_KEY}")
+
+    def test_requeue_of_a_job_that_is_not_a_dead_letter_is_a_conflict(self):
+        self.fake.routes[("POST", f"/v1/dlq/{JOB}/requeue")] = lambda r: r.problem(
+            409, "not-a-dead-letter", "Not a dead letter", jobStatus="QUEUED")
+        with self.assertRaises(kiff.Conflict) as caught:
+            self.client.requeue_dead_letter(JOB)
+        self.assertEqual(caught.exception.problem["jobStatus"], "QUEUED")
+        self.fake.routes[("POST", f"/v1/dlq/{JOB}/requeue")] = lambda r: r.problem(
+            404, "job-not-found", "Job not found")
+        with self.assertRaises(kiff.NotFound):
+            self.client.requeue_dead_letter(JOB)
+
 
 class VerifySignatureTest(unittest.TestCase):
     SECRET = "whsec_test"

@@ -28,6 +28,11 @@ final class JobRows {
         return jdbc.queryForObject("SELECT published_at FROM jobs WHERE id = ?::uuid", Timestamp.class, id);
     }
 
+    /** The runs the job may have in all, its attempts used included (a requeue adds its retry budget again). */
+    int maxAttempts(String id) {
+        return jdbc.queryForObject("SELECT max_attempts FROM jobs WHERE id = ?::uuid", Integer.class, id);
+    }
+
     /** How many of the batch's jobs are not marked published yet. */
     long unpublishedInBatch(String batchId) {
         return jdbc.queryForObject("SELECT count(*) FROM jobs WHERE batch_id = ?::uuid AND published_at IS NULL",

@@ -105,6 +105,7 @@ class OpenApiDocumentTest {
             Map.entry("WebhookDelivery", "WebhookViews"),
             Map.entry("DeadLetter", "DeadLetterController"),
             Map.entry("DeadLetterPage", "DeadLetterController"),
+            Map.entry("RequeuedJob", "TenantController.requeue: the JobResult (by reference) with its links"),
             Map.entry("TenantCreated", "AdminController.create"),
             Map.entry("Tenant", "TenantController"),
             Map.entry("Problem", "ProblemWriter"),

@@ -1,12 +1,14 @@
 package dev.kiff.api.console;
 
-import dev.kiff.core.console.DeadLetterRequeue;
+import dev.kiff.core.console.DeadLetterRequeuer;
+import dev.kiff.core.console.NotADeadLetterException;
 import dev.kiff.core.console.JobBrowser;
 import dev.kiff.core.console.JobBrowser.JobQuery;
 import dev.kiff.core.console.TenantBrowser;
 import dev.kiff.core.session.SessionStore;
 import dev.kiff.core.port.JobRecord;
 import dev.kiff.core.port.JobRepository;
+import dev.kiff.core.submit.JobNotFoundException;
 import dev.kiff.core.submit.JobSubmitter;
 import dev.kiff.core.tenant.QuotaExceededException;
 import dev.kiff.model.failure.PermanentFailure;
@@ -17,7 +19,6 @@ import dev.kiff.model.job.VmType;
 import dev.kiff.model.json.JobCodec;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -53,18 +54,17 @@ public class ConsoleController {
 
     private final ConsoleAuthentication authentication;
     private final JobBrowser browser;
-    private final DeadLetterRequeue requeue;
+    private final DeadLetterRequeuer requeue;
     private final JobRepository jobs;
     private final JobSubmitter submitter;
     private final JobEventStream events;
     private final JobCodec codec;
-    private final Clock clock;
     private final SchedulerView scheduler;
     private final TenantBrowser tenants;
     private final SessionStore sessions;
 
-    public ConsoleController(ConsoleAuthentication authentication, JobBrowser browser, DeadLetterRequeue requeue,
-            JobRepository jobs, JobSubmitter submitter, JobEventStream events, JobCodec codec, Clock clock,
+    public ConsoleController(ConsoleAuthentication authentication, JobBrowser browser, DeadLetterRequeuer requeue,
+            JobRepository jobs, JobSubmitter submitter, JobEventStream events, JobCodec codec,
             SchedulerView scheduler, TenantBrowser tenants, SessionStore sessions) {
         this.authentication = authentication;
         this.browser = browser;
@@ -73,7 +73,6 @@ public class ConsoleController {
         this.submitter = submitter;
         this.events = events;
         this.codec = codec;
-        this.clock = clock;
         this.scheduler = scheduler;
         this.tenants = tenants;
         this.sessions = sessions;
@@ -270,9 +269,20 @@ public class ConsoleController {
         } catch (IllegalArgumentException e) {
             return html(HttpStatus.NOT_FOUND, ConsolePages.message(viewer.get(), "Dead letters", "No such job."));
         }
-        if (!requeue.requeue(jobId, viewer.get().scope(), clock.instant())) {
+        try {
+            if (viewer.get().admin()) {
+                requeue.requeueAnyTenants(jobId);
+            } else {
+                requeue.requeue(jobId, viewer.get().tenant());
+            }
+        } catch (NotADeadLetterException | JobNotFoundException e) {
+            // Another tenant's job answers as one that is not a dead letter: nothing here says whether it exists.
             return html(HttpStatus.CONFLICT, ConsolePages.message(viewer.get(), "Dead letters",
                     "That job is not a dead letter (any more)."));
+        } catch (QuotaExceededException e) {
+            log.warn("console requeue refused (429) for tenant {}: {}", viewer.get().scope(), e.getMessage());
+            return html(HttpStatus.TOO_MANY_REQUESTS, ConsolePages.message(viewer.get(), "Dead letters",
+                    e.getMessage() + "; nothing was requeued, try again later"));
         }
         log.info("Job(id={}) requeued from the console by {}", jobId,
                 viewer.get().admin() ? "the admin" : "tenant " + viewer.get().scope());

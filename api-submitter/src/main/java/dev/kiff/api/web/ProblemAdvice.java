@@ -8,6 +8,7 @@ import dev.kiff.model.session.SessionState;
 import dev.kiff.api.auth.UnauthorizedException;
 import dev.kiff.api.events.TooManyStreamsException;
 import dev.kiff.core.batch.BatchNotFoundException;
+import dev.kiff.core.console.NotADeadLetterException;
 import dev.kiff.core.tenant.QuotaExceededException;
 import dev.kiff.core.tenant.TenantExistsException;
 import dev.kiff.core.tenant.TenantNotFoundException;
@@ -37,7 +38,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /**
  * Maps failures to RFC 9457 problem+json by type: invalid input 400 (413 when over a size cap) with an
  * {@code errors} list naming each field, no or unknown API key 401, unknown job or batch (or another tenant's) 404,
- * tenant name taken 409, reused idempotency key 422, a session not found (another tenant's too) 404, busy or not
+ * tenant name taken 409, a requeue of a job that is not a dead letter (any more) 409, reused idempotency key 422, a session not found (another tenant's too) 404, busy or not
  * ready 409, ended 410, at its tenant's quota 429 ({@code session-quota}), a quota reached 429 with {@code quota} and
  * {@code Retry-After}, platform trouble 503 with {@code Retry-After}. Spring's own web errors (415, 405, unreadable bodies) come out as problems through the base
  * class.
@@ -184,6 +185,16 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> alreadyEnded(JobAlreadyEndedException e) {
         log.warn("request refused (409): {}", e.getMessage());
         ProblemDetail problem = problem(HttpStatus.CONFLICT, "job-already-ended", "Job already ended", e.getMessage());
+        problem.setProperty("jobStatus", e.status());
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
+    }
+
+    /** Only a dead letter is requeued: the job never was one, or another requeue got there first. */
+    @ExceptionHandler(NotADeadLetterException.class)
+    ResponseEntity<ProblemDetail> notADeadLetter(NotADeadLetterException e) {
+        log.warn("request refused (409): {}", e.getMessage());
+        ProblemDetail problem = problem(HttpStatus.CONFLICT, "not-a-dead-letter", "Not a dead letter",
+                e.getMessage());
         problem.setProperty("jobStatus", e.status());
         return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
     }

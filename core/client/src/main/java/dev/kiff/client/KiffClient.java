@@ -162,6 +162,20 @@ public final class KiffClient {
         return decode(() -> codec.readResult(answer.body()));
     }
 
+    /**
+     * Requeues a dead letter: it gets its attempts again and runs as a new life of the job, with a result of its own.
+     * Answers the job as it is now (QUEUED). A tenant's key requeues the tenant's dead letters, as a submission within
+     * its quotas ({@link KiffQuotaException} at its limit); the admin key any tenant's. {@link KiffNotFoundException}
+     * when there is no such job (or it is another tenant's); a 409 {@link KiffException}
+     * ({@code urn:kiff:problem:not-a-dead-letter}, property {@code jobStatus}) when it is not a dead letter (any more:
+     * of two requeues at once, one wins) or is a session's run.
+     */
+    public JobResult requeueDeadLetter(UUID id) {
+        HttpResponse<byte[]> answer = send(request("/v1/dlq/" + id + "/requeue", timeout)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        return decode(() -> codec.readResult(answer.body()));
+    }
+
     /** The job's kept output, every run, in order. */
     public List<LogChunk> logs(UUID id) {
         HttpResponse<byte[]> answer = send(request("/v1/jobs/" + id + "/logs", timeout).GET());

@@ -127,6 +127,38 @@ class KiffClientTest {
     }
 
     @Test
+    void requeuesADeadLetterWithAnEmptyPostAndReadsTheJobPastItsLinks() {
+        String queued = "{\"v\":1,\"id\":\"" + ID + "\",\"tenant\":\"acme\",\"vmType\":\"code-exec\","
+                + "\"status\":\"QUEUED\",\"stdoutTruncated\":false,\"stderrTruncated\":false,\"attempts\":1,"
+                + "\"artifacts\":[],\"attemptHistory\":[],\"deadLettered\":false,"
+                + "\"links\":{\"self\":\"" + JOB + "\",\"events\":\"" + JOB + "/events\"}}";
+        server.on("POST", "/v1/dlq/" + ID + "/requeue", json(202, queued, "Location", JOB));
+
+        JobResult job = client.requeueDeadLetter(ID);
+
+        assertThat(job.id()).isEqualTo(ID);
+        assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(job.deadLettered()).isFalse();
+        FakeKiff.Call call = server.calls("POST", "/v1/dlq/" + ID + "/requeue").get(0);
+        assertThat(call.body()).isEmpty();
+        assertThat(call.header("Authorization")).isEqualTo("Bearer kiff_secret");
+    }
+
+    @Test
+    void aRequeueOfAJobThatIsNotADeadLetterIsAConflictNamingItsStatus() {
+        server.on("POST", "/v1/dlq/" + ID + "/requeue",
+                problem(409, "not-a-dead-letter", "Not a dead letter", "\"jobStatus\":\"RUNNING\""),
+                problem(404, "job-not-found", "Job not found", null));
+
+        KiffException conflict = catchThrowableOfType(KiffException.class, () -> client.requeueDeadLetter(ID));
+
+        assertThat(conflict.status()).isEqualTo(409);
+        assertThat(conflict.type()).isEqualTo("urn:kiff:problem:not-a-dead-letter");
+        assertThat(conflict.property("jobStatus")).isEqualTo("RUNNING");
+        assertThatThrownBy(() -> client.requeueDeadLetter(ID)).isInstanceOf(KiffNotFoundException.class);
+    }
+
+    @Test
     void anAnswerThatIsNoProblemStillGivesAnException() {
         server.on("GET", JOB, exchange -> FakeKiff.send(exchange, 502, "text/html", "<h1>Bad gateway</h1>"));
 

@@ -13,12 +13,17 @@ import java.util.Set;
  * QUEUED ──start──▶ RUNNING ──complete──▶ SUCCEEDED | FAILED | TIMED_OUT | OOM_KILLED | ERROR
  *   │                  │ ╰──retry──▶ QUEUED (a worker died mid-run; the job is delivered again)
  *   ├──reject──▶ REJECTED (never accepted: invalid, or the broker did not take it) ──resubmit──▶ QUEUED
- *   ├──fail────▶ ERROR    (the platform gave up before running it)
+ *   ├──fail────▶ ERROR    (the platform gave up before running it) ──requeue──▶ QUEUED (a dead letter only)
  *   ╰──cancel──▶ CANCELLED ◀──cancel── RUNNING
  * </pre>
  *
  * <p>{@code resubmit} is the one way out of REJECTED: a client that got 503 because the broker was away repeats its
  * request under the same {@code Idempotency-Key}, and the job it names is queued after all.
+ *
+ * <p>{@code requeue} is the one way out of ERROR, and only for a dead letter (a job the platform gave up on; the
+ * table cannot tell, the database's conditional update adds {@code dead_lettered_at IS NOT NULL}): the operator's
+ * override, once whatever failed the platform is fixed. It starts a new life of the job, which ends with a result of
+ * its own; an ERROR a run ended in is the job's result and stays.
  */
 public enum JobStatus {
     QUEUED,
@@ -40,6 +45,7 @@ public enum JobStatus {
             TRANSITIONS.put(ended, EnumSet.noneOf(JobStatus.class));
         }
         TRANSITIONS.put(REJECTED, EnumSet.of(QUEUED));
+        TRANSITIONS.put(ERROR, EnumSet.of(QUEUED));
     }
 
     private static final Set<JobStatus> TERMINAL =
@@ -48,7 +54,10 @@ public enum JobStatus {
     /** Statuses a {@code RUNNING} job may end in after its sandbox ran. */
     private static final Set<JobStatus> RUN_OUTCOMES = EnumSet.of(SUCCEEDED, FAILED, TIMED_OUT, OOM_KILLED, ERROR);
 
-    /** The job has its one result: nothing will run it any more (a REJECTED job runs only once resubmitted). */
+    /**
+     * The job has its result: nothing will run it any more (a REJECTED job runs only once resubmitted, a
+     * dead-lettered ERROR job only once an operator requeues it, as a new life with a result of its own).
+     */
     public boolean isTerminal() {
         return TERMINAL.contains(this);
     }
@@ -90,6 +99,17 @@ public enum JobStatus {
     /** A job the broker refused is submitted again under its idempotency key. */
     public JobStatus resubmit() {
         if (this != REJECTED) {
+            throw new IllegalTransitionException(this, QUEUED);
+        }
+        return moveTo(QUEUED);
+    }
+
+    /**
+     * An operator sends a dead-lettered job back to the queue: the platform's override for dead letters only (the
+     * caller checks that the ERROR job was dead-lettered). The job gets a new set of attempts and a new result.
+     */
+    public JobStatus requeue() {
+        if (this != ERROR) {
             throw new IllegalTransitionException(this, QUEUED);
         }
         return moveTo(QUEUED);

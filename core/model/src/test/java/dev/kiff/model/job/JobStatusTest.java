@@ -40,7 +40,7 @@ class JobStatusTest {
             TIMED_OUT   .      .       .         .      .         .          .         .     .
             OOM_KILLED  .      .       .         .      .         .          .         .     .
             CANCELLED   .      .       .         .      .         .          .         .     .
-            ERROR       .      .       .         .      .         .          .         .     .
+            ERROR       x      .       .         .      .         .          .         .     .
             REJECTED    x      .       .         .      .         .          .         .     .
             """;
 
@@ -99,7 +99,8 @@ class JobStatusTest {
                 new Named("cancel", JobStatus::cancel, CANCELLED, EnumSet.of(QUEUED, RUNNING)),
                 new Named("reject", JobStatus::reject, REJECTED, EnumSet.of(QUEUED)),
                 new Named("resubmit", JobStatus::resubmit, QUEUED, EnumSet.of(REJECTED)),
-                new Named("fail", JobStatus::fail, ERROR, EnumSet.of(QUEUED, RUNNING)));
+                new Named("fail", JobStatus::fail, ERROR, EnumSet.of(QUEUED, RUNNING)),
+                new Named("requeue", JobStatus::requeue, QUEUED, EnumSet.of(ERROR)));
         Stream<Named> complete = Stream.of(JobStatus.values()).map(outcome -> new Named("complete(" + outcome + ")",
                 s -> s.complete(outcome), outcome,
                 RUN_OUTCOMES.contains(outcome) ? EnumSet.of(RUNNING) : EnumSet.noneOf(JobStatus.class)));
@@ -147,7 +148,7 @@ class JobStatusTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"SUCCEEDED", "FAILED", "TIMED_OUT", "OOM_KILLED", "CANCELLED", "ERROR"})
+    @EnumSource(names = {"SUCCEEDED", "FAILED", "TIMED_OUT", "OOM_KILLED", "CANCELLED"})
     void endedStatusesHaveNoExits(JobStatus ended) {
         assertThat(JobStatus.values()).noneMatch(ended::canMoveTo);
         assertThatThrownBy(ended::start).isInstanceOf(IllegalTransitionException.class);
@@ -161,6 +162,18 @@ class JobStatusTest {
         assertThat(Stream.of(JobStatus.values()).filter(REJECTED::canMoveTo)).containsExactly(QUEUED);
         assertThat(REJECTED.resubmit()).isEqualTo(QUEUED);
         assertThatThrownBy(REJECTED::retry).isInstanceOf(IllegalTransitionException.class);
+    }
+
+    @Test
+    void errorIsTerminalButItsOneExitIsRequeueToQueued() {
+        assertThat(ERROR.isTerminal()).isTrue();
+        assertThat(Stream.of(JobStatus.values()).filter(ERROR::canMoveTo)).containsExactly(QUEUED);
+        assertThat(ERROR.requeue()).isEqualTo(QUEUED);
+        assertThatThrownBy(ERROR::retry).isInstanceOf(IllegalTransitionException.class);
+        assertThatThrownBy(ERROR::resubmit).isInstanceOf(IllegalTransitionException.class);
+        assertThatThrownBy(ERROR::start).isInstanceOf(IllegalTransitionException.class);
+        assertThatThrownBy(ERROR::cancel).isInstanceOf(IllegalTransitionException.class);
+        assertThatThrownBy(ERROR::fail).isInstanceOf(IllegalTransitionException.class);
     }
 
     @ParameterizedTest
