@@ -53,8 +53,8 @@ public final class KafkaBrokerContainer implements AutoCloseable {
      * matching itself.
      */
     private static final String STOP_BROKER = "for process in /proc/[0-9]*; do"
-            + " if grep -qa 'kafka[.]Kafka' \"$process/cmdline\" 2>/dev/null; then kill -TERM \"${process#/proc/}\"; fi;"
-            + " done";
+            + " if grep -qa 'kafka[.]Kafka' \"$process/cmdline\" 2>/dev/null;"
+            + " then kill -TERM \"${process#/proc/}\"; fi; done";
 
     /** Runs the blocking Docker calls, so that each has a time limit; daemon threads, so none holds the JVM up. */
     private static final ExecutorService DOCKER_CALLS = Executors.newCachedThreadPool(task -> {
@@ -79,10 +79,10 @@ public final class KafkaBrokerContainer implements AutoCloseable {
     public static KafkaBrokerContainer start() {
         DockerImageName image = DockerImageName.parse(System.getProperty("kiff.test.kafka-image", DEFAULT_IMAGE))
                 .asCompatibleSubstituteFor("apache/kafka");
-        DockerClient docker = DockerClientFactory.instance().client();
         try {
-            bounded("looking for the image " + image, DOCKER_CALL_TIMEOUT,
-                    () -> docker.inspectImageCmd(image.asCanonicalNameString()).exec());
+            // The first call of the JVM also finds the engine and agrees on an API version with it.
+            bounded("looking for the image " + image, DOCKER_CALL_TIMEOUT, () -> DockerClientFactory.instance().client()
+                    .inspectImageCmd(image.asCanonicalNameString()).exec());
         } catch (IllegalStateException e) {
             if (e.getCause() instanceof NotFoundException) {
                 throw new IllegalStateException("the Kafka image " + image + " is missing: build it with"
