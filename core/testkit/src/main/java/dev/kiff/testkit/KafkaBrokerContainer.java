@@ -17,6 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.wait.strategy.LogMessageWaitStrategy;
 import org.testcontainers.kafka.KafkaContainer;
@@ -36,6 +38,8 @@ import org.testcontainers.utility.DockerImageName;
  * registry, {@code -Dkiff.test.kafka-image=apache/kafka:4.1.2} runs the official image instead.
  */
 public final class KafkaBrokerContainer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaBrokerContainer.class);
 
     /** The image unless the system property {@code kiff.test.kafka-image} names another. */
     public static final String DEFAULT_IMAGE = "kiff/kafka:4.1.2";
@@ -126,12 +130,14 @@ public final class KafkaBrokerContainer implements AutoCloseable {
     public synchronized void restart() {
         DockerClient docker = container.getDockerClient();
         String id = container.getContainerId();
+        long began = System.nanoTime();
         bounded("stopping the broker", STOP_TIMEOUT, () -> {
             String exec = docker.execCreateCmd(id).withCmd("sh", "-c", STOP_BROKER).exec().getId();
             docker.execStartCmd(exec).exec(new ResultCallback.Adapter<>()).awaitCompletion();
             // The container ends when the broker has shut down: its start script has nothing left to run.
             return docker.waitContainerCmd(id).exec(new WaitContainerResultCallback()).awaitStatusCode();
         });
+        long stopped = System.nanoTime();
         bounded("starting the broker's container again", DOCKER_CALL_TIMEOUT, () -> {
             docker.startContainerCmd(id).exec();
             return null;
@@ -139,6 +145,8 @@ public final class KafkaBrokerContainer implements AutoCloseable {
         starts++;
         new LogMessageWaitStrategy().withRegEx(SERVING).withTimes(starts).withStartupTimeout(START_TIMEOUT)
                 .waitUntilReady(container);
+        log.info("Kafka broker at {} restarted: stopped in {} ms, serving again {} ms later", bootstrapServers(),
+                (stopped - began) / 1_000_000, (System.nanoTime() - stopped) / 1_000_000);
     }
 
     /** Removes the container and its data. */
