@@ -31,11 +31,12 @@ import org.testcontainers.utility.DockerImageName;
  * {@link EmbeddedKafkaServer} is the faster choice.
  *
  * <p>It is Testcontainers' Kafka module on the locally built image {@value #DEFAULT_IMAGE}
- * (images/platform/build.sh, which {@code ./kiff test} runs), declared a compatible substitute for
+ * ({@code images/platform/build.sh kafka}, which {@code ./kiff test} runs), declared a compatible substitute for
  * {@code apache/kafka} and never pulled: no registry is needed. Where none is reachable Ryuk cannot be pulled
  * either, so the build turns it off (failsafe's {@code TESTCONTAINERS_RYUK_DISABLED}, from the Maven property
  * {@code testcontainers.ryuk.disabled}) and Testcontainers removes its containers when the JVM exits. With a
- * registry, {@code -Dkiff.test.kafka-image=apache/kafka:4.1.2} runs the official image instead.
+ * registry, {@code -Dkiff.test.kafka-image=apache/kafka:4.1.2} names the official image instead (not tried here:
+ * no registry).
  */
 public final class KafkaBrokerContainer implements AutoCloseable {
 
