@@ -8,6 +8,10 @@
 #   kiff/postgres:15    PostgreSQL from Debian's postgresql-15 package
 # The base, kiff/base:bookworm, is images/build.sh's; it must exist (this script never rebuilds it, nor any
 # sandbox image). With a registry: KIFF_BASE_IMAGE=debian:bookworm-slim, KIFF_JRE_IMAGE=eclipse-temurin:17-jre.
+#
+#   images/platform/build.sh [--force] [kafka]
+# `kafka` builds only the JRE and the broker, which the integration tests run through Testcontainers (`./kiff
+# test` calls it before the tests; it needs no jars, and costs two `docker image inspect` when both are current).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,7 +23,14 @@ KAFKA_VERSION=4.1.2
 FORCE=false
 LOGS="${TMPDIR:-/tmp}/kiff-platform-images"
 mkdir -p "$LOGS"
-[ "${1:-}" = "--force" ] && FORCE=true
+ONLY=""
+for arg in "$@"; do
+  case "$arg" in
+    --force) FORCE=true ;;
+    kafka) ONLY=kafka ;;
+    *) echo "usage: $0 [--force] [kafka]" >&2; exit 2 ;;
+  esac
+done
 
 log() { printf 'platform images: %s\n' "$*" >&2; }
 hash_of() { cat "$@" | sha256sum | cut -c1-16; }
@@ -59,8 +70,10 @@ if [ "$JRE_IMAGE" = "kiff/jre:17" ]; then
 fi
 jre_hash="$(built_hash "$JRE_IMAGE")"
 
-build kiff/postgres:15 "$(hash_of "$HERE/build.sh" "$HERE/postgres/"* "$IMAGES/common/kiff-install")-$base_hash" \
-  "$HERE/postgres/Dockerfile" "$IMAGES" --build-arg "BASE_IMAGE=$BASE_IMAGE"
+if [ "$ONLY" != kafka ]; then
+  build kiff/postgres:15 "$(hash_of "$HERE/build.sh" "$HERE/postgres/"* "$IMAGES/common/kiff-install")-$base_hash" \
+    "$HERE/postgres/Dockerfile" "$IMAGES" --build-arg "BASE_IMAGE=$BASE_IMAGE"
+fi
 
 # Kafka: Maven copies the broker's artifacts (from ~/.m2, or Maven Central the first time) into a context of its own.
 kafka_context="$ROOT/target/kiff-images/kafka"
@@ -71,11 +84,13 @@ if $FORCE || [ "$(built_hash kiff/kafka:$KAFKA_VERSION)" != "$kafka_hash" ]; the
   mvn -B -q -f "$HERE/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
     -DoutputDirectory="$kafka_context/libs" >"$LOGS/kafka-maven.log" 2>&1 \
     || { tail -30 "$LOGS/kafka-maven.log" >&2; log "copying Kafka's artifacts failed"; exit 1; }
-  cp "$HERE/kafka/kafka-entrypoint" "$HERE/kafka/kafka-health" "$HERE/kafka/kafka-tool" \
+  cp "$HERE/kafka/kafka-entrypoint" "$HERE/kafka/kafka-run" "$HERE/kafka/kafka-health" "$HERE/kafka/kafka-tool" \
     "$HERE/kafka/log4j2.properties" "$HERE/kafka/log4j2-tools.properties" "$kafka_context/"
   build "kiff/kafka:$KAFKA_VERSION" "$kafka_hash" "$HERE/kafka/Dockerfile" "$kafka_context" \
     --build-arg "BASE_IMAGE=$JRE_IMAGE"
 fi
+
+[ "$ONLY" = kafka ] && exit 0
 
 # The services: each from its jar, whose hash is part of the image's.
 app() {

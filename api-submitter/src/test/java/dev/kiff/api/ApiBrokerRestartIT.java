@@ -9,7 +9,7 @@ import dev.kiff.model.job.VmType;
 import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.output.LogStore;
 import dev.kiff.core.port.JobRepository;
-import dev.kiff.testkit.EmbeddedKafkaServer;
+import dev.kiff.testkit.KafkaBrokerContainer;
 import dev.kiff.testkit.SharedInfrastructure;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,14 +34,15 @@ import org.springframework.test.context.DynamicPropertySource;
  * A broker restart while a client submits jobs through the API: the API's producer and consumers ride it out, a
  * submission the broker could not take meanwhile is answered 503 and retried by the client with its
  * Idempotency-Key, as the API asks. Every job submitted before, during and after the restart runs once and ends.
- * A broker of this class's own, so that no other test sees it go down; a {@link StandInJobFeed} runs the jobs.
+ * A broker of this class's own, so that no other test sees it go down, in a container ({@link KafkaBrokerContainer})
+ * so that it stops and starts as a process of its own; a {@link StandInJobFeed} runs the jobs.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
 class ApiBrokerRestartIT {
 
     static final int JOBS = 30;
-    private static EmbeddedKafkaServer broker;
+    private static KafkaBrokerContainer broker;
 
     @Value("${local.server.port}")
     int port;
@@ -58,8 +59,9 @@ class ApiBrokerRestartIT {
 
     @DynamicPropertySource
     static void ownBroker(DynamicPropertyRegistry registry) {
-        broker = SharedInfrastructure.privateKafka();
-        SharedInfrastructure.springProperties(broker).forEach((key, value) -> registry.add(key, () -> value));
+        broker = KafkaBrokerContainer.start();
+        SharedInfrastructure.springProperties(broker.bootstrapServers())
+                .forEach((key, value) -> registry.add(key, () -> value));
     }
 
     @Test

@@ -47,6 +47,11 @@ final class StandInWorker {
 
     /** Long enough that no run of a test is taken for abandoned. */
     private static final Duration LEASE = Duration.ofMinutes(10);
+    /**
+     * Deliveries of a record {@link #runQuietly} makes before it gives up on a job whose delivery keeps failing
+     * transiently; each waits up to the producer's timeout for the broker, enough to see a broker restart through.
+     */
+    private static final int REDELIVERIES = 10;
 
     private final JobRepository jobs;
     private final LiveOutput output;
@@ -133,13 +138,23 @@ final class StandInWorker {
     boolean runQuietly(UUID id, Runnable sandboxEnded) {
         Job job = jobs.find(id).map(JobRecord::job).orElseThrow();
         boolean[] ran = new boolean[1];
-        executor.execute(job, (running, listener) -> {
-            ran[0] = true;
-            Instant now = clock.instant();
-            sandboxEnded.run();
-            return outcome(0, "", "", now, now);
-        });
-        return ran[0];
+        for (int delivery = 1; ; delivery++) {
+            try {
+                executor.execute(job, (running, listener) -> {
+                    ran[0] = true;
+                    Instant now = clock.instant();
+                    sandboxEnded.run();
+                    return outcome(0, "", "", now, now);
+                });
+                return ran[0];
+            } catch (TransientFailure e) {
+                // The record is handed over again, as a worker's listener container does (the executor asks for it):
+                // a result the broker did not take while it was away is announced again by the next delivery.
+                if (delivery == REDELIVERIES) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /**

@@ -9,7 +9,7 @@ import dev.kiff.model.json.JobCodec;
 import dev.kiff.core.port.JobRecord;
 import dev.kiff.core.port.JobRepository;
 import dev.kiff.core.topic.Topics;
-import dev.kiff.testkit.EmbeddedKafkaServer;
+import dev.kiff.testkit.KafkaBrokerContainer;
 import dev.kiff.testkit.SharedInfrastructure;
 import dev.kiff.testkit.TopicRecorder;
 import java.time.Duration;
@@ -29,8 +29,9 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A broker restart while jobs flow: the worker (its job consumer, its result and log producers, its control tails)
- * and an agent's producer ride it out. A broker of this class's own, so that no other test sees it go down. Every
- * job published before, during and after the restart ends SUCCEEDED, after one run, with one published result.
+ * and an agent's producer ride it out. A broker of this class's own, so that no other test sees it go down, in a
+ * container ({@link KafkaBrokerContainer}) so that it stops and starts as a process of its own. Every job published
+ * before, during and after the restart ends SUCCEEDED, after one run, with one published result.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
         "kiff.worker.id=broker-restart-it",
@@ -41,7 +42,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class WorkerBrokerRestartIT {
 
     static final int JOBS = 30;
-    private static EmbeddedKafkaServer broker;
+    private static KafkaBrokerContainer broker;
 
     @Autowired
     KafkaTemplate<String, byte[]> kafka;
@@ -52,8 +53,9 @@ class WorkerBrokerRestartIT {
 
     @DynamicPropertySource
     static void ownBroker(DynamicPropertyRegistry registry) {
-        broker = SharedInfrastructure.privateKafka();
-        SharedInfrastructure.springProperties(broker).forEach((key, value) -> registry.add(key, () -> value));
+        broker = KafkaBrokerContainer.start();
+        SharedInfrastructure.springProperties(broker.bootstrapServers())
+                .forEach((key, value) -> registry.add(key, () -> value));
     }
 
     @Test

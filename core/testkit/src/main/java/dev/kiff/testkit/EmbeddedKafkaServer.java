@@ -36,10 +36,7 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
     /** The broker's own principal, on its internal and controller listeners; a super user. */
     public static final String BROKER_USER = "kiff-broker";
 
-    /** Replaced by {@link #restart()}. */
-    private volatile KafkaRaftServer server;
-    /** What the server was started with, for a {@link #restart()} on the same ports and data. */
-    private final Properties config;
+    private final KafkaRaftServer server;
     private final int port;
     private final Path logDir;
     private final boolean deleteOnClose;
@@ -47,10 +44,9 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
     private final int internalPort;
     private final String brokerPassword;
 
-    private EmbeddedKafkaServer(KafkaRaftServer server, Properties config, int port, Path logDir,
-            boolean deleteOnClose, int internalPort, String brokerPassword) {
+    private EmbeddedKafkaServer(KafkaRaftServer server, int port, Path logDir, boolean deleteOnClose,
+            int internalPort, String brokerPassword) {
         this.server = server;
-        this.config = config;
         this.port = port;
         this.logDir = logDir;
         this.deleteOnClose = deleteOnClose;
@@ -126,8 +122,7 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
                     .run();
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(config), Time.SYSTEM);
             server.startup();
-            return new EmbeddedKafkaServer(server, config, brokerPort, logDir, temporary, internalPort,
-                    brokerPassword);
+            return new EmbeddedKafkaServer(server, brokerPort, logDir, temporary, internalPort, brokerPassword);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded Kafka broker", e);
         } catch (Exception e) {
@@ -247,18 +242,6 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
     /** The {@code bootstrap.servers} value of this broker, e.g. {@code localhost:9092}. */
     public String bootstrapServers() {
         return "localhost:" + port;
-    }
-
-    /**
-     * Stops the broker and starts it again on the same ports with the same data, as an operator's restart would:
-     * its clients lose their connections meanwhile and must ride it out. Returns once it serves again.
-     */
-    public synchronized void restart() {
-        server.shutdown();
-        server.awaitShutdown();
-        KafkaRaftServer again = new KafkaRaftServer(KafkaConfig.fromProps(config), Time.SYSTEM);
-        again.startup();
-        server = again;
     }
 
     @Override

@@ -37,22 +37,20 @@ public final class SharedInfrastructure {
 
     /** {@link #springProperties()}, with the app pointed at the given broker instead of the shared one. */
     public static java.util.Map<String, String> springProperties(EmbeddedKafkaServer broker) {
+        return springProperties(broker.bootstrapServers());
+    }
+
+    /**
+     * {@link #springProperties()}, with the app pointed at the broker at {@code bootstrapServers} (a
+     * {@link KafkaBrokerContainer}'s) instead of the shared one.
+     */
+    public static java.util.Map<String, String> springProperties(String bootstrapServers) {
         return java.util.Map.of(
-                "spring.kafka.bootstrap-servers", broker.bootstrapServers(),
+                "spring.kafka.bootstrap-servers", bootstrapServers,
                 "spring.datasource.url", postgres().jdbcUrl(),
                 "spring.datasource.username", postgres().username(),
                 "spring.datasource.password", postgres().password(),
                 "kiff.kafka.record-key", RECORD_KEY);
-    }
-
-    /**
-     * A broker of the test's own, which it may stop and restart without disturbing the others' tests. It is closed
-     * with the JVM, not by the test: the app's context that talks to it is closed after the test class.
-     */
-    public static EmbeddedKafkaServer privateKafka() {
-        EmbeddedKafkaServer broker = EmbeddedKafkaServer.start(0, null);
-        Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kiff-test-private-kafka-stop"));
-        return broker;
     }
 
     public static synchronized EmbeddedPostgresServer postgres() {
