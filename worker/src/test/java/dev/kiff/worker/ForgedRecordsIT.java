@@ -21,6 +21,7 @@ import dev.kiff.model.trust.RecordSignature;
 import dev.kiff.model.trust.SigningKey;
 import dev.kiff.model.job.VmType;
 import dev.kiff.testkit.SharedInfrastructure;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -59,6 +60,8 @@ class ForgedRecordsIT extends WorkerIntegrationTest {
     BatchRepository batches;
     @Autowired
     JobValidator validator;
+    @Autowired
+    MeterRegistry meters;
 
     private KafkaProducer<String, byte[]> stranger;
     private String tenantA;
@@ -84,10 +87,17 @@ class ForgedRecordsIT extends WorkerIntegrationTest {
     @Test
     void deadLettersAnUnsignedRecordNamingATenantAndNeverRunsIt() {
         JobMessages job = JobMessages.python("print('forged')").tenant(tenantB);
+        double refusedBefore = deadRecords("refused");
 
         produce(TOPIC, job.id(), codec.write(job.build()), null);
 
         assertRefused(job.id(), "unsigned record");
+        assertThat(deadRecords("refused")).as("kiff_records_dead_lettered_total{source=jobs,reason=refused}")
+                .isEqualTo(refusedBefore + 1);
+    }
+
+    private double deadRecords(String reason) {
+        return meters.get("kiff.records.dead.lettered").tags("source", "jobs", "reason", reason).counter().count();
     }
 
     @Test

@@ -2,6 +2,9 @@ package dev.kiff.worker.kafka;
 
 import dev.kiff.core.exec.Execution;
 import dev.kiff.core.exec.JobExecutor;
+import dev.kiff.core.exec.RunMetrics;
+import dev.kiff.core.exec.RunMetrics.RecordRefusal;
+import dev.kiff.core.exec.RunMetrics.RecordSource;
 import dev.kiff.core.health.DependencyHealth;
 import dev.kiff.model.failure.PermanentFailure;
 import dev.kiff.model.failure.TransientFailure;
@@ -48,6 +51,7 @@ public class JobRecordListener {
     private final Duration retryBackoff;
     private final Duration lease;
     private final JobRecordClaims claims;
+    private final RunMetrics metrics;
     private final DependencyHealth health;
 
     /**
@@ -60,8 +64,9 @@ public class JobRecordListener {
      */
     public JobRecordListener(JobCodec codec, JobValidator validator, JobExecutor executor,
             KafkaTemplate<String, byte[]> kafka, Duration publishTimeout, int maxAttempts, Duration retryBackoff,
-            Duration lease, JobRecordClaims claims, DependencyHealth health) {
+            Duration lease, JobRecordClaims claims, DependencyHealth health, RunMetrics metrics) {
         this.claims = claims;
+        this.metrics = metrics;
         this.health = health;
         this.codec = codec;
         this.validator = validator;
@@ -158,7 +163,7 @@ public class JobRecordListener {
         Signer signer = claims.signer(record.topic(), record.key(), record.value(),
                 KafkaRecordVerifier.signatureHeader(record));
         if (signer instanceof Signer.Refused refused) {
-            deadLetter(record, "refused: " + refused.reason());
+            deadLetter(record, RecordRefusal.REFUSED, "refused: " + refused.reason());
             return Optional.empty();
         }
         try {
@@ -169,12 +174,12 @@ public class JobRecordListener {
             Job job = validator.validate(message, fallbackId(record), Instant.ofEpochMilli(record.timestamp()));
             Optional<String> refusal = claims.refusal(signer, job);
             if (refusal.isPresent()) {
-                deadLetter(record, "refused: " + refusal.get());
+                deadLetter(record, RecordRefusal.REFUSED, "refused: " + refusal.get());
                 return Optional.empty();
             }
             return Optional.of(job);
         } catch (InvalidJobException e) {
-            deadLetter(record, e.getMessage());
+            deadLetter(record, RecordRefusal.INVALID, e.getMessage());
             return Optional.empty();
         }
     }
@@ -200,7 +205,8 @@ public class JobRecordListener {
         return UUID.nameUUIDFromBytes(position.getBytes(StandardCharsets.UTF_8));
     }
 
-    private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
+    private void deadLetter(ConsumerRecord<String, byte[]> record, RecordRefusal refusal, String reason) {
+        metrics.recordDeadLettered(RecordSource.JOBS, refusal);
         log.warn("Job record {}-{}@{} (key {}) refused, sent to {}: {}", record.topic(), record.partition(),
                 record.offset(), record.key(), Topics.DEAD_LETTERS, reason);
         ProducerRecord<String, byte[]> dead = DeadLetterRecord.of(record, reason);

@@ -1,5 +1,8 @@
 package dev.kiff.worker.kafka;
 
+import dev.kiff.core.exec.RunMetrics;
+import dev.kiff.core.exec.RunMetrics.RecordRefusal;
+import dev.kiff.core.exec.RunMetrics.RecordSource;
 import dev.kiff.core.job.JobValidator;
 import dev.kiff.core.pool.WarmPool;
 import dev.kiff.core.session.SessionHandle;
@@ -41,6 +44,7 @@ public class SessionRecordListener {
     static final String OPENS_REFUSED = "refused: session opens come from the API only";
 
     private final JobCodec codec;
+    private final RunMetrics metrics;
     private final JobValidator validator;
     private final RecordVerifier verifier;
     private final SessionOpener opener;
@@ -57,8 +61,9 @@ public class SessionRecordListener {
      */
     public SessionRecordListener(JobCodec codec, JobValidator validator, RecordVerifier verifier,
             SessionOpener opener, SessionRunner runner, SessionRegistry registry, KafkaTemplate<String, byte[]> kafka,
-            Duration publishTimeout, Duration retryBackoff, String workerId) {
+            Duration publishTimeout, Duration retryBackoff, String workerId, RunMetrics metrics) {
         this.codec = codec;
+        this.metrics = metrics;
         this.validator = validator;
         this.verifier = verifier;
         this.opener = opener;
@@ -75,18 +80,18 @@ public class SessionRecordListener {
             int attempt) {
         Optional<String> refusal = refusal(record);
         if (refusal.isPresent()) {
-            deadLetter(record, OPENS_REFUSED + " (" + refusal.get() + ")");
+            deadLetter(record, RecordRefusal.REFUSED, OPENS_REFUSED + " (" + refusal.get() + ")");
             return new JobRecordListener.Next.Done();
         }
         SessionOpen open;
         try {
             open = codec.readSessionOpen(record.value());
         } catch (RuntimeException e) {
-            deadLetter(record, "not a session open: " + JobRecordListener.rootMessage(e));
+            deadLetter(record, RecordRefusal.INVALID, "not a session open: " + JobRecordListener.rootMessage(e));
             return new JobRecordListener.Next.Done();
         }
         if (open.sessionId() == null || open.tenant() == null || open.limits() == null) {
-            deadLetter(record, "not a session open: it names no session, tenant or limits");
+            deadLetter(record, RecordRefusal.INVALID, "not a session open: it names no session, tenant or limits");
             return new JobRecordListener.Next.Done();
         }
         try {
@@ -105,24 +110,24 @@ public class SessionRecordListener {
     public void command(ConsumerRecord<String, byte[]> record) {
         Optional<String> refusal = refusal(record);
         if (refusal.isPresent()) {
-            deadLetter(record, COMMANDS_REFUSED + " (" + refusal.get() + ")");
+            deadLetter(record, RecordRefusal.REFUSED, COMMANDS_REFUSED + " (" + refusal.get() + ")");
             return;
         }
         JobMessage message;
         try {
             message = codec.readMessage(record.value());
         } catch (RuntimeException e) {
-            deadLetter(record, "not a session command: " + JobRecordListener.rootMessage(e));
+            deadLetter(record, RecordRefusal.INVALID, "not a session command: " + JobRecordListener.rootMessage(e));
             return;
         }
         SessionRef ref = message.session();
         if (ref == null || ref.id() == null || ref.op() == null) {
-            deadLetter(record, "not a session command: it names no session or operation");
+            deadLetter(record, RecordRefusal.INVALID, "not a session command: it names no session or operation");
             return;
         }
         Optional<SessionHandle> held = registry.find(ref.id());
         if (held.isPresent() && !held.get().tenant().equals(message.tenant())) {
-            deadLetter(record, "refused: the command names tenant " + message.tenant() + ", Session(id=" + ref.id()
+            deadLetter(record, RecordRefusal.REFUSED, "refused: the command names tenant " + message.tenant() + ", Session(id=" + ref.id()
                     + ") is another tenant's");
             return;
         }
@@ -136,7 +141,7 @@ public class SessionRecordListener {
             job = validator.validate(message, JobRecordListener.fallbackId(record),
                     Instant.ofEpochMilli(record.timestamp()));
         } catch (InvalidJobException e) {
-            deadLetter(record, e.getMessage());
+            deadLetter(record, RecordRefusal.INVALID, e.getMessage());
             return;
         }
         if (held.isEmpty()) {
@@ -166,7 +171,8 @@ public class SessionRecordListener {
         return retryBackoff.multipliedBy(1L << Math.min(attempt - 1, 10));
     }
 
-    private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
+    private void deadLetter(ConsumerRecord<String, byte[]> record, RecordRefusal refusal, String reason) {
+        metrics.recordDeadLettered(RecordSource.SESSIONS, refusal);
         log.warn("Session record {}-{}@{} (key {}) refused, sent to {}: {}", record.topic(), record.partition(),
                 record.offset(), record.key(), Topics.DEAD_LETTERS, reason);
         BrokerAcknowledgement.send(() -> kafka.send(DeadLetterRecord.of(record, reason)), publishTimeout,

@@ -62,9 +62,9 @@ public class WorkerKafkaConfiguration {
     @Bean
     JobRecordListener jobRecordListener(JobCodec codec, JobValidator validator, JobExecutor executor,
             KafkaTemplate<String, byte[]> kafka, WorkerProperties worker, JobRecordClaims claims,
-            DependencyHealth health) {
+            DependencyHealth health, RunMetrics metrics) {
         return new JobRecordListener(codec, validator, executor, kafka, worker.resultPublishTimeout(),
-                worker.maxDeliveryAttempts(), worker.retryBackoff(), worker.lease(), claims, health);
+                worker.maxDeliveryAttempts(), worker.retryBackoff(), worker.lease(), claims, health, metrics);
     }
 
     /**

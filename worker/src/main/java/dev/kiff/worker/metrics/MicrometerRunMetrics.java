@@ -2,6 +2,8 @@ package dev.kiff.worker.metrics;
 
 import dev.kiff.core.exec.DeadLetterReason;
 import dev.kiff.core.exec.RunMetrics;
+import dev.kiff.core.exec.RunMetrics.RecordRefusal;
+import dev.kiff.core.exec.RunMetrics.RecordSource;
 import dev.kiff.core.exec.RunMetrics.Redelivery;
 import dev.kiff.model.job.Job;
 import dev.kiff.model.job.JobResult;
@@ -66,6 +68,11 @@ public final class MicrometerRunMetrics implements RunMetrics {
                 redeliveries(type, kind);
             }
         }
+        for (RecordSource source : RecordSource.values()) {
+            for (RecordRefusal refusal : RecordRefusal.values()) {
+                deadRecords(source, refusal);
+            }
+        }
     }
 
     @Override
@@ -124,6 +131,19 @@ public final class MicrometerRunMetrics implements RunMetrics {
     @Override
     public void deadLettered(Job job, DeadLetterReason kind) {
         deadLetters(job.vmType(), kind).increment();
+    }
+
+    @Override
+    public void recordDeadLettered(RecordSource source, RecordRefusal refusal) {
+        deadRecords(source, refusal).increment();
+    }
+
+    private Counter deadRecords(RecordSource source, RecordRefusal refusal) {
+        return Counter.builder("kiff.records.dead.lettered")
+                .description("Records dead-lettered before they became a job or a session's command: refused (not"
+                        + " proven) or invalid")
+                .tags("source", source.label(), "reason", refusal.label())
+                .register(meters);
     }
 
     private Counter endings(String type, String status) {

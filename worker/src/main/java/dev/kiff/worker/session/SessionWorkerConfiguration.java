@@ -1,5 +1,6 @@
 package dev.kiff.worker.session;
 
+import dev.kiff.core.exec.RunMetrics;
 import dev.kiff.core.exec.JobExecutor;
 import dev.kiff.core.job.JobValidator;
 import dev.kiff.core.pool.WarmPool;
@@ -101,9 +102,9 @@ public class SessionWorkerConfiguration {
     @Bean
     SessionRecordListener sessionRecordListener(JobCodec codec, JobValidator validator, SigningKey platformRecordKey,
             SessionOpener opener, SessionRunner runner, SessionRegistry registry, KafkaTemplate<String, byte[]> kafka,
-            WorkerProperties worker) {
+            WorkerProperties worker, RunMetrics metrics) {
         return new SessionRecordListener(codec, validator, new RecordVerifier(platformRecordKey, null), opener,
-                runner, registry, kafka, worker.resultPublishTimeout(), worker.retryBackoff(), worker.id());
+                runner, registry, kafka, worker.resultPublishTimeout(), worker.retryBackoff(), worker.id(), metrics);
     }
 
     /** This worker's run topic, created with the app's other topics before any feed starts. */

@@ -42,6 +42,39 @@ public interface RunMetrics {
     default void deadLettered(Job job, DeadLetterReason kind) {
     }
 
+    /**
+     * A record was put on the dead-letter topic before it became a job or a session's command: it came from
+     * {@code source} and was {@code refusal}. Nothing of it was stored or run.
+     */
+    default void recordDeadLettered(RecordSource source, RecordRefusal refusal) {
+    }
+
+    /** Where a dead-lettered record came from. */
+    enum RecordSource {
+        /** A job topic. */
+        JOBS,
+        /** A session-open topic, or a worker's session-run topic. */
+        SESSIONS;
+
+        /** The label value. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Why a record was dead-lettered before it became anything. */
+    enum RecordRefusal {
+        /** Not proven: unsigned, signed with the wrong key, or claiming a tenant its signer is not. */
+        REFUSED,
+        /** Proven, but not a valid job or command (malformed, or out of the contract's bounds). */
+        INVALID;
+
+        /** The label value. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     /** What a redelivered job was found to be. */
     enum Redelivery {
         /** It had ended: its result is published again, the code is not run again. */
