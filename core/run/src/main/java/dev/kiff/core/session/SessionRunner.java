@@ -126,11 +126,20 @@ public final class SessionRunner {
                 String reason = alive ? null : outcome != null && outcome.reason() != null ? outcome.reason()
                         : "the session's sandbox broke during run " + job.id() + "; its state is gone";
                 Instant now = clock.instant();
-                session.idle(now);
                 if (session.ended()) {
+                    session.idle(now);
                     return; // closed, expired or lost meanwhile: the store moved already
                 }
-                if (store.runEnded(session.id(), job.id(), alive, reason, now)) {
+                boolean stored;
+                try {
+                    stored = store.runEnded(session.id(), job.id(), alive, reason, now);
+                } finally {
+                    // Only now: while the handle still names a run, the keeper leaves the session to it. Marked idle
+                    // first, a keeper's tick in between saw a dead sandbox with no run and ended the session LOST
+                    // with its own reason, not the run's ("exit status 7"). The next command waits on this lane.
+                    session.idle(now);
+                }
+                if (stored) {
                     keeper.announce(session.id(), session.tenant(), alive ? SessionState.IDLE : SessionState.LOST,
                             reason, now, job.id());
                     if (!alive) {
