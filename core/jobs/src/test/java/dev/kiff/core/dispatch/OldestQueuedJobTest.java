@@ -2,12 +2,12 @@ package dev.kiff.core.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiff.core.time.MutableClock;
 import dev.kiff.model.failure.TransientFailure;
 import dev.kiff.model.job.VmType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,26 +17,6 @@ import org.junit.jupiter.api.Test;
 class OldestQueuedJobTest {
 
     private static final Instant NOW = Instant.parse("2026-11-29T23:00:00Z");
-
-    /** A clock the test moves. */
-    private static final class MovingClock extends Clock {
-        Instant now = NOW;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @Test
     void answersTheAgeOfTheOldestQueuedJobPerTypeAndZeroForATypeWithNone() {
@@ -54,7 +34,7 @@ class OldestQueuedJobTest {
     void keepsTheLastFiguresWhenTheStoreFailsAndTheAgeGrowsWithTheClock() {
         List<Object> answers = new ArrayList<>(List.of(Map.of(VmType.DATA_PROCESSING, NOW.minusSeconds(10)),
                 new TransientFailure("database away")));
-        MovingClock clock = new MovingClock();
+        MutableClock clock = new MutableClock(NOW);
         OldestQueuedJob oldest = new OldestQueuedJob(() -> {
             Object next = answers.remove(0);
             if (next instanceof RuntimeException e) {
@@ -66,7 +46,7 @@ class OldestQueuedJobTest {
         }, clock);
 
         oldest.tick();
-        clock.now = NOW.plusSeconds(20);
+        clock.advance(Duration.ofSeconds(20));
         oldest.tick();
 
         assertThat(oldest.age(VmType.DATA_PROCESSING)).isEqualTo(Duration.ofSeconds(30));
