@@ -291,10 +291,11 @@ class ConsoleBrowserIT extends ApiIntegrationTest {
 
     @Test
     void listsTheTenantsOwnSessions() {
-        Reply mine = api.post("/v1/sessions", "{\"vmType\":\"code-exec\"}");
+        // No worker opens sessions here: ?wait=0s answers CREATING now rather than after the default wait.
+        Reply mine = api.post("/v1/sessions?wait=0s", "{\"vmType\":\"code-exec\"}");
         assertThat(mine.status()).as(mine.toString()).isBetween(200, 202);
         TestTenants.Made other = TestTenants.create(port, "console-other");
-        Reply theirs = other.client(port).post("/v1/sessions", "{\"vmType\":\"code-exec\"}");
+        Reply theirs = other.client(port).post("/v1/sessions?wait=0s", "{\"vmType\":\"code-exec\"}");
         assertThat(theirs.status()).as(theirs.toString()).isBetween(200, 202);
         logIn(tenant.apiKey());
         browser().get(url("/console/sessions"));
@@ -325,7 +326,7 @@ class ConsoleBrowserIT extends ApiIntegrationTest {
         browser().get(url("/console/login"));
         chromium.save("login");
         logIn(tenant.apiKey());
-        Reply session = api.post("/v1/sessions", "{\"vmType\":\"code-exec\"}");
+        Reply session = api.post("/v1/sessions?wait=0s", "{\"vmType\":\"code-exec\"}");
         assertThat(session.status()).as(session.toString()).isBetween(200, 202);
         for (String page : List.of("jobs", "submit", "batches", "dead-letters", "sessions", "jobs/" + done,
                 "jobs/" + deadLetter)) {

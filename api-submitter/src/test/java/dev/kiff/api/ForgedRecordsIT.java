@@ -45,7 +45,7 @@ class ForgedRecordsIT extends ApiIntegrationTest {
         ApiClient api = new ApiClient(port);
         String id = api.postJob(JobRequests.valid()).json().path("id").asString();
         CompletableFuture<Reply> poll = CompletableFuture.supplyAsync(() -> api.get("/v1/jobs/" + id + "?wait=5s"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> waiters.waiting() > 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> waiters.waiting() > 0);
 
         byte[] forged = codec.write(new JobResult(JobResult.VERSION, UUID.fromString(id), "acme", VmType.CODE_EXEC,
                 JobStatus.SUCCEEDED, 0, "forged\n", false, "", false, null, "nobody", 1,

@@ -226,7 +226,7 @@ class JobSubmissionIT {
         assertThat(retry.json().path("status").asString()).isEqualTo("QUEUED");
         assertThat(retry.json().path("replayed").asBoolean()).isTrue();
         assertThat(jobs.find(UUID.fromString(id)).orElseThrow().state().status()).isEqualTo(JobStatus.QUEUED);
-        await().atMost(Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(published.recordsWithKey(id)).hasSize(2));
     }
 
@@ -246,7 +246,7 @@ class JobSubmissionIT {
         UUID id = UUID.fromString(api.postJob(JobRequests.valid()).json().path("id").asString());
         CompletableFuture<Reply> waiting = CompletableFuture.supplyAsync(() -> api.get("/v1/jobs/" + id + "?wait=60s"));
         // Parked for the job's result: from here only that result (or the 60 s running out) answers it.
-        await().atMost(Duration.ofSeconds(10)).until(() -> waiters.waiting() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> waiters.waiting() == 1);
         assertThat(waiting).isNotDone();
 
         // What a worker does when the job ends: store the result, then publish it.
@@ -354,8 +354,8 @@ class JobSubmissionIT {
      * publisher takes a marked job again. Then, with the topic read to its end, the records seen are all there are.
      */
     private List<ConsumerRecord<String, byte[]>> exactlyOneRecordWithKey(String id) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> rows.publishedAt(id) != null);
-        published.readToEnd(Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(30)).until(() -> rows.publishedAt(id) != null);
+        published.readToEnd(Duration.ofSeconds(30));
         assertThat(published.recordsWithKey(id)).as("records of Job(id=%s)", id).hasSize(1);
         return published.recordsWithKey(id);
     }

@@ -213,7 +213,7 @@ class TenantsIT extends ApiIntegrationTest {
         assertThat(new JobRows(dataSource).withCode("print('" + marker + " 3')")).isEmpty();
         assertThat(jobsOf(tenant.id())).isEqualTo(2);
         // A rate, not a ban: once a token is back, the tenant submits again.
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(300))
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
                 .until(() -> api.postJob(JobRequests.python("print('" + marker + " later')").json()).status() == 202);
     }
 

@@ -457,7 +457,7 @@ class JooqJobRepositoryIT {
                 assertThat(elsewhere.complete(Jobs.succeeded(slow, WORKER, "slow\n"))).isTrue();
                 Future<Boolean> done = other.submit(() -> secondWorker.complete(Jobs.succeeded(fast, WORKER,
                         "fast\n")));
-                await().atMost(Duration.ofSeconds(10)).until(() -> repository.resultsAfter(tenant, 0, 10).isEmpty()
+                await().atMost(Duration.ofSeconds(30)).until(() -> repository.resultsAfter(tenant, 0, 10).isEmpty()
                         && waitingForTheNumberingLock());
                 return done;
             });

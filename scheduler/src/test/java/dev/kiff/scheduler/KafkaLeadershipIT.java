@@ -62,7 +62,7 @@ class KafkaLeadershipIT {
         second.start();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> first.leading() || second.leading());
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(15))
                 .until(() -> first.leading() ^ second.leading());
         KafkaLeadership leader = first.leading() ? first : second;
         KafkaLeadership standby = leader == first ? second : first;

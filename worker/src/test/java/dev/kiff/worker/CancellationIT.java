@@ -33,7 +33,7 @@ class CancellationIT extends WorkerIntegrationTest {
         kafka.send(Topics.CANCELLATIONS, job.id(), job.id().getBytes(StandardCharsets.UTF_8)).join();
 
         // Far inside the job's 60 s: only the kill can end it this soon.
-        await().atMost(Duration.ofSeconds(10)).until(() -> publishedResults(job.id()).stream()
+        await().atMost(Duration.ofSeconds(30)).until(() -> publishedResults(job.id()).stream()
                 .anyMatch(r -> r.status() == JobStatus.CANCELLED));
         assertThat(containersOf(job.id())).isEmpty();
         JobResult stored = jobs.find(id).orElseThrow().state();

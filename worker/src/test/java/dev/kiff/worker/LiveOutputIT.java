@@ -72,7 +72,7 @@ class LiveOutputIT extends WorkerIntegrationTest {
         assertThat(Duration.between(first.at(), result.timings().finishedAt())).isGreaterThan(Duration.ofMillis(800));
 
         List<Integer> keptSeqs = kept.stream().map(LogChunk::seq).toList();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(logTopic().recordsWithKey(job.id())
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(logTopic().recordsWithKey(job.id())
                 .stream().map(r -> codec.readLogChunk(r.value()).seq()).toList())
                 .containsExactlyElementsOf(keptSeqs));
     }

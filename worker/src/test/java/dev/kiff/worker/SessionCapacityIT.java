@@ -74,7 +74,7 @@ class SessionCapacityIT extends WorkerIntegrationTest {
         UUID second = sessions.create(SessionMessages.session(VmType.CODE_EXEC), tenant, null).id();
 
         // Idle sandboxes there are, but no room for a second session: its open stays in Kafka.
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(30))
                 .until(() -> state(second) == SessionState.CREATING);
         assertThat(pool.available(VmType.CODE_EXEC)).isPositive();
         sessions.delete(first, tenant);

@@ -69,7 +69,7 @@ class WorkerDockerOutageIT extends WorkerIntegrationTest {
         engine.cut();
         // Once the worker knows: a job taken in the instant before it noticed may spend an attempt on the outage.
         // The Docker client's stdin-feeding threads die with the cut connections: their exceptions are not the test's.
-        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(10))
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(30))
                 .until(() -> !health.available(Dependency.SANDBOX_ENGINE));
         JobMessages queued = JobMessages.python("print('queued while the engine was away')");
         publish(queued);

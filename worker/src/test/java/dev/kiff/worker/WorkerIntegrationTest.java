@@ -98,7 +98,7 @@ abstract class WorkerIntegrationTest {
      */
     List<JobResult> awaitPublishedResults(String id) {
         await().atMost(JOB_DEADLINE).until(() -> !publishedResults(id).isEmpty());
-        results().readToEnd(Duration.ofSeconds(10));
+        results().readToEnd(Duration.ofSeconds(30));
         return publishedResults(id);
     }
 
