@@ -16,6 +16,11 @@ import org.slf4j.LoggerFactory;
 public final class BackgroundLoops implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BackgroundLoops.class);
+    /**
+     * How long {@link #close} lets a run in progress finish. A run is a tick, bounded by its own timeouts; the bound
+     * here is for one that hangs all the same.
+     */
+    static final Duration GRACE = Duration.ofSeconds(10);
 
     private final ScheduledExecutorService executor;
 
@@ -39,10 +44,24 @@ public final class BackgroundLoops implements AutoCloseable {
         return !executor.isShutdown();
     }
 
-    /** Stops every loop, interrupting a run in progress. */
+    /**
+     * Stops every loop: no run starts any more, and a run in progress may finish (for up to {@link #GRACE}) before
+     * it is interrupted. An interrupted run can leave work half done elsewhere: a job dispatch interrupted between
+     * its Kafka transaction's records and their commit leaves the transaction open on the broker, and every worker,
+     * reading committed records only, then reads nothing past it on those partitions until the broker aborts it.
+     */
     @Override
     public void close() {
-        executor.shutdownNow();
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("a background loop's run did not end within {} of the stop; interrupting it", GRACE);
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Daemon threads named {@code name-1}, {@code name-2}, …: they never keep a stopping JVM alive. */
