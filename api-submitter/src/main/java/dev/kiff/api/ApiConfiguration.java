@@ -100,6 +100,10 @@ public class ApiConfiguration {
         producer.put("max.block.ms", String.valueOf(properties.publishTimeout().toMillis()));
         producer.put("delivery.timeout.ms", String.valueOf(properties.publishTimeout().toMillis() * 3));
         producer.put("linger.ms", "5");
+        // A transaction still open when its records' delivery bound has run out was given up by its publisher, or
+        // the publisher died: the broker aborts it then, not after its default minute. Until it is ended, workers
+        // (reading committed records only) read nothing past it on its partitions.
+        producer.put("transaction.timeout.ms", String.valueOf(properties.publishTimeout().toMillis() * 3));
         DefaultKafkaProducerFactory<String, byte[]> transactional = new DefaultKafkaProducerFactory<>(producer);
         // Unique per instance: two instances sharing a transactional id would fence each other off.
         transactional.setTransactionIdPrefix("kiff-api-" + UUID.randomUUID() + "-");
