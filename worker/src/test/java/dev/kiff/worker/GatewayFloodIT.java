@@ -185,6 +185,11 @@ class GatewayFloodIT extends WorkerIntegrationTest {
             assertThat(quiet.status()).as(quiet.toString()).isEqualTo(JobStatus.SUCCEEDED);
             assertThat(quiet.stdout()).isEqualTo("499500\n");
 
+            // The floods may run one after another, in whatever order their partitions are read, each half a
+            // minute or more on a loaded machine: the wait covers all three, not one each.
+            await().atMost(JOB_DEADLINE.multipliedBy(floods.size())).pollInterval(Duration.ofMillis(500))
+                    .until(() -> floods.stream().allMatch(flood -> jobs.find(UUID.fromString(flood.id()))
+                            .map(record -> record.state().status().isTerminal()).orElse(false)));
             for (JobMessages flood : floods) {
                 JobResult result = awaitTerminal(flood.id());
                 assertThat(result.status()).as(result.toString()).isEqualTo(JobStatus.SUCCEEDED);
