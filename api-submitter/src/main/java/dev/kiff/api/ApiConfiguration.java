@@ -65,6 +65,7 @@ import dev.kiff.spring.KafkaRecordVerifier;
 import dev.kiff.spring.KafkaResultPublisher;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -94,20 +95,26 @@ public class ApiConfiguration {
     @Bean
     KafkaJobPublisher jobPublisher(KafkaTemplate<String, byte[]> kafka, KafkaProperties kafkaProperties,
             JobCodec codec, ApiProperties properties, KafkaRecordSigner signer) {
-        Map<String, Object> producer = kafkaProperties.buildProducerProperties();
+        DefaultKafkaProducerFactory<String, byte[]> transactional = new DefaultKafkaProducerFactory<>(
+                jobTransactionProducer(kafkaProperties.buildProducerProperties(), properties.publishTimeout()));
+        // Unique per instance: two instances sharing a transactional id would fence each other off.
+        transactional.setTransactionIdPrefix("kiff-api-" + UUID.randomUUID() + "-");
+        return new KafkaJobPublisher(kafka, transactional, codec, properties.publishTimeout(), signer);
+    }
+
+    /** Boot's producer settings, fitted to publishing batches of jobs in one transaction each. */
+    static Map<String, Object> jobTransactionProducer(Map<String, Object> producer, Duration publishTimeout) {
+        String deliveryTimeout = String.valueOf(publishTimeout.multipliedBy(3).toMillis());
         // A batch of 10,000 jobs is buffered whole before its commit: room for it, and time to hand it over.
         producer.put("buffer.memory", String.valueOf(256L * 1024 * 1024));
-        producer.put("max.block.ms", String.valueOf(properties.publishTimeout().toMillis()));
-        producer.put("delivery.timeout.ms", String.valueOf(properties.publishTimeout().toMillis() * 3));
+        producer.put("max.block.ms", String.valueOf(publishTimeout.toMillis()));
+        producer.put("delivery.timeout.ms", deliveryTimeout);
         producer.put("linger.ms", "5");
         // A transaction still open when its records' delivery bound has run out was given up by its publisher, or
         // the publisher died: the broker aborts it then, not after its default minute. Until it is ended, workers
         // (reading committed records only) read nothing past it on its partitions.
-        producer.put("transaction.timeout.ms", String.valueOf(properties.publishTimeout().toMillis() * 3));
-        DefaultKafkaProducerFactory<String, byte[]> transactional = new DefaultKafkaProducerFactory<>(producer);
-        // Unique per instance: two instances sharing a transactional id would fence each other off.
-        transactional.setTransactionIdPrefix("kiff-api-" + UUID.randomUUID() + "-");
-        return new KafkaJobPublisher(kafka, transactional, codec, properties.publishTimeout(), signer);
+        producer.put("transaction.timeout.ms", deliveryTimeout);
+        return producer;
     }
 
     @Bean
