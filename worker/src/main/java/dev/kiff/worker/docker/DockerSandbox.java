@@ -237,6 +237,14 @@ final class DockerSandbox implements Sandbox {
                     throw new TransientFailure("the platform interrupted Job(id=" + job.id() + ") in sandbox "
                             + name + ": its runner was killed from outside the sandbox (the engine stopping it)");
                 }
+                if (state != null && exit == null && !ourKill && endedCleanly(state)) {
+                    // The runner exits 0 only once its input has ended, and it reports a job's end before that: its
+                    // stream was lost, here before it read the job or while the job ran. Taken as the job's exit, a
+                    // job that never ran (or whose output was lost) would end SUCCEEDED with no output.
+                    dead = true;
+                    throw new TransientFailure("the platform interrupted Job(id=" + job.id() + ") in sandbox "
+                            + name + ": its stream from the engine was lost, and its runner ended without reporting");
+                }
                 if (state != null) {
                     if (exit == null || exit.oomKilled() == null) {
                         oomKilled = Boolean.TRUE.equals(state.getOOMKilled());
@@ -425,6 +433,13 @@ final class DockerSandbox implements Sandbox {
             com.github.dockerjava.api.command.InspectContainerResponse.ContainerState state) {
         return !Boolean.TRUE.equals(state.getRunning()) && !Boolean.TRUE.equals(state.getOOMKilled())
                 && state.getExitCodeLong() != null && state.getExitCodeLong() == 128 + 9;
+    }
+
+    /** Whether the container ended by itself with status 0: its runner left, no kill and no out-of-memory kill. */
+    private static boolean endedCleanly(
+            com.github.dockerjava.api.command.InspectContainerResponse.ContainerState state) {
+        return !Boolean.TRUE.equals(state.getRunning()) && !Boolean.TRUE.equals(state.getOOMKilled())
+                && state.getExitCodeLong() != null && state.getExitCodeLong() == 0;
     }
 
     /**
